@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * Local Display Direct Flip: types shared by the hardware-independent
+ * policy (decode, validate, plane state machine) and its users.
+ */
+
+#ifndef _GVT_DFLIP_H_
+#define _GVT_DFLIP_H_
+
+#include <linux/types.h>
+
+/**
+ * enum dflip_plane_kind - the planes GVT emulates on each virtual pipe
+ * @DFLIP_PLANE_PRIMARY: universal plane 1 (DSPCNTR/PLANE_CTL(pipe, 0))
+ * @DFLIP_PLANE_SPRITE: universal plane 2, the guest's sprite 0
+ * @DFLIP_PLANE_CURSOR: the cursor (CURCNTR/CURPOS/CURBASE)
+ * @DFLIP_PLANE_KINDS: number of plane kinds per pipe
+ */
+enum dflip_plane_kind {
+	DFLIP_PLANE_PRIMARY,
+	DFLIP_PLANE_SPRITE,
+	DFLIP_PLANE_CURSOR,
+	DFLIP_PLANE_KINDS,
+};
+
+/** DFLIP_MAX_PIPES - virtual pipes A, B and C */
+#define DFLIP_MAX_PIPES		3
+/** DFLIP_NUM_PLANES - vGPU planes; plane number = pipe * DFLIP_PLANE_KINDS + kind */
+#define DFLIP_NUM_PLANES	(DFLIP_MAX_PIPES * DFLIP_PLANE_KINDS)
+
+/**
+ * struct dflip_plane_regs - the guest's raw plane registers, as last written
+ * @ctl: PLANE_CTL, or CURCNTR for the cursor
+ * @stride: PLANE_STRIDE (unused for the cursor)
+ * @pos: PLANE_POS, or CURPOS for the cursor
+ * @size: PLANE_SIZE (unused for the cursor)
+ * @offset: PLANE_OFFSET (unused for the cursor)
+ * @surf: PLANE_SURF, or CURBASE for the cursor
+ * @aux_dist: PLANE_AUX_DIST
+ * @aux_offset: PLANE_AUX_OFFSET
+ * @keyval: PLANE_KEYVAL
+ * @keymsk: PLANE_KEYMSK
+ * @keymax: PLANE_KEYMAX
+ */
+struct dflip_plane_regs {
+	u32 ctl;
+	u32 stride;
+	u32 pos;
+	u32 size;
+	u32 offset;
+	u32 surf;
+	u32 aux_dist;
+	u32 aux_offset;
+	u32 keyval;
+	u32 keymsk;
+	u32 keymax;
+};
+
+/**
+ * struct dflip_geometry - what a vGPU plane framebuffer describes
+ *
+ * A framebuffer's metadata never changes: any change of these fields
+ * between two guest flips gives the plane a new framebuffer object.
+ *
+ * @format: DRM fourcc
+ * @modifier: DRM format modifier (linear, X, Y, Yf, Y/Yf CCS)
+ * @width: source width in pixels
+ * @height: source height in pixels
+ * @stride: bytes per row of the main surface (per tile row for tiled)
+ * @rotation: DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_*
+ * @aux_stride: bytes per row of the auxiliary surface, 0 without one
+ * @aux_dist: distance in bytes of the auxiliary surface from the main one
+ */
+struct dflip_geometry {
+	u32 format;
+	u64 modifier;
+	u32 width;
+	u32 height;
+	u32 stride;
+	unsigned int rotation;
+	u32 aux_stride;
+	u32 aux_dist;
+};
+
+/**
+ * struct dflip_plane_desc - one decoded guest plane state
+ * @enabled: the guest has the plane enabled
+ * @geo: the geometry (framebuffer metadata)
+ * @surf: graphics memory address of the main surface
+ * @x: x offset into the surface (PLANE_OFFSET)
+ * @y: y offset into the surface (PLANE_OFFSET)
+ * @aux_x: x offset of the auxiliary surface
+ * @aux_y: y offset of the auxiliary surface
+ * @crtc_x: position on the pipe (cursor: may be negative)
+ * @crtc_y: position on the pipe (cursor: may be negative)
+ * @async: the guest asked for an asynchronous flip
+ */
+struct dflip_plane_desc {
+	bool enabled;
+	struct dflip_geometry geo;
+	u64 surf;
+	u32 x;
+	u32 y;
+	u32 aux_x;
+	u32 aux_y;
+	int crtc_x;
+	int crtc_y;
+	bool async;
+};
+
+/**
+ * struct dflip_gm_range - a half-open range [@start, @end) of graphics memory
+ * @start: first byte
+ * @end: one past the last byte
+ */
+struct dflip_gm_range {
+	u64 start;
+	u64 end;
+};
+
+/**
+ * struct dflip_gm - the graphics memory a vGPU owns
+ * @aperture: its slice of the mappable aperture
+ * @hidden: its slice of the hidden (high) range
+ * @vtd_guard: bytes of overfetch padding the display engine reads past a
+ *	surface when the IOMMU is on (i915's VTD_GUARD), 0 otherwise
+ */
+struct dflip_gm {
+	struct dflip_gm_range aperture;
+	struct dflip_gm_range hidden;
+	u64 vtd_guard;
+};
+
+#endif /* _GVT_DFLIP_H_ */
