@@ -133,4 +133,39 @@ struct dflip_gm {
 	u64 vtd_guard;
 };
 
+/**
+ * enum dflip_reject - why a guest plane state cannot be flipped directly
+ * @DFLIP_OK: the state is acceptable
+ * @DFLIP_REJECT_FORMAT: pixel format not supported for direct flip
+ * @DFLIP_REJECT_MODIFIER: tiling or compression not supported
+ * @DFLIP_REJECT_ROTATION: rotation/reflection not supported with the layout
+ * @DFLIP_REJECT_SIZE: zero or too large width or height
+ * @DFLIP_REJECT_STRIDE: stride zero, misaligned or too small for the width
+ * @DFLIP_REJECT_ALIGN: surface address misaligned for the layout
+ * @DFLIP_REJECT_RANGE: a main-surface span lies outside the guest's memory
+ * @DFLIP_REJECT_AUX_RANGE: an auxiliary-surface span lies outside it
+ * @DFLIP_REJECT_COUNT: number of reasons
+ */
+enum dflip_reject {
+	DFLIP_OK,
+	DFLIP_REJECT_FORMAT,
+	DFLIP_REJECT_MODIFIER,
+	DFLIP_REJECT_ROTATION,
+	DFLIP_REJECT_SIZE,
+	DFLIP_REJECT_STRIDE,
+	DFLIP_REJECT_ALIGN,
+	DFLIP_REJECT_RANGE,
+	DFLIP_REJECT_AUX_RANGE,
+	DFLIP_REJECT_COUNT,
+};
+
+int dflip_decode_plane(enum dflip_plane_kind kind,
+		       const struct dflip_plane_regs *regs,
+		       struct dflip_plane_desc *desc, enum dflip_reject *why);
+int dflip_validate_plane(const struct dflip_plane_desc *desc,
+			 const struct dflip_gm *gm, enum dflip_reject *why);
+bool dflip_geometry_equal(const struct dflip_geometry *a,
+			  const struct dflip_geometry *b);
+const char *dflip_reject_name(enum dflip_reject why);
+
 #endif /* _GVT_DFLIP_H_ */

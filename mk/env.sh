@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared settings of the build and test scripts. Sourced, not run.
+
+DFLIP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Build directories live outside the clone, one per configuration, so that
+# a fresh clone on the same machine reuses them (a warm run).
+DFLIP_WORK=${DFLIP_WORK:-/var/tmp/gvt-dflip}
+# The stock Debian 12 kernel the modules are built for.
+DFLIP_KREL=${DFLIP_KREL:-6.12.117+deb12-amd64}
+DFLIP_SRC_PKG=linux-source-6.12
+DFLIP_HDR_PKG=linux-headers-$DFLIP_KREL
+DFLIP_TREE=$DFLIP_WORK/tree
+DFLIP_KUNIT_BUILD=$DFLIP_WORK/kunit
+DFLIP_MOD_BUILD=$DFLIP_WORK/modules
+DFLIP_SERIES_GIT=$DFLIP_WORK/series
+DFLIP_OUT=$DFLIP_REPO/out
+export CCACHE_DIR=${CCACHE_DIR:-$DFLIP_WORK/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+JOBS=${JOBS:-$(nproc)}
+
+dflip_src_version() {
+	dpkg-query -W -f='${Version}' "$DFLIP_SRC_PKG" 2>/dev/null
+}
+
+dflip_pristine() {
+	echo "$DFLIP_WORK/src/$(dflip_src_version)"
+}
+
+dflip_log() {
+	echo "[$(date +%H:%M:%S)] $*"
+}
+
+dflip_die() {
+	echo "error: $*" >&2
+	exit 1
+}
