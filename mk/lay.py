@@ -153,6 +153,7 @@ def main():
     ap.add_argument('--pristine', required=True)
     ap.add_argument('--tree', required=True)
     args = ap.parse_args()
+    args.repo = os.path.abspath(args.repo)
     with tempfile.TemporaryDirectory(prefix='dflip-lay-') as stage:
         laid = build_stage(args.repo, args.pristine, stage)
         changed = sync(stage, laid, args.pristine, args.tree)
