@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# GVT-g Local Display Direct Flip: build and test the patch set.
+#
+#   make          i915.ko + kvmgt.ko for Debian 12's stock 6.12 kernel, the
+#                 userspace tools, and the upstream series in out/series/
+#   make check    every test tier; ends with "N passed, N failed"
+#   make bench    benchmarks (not part of make check)
+#
+# Build directories live in $(DFLIP_WORK) (default /var/tmp/gvt-dflip),
+# outside the clone, so that a fresh clone on the same machine is warm.
+
+SHELL := /bin/bash
+export DFLIP_WORK ?= /var/tmp/gvt-dflip
+KREL := 6.12.117+deb12-amd64
+MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
+
+.PHONY: all deps base lay modules tools series check bench help clean
+
+all: modules tools series
+	@echo
+	@echo "modules:  $(MODDIR)/i915.ko"
+	@echo "          $(MODDIR)/kvmgt.ko"
+	@echo "          (for $(KREL); install: see README.md)"
+	@echo "tools:    $(CURDIR)/tools/gvt/gvt-dflip"
+	@echo "series:   $(CURDIR)/out/series/"
+
+deps:
+	@mk/deps.sh
+
+base: deps
+	@mk/base.sh
+
+lay: base
+	@source mk/env.sh && python3 mk/lay.py --repo . \
+		--pristine "$$(dflip_pristine)" --tree "$$DFLIP_TREE"
+
+modules: lay
+	@mk/modules.sh
+
+tools: deps
+	@$(MAKE) -s -C tools/gvt
+
+series: base
+	@source mk/env.sh && python3 mk/series.py build --git "$$DFLIP_SERIES_GIT" \
+		--pristine "$$(dflip_pristine)" --out out/series
+
+check:
+	@mk/check.sh
+
+bench:
+	@mk/bench.sh
+
+help:
+	@sed -n '3,12p' Makefile
+
+clean:
+	rm -rf out
+	$(MAKE) -s -C tools/gvt clean

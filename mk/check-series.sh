@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Series tier: the exported series (out/series) applies with git am onto the
+# pristine base and gives the same tree as the overlay; checkpatch --strict
+# is clean on every patch; kernel-doc is silent on every new file; and every
+# patch, applied in order, compiles the objects it touches with W=1 and
+# sparse (bisectable), with no warning that the base did not have.
+# Needs the KUnit tier's .config (run after it).
+set -uo pipefail
+. "$(dirname "$0")/env.sh"
+res=$1
+mkdir -p "$(dirname "$res")"
+: > "$res"
+pass() { echo "PASS series.$1" >> "$res"; }
+fail() { echo "FAIL series.$1: $2" >> "$res"; }
+
+G=$DFLIP_SERIES_GIT
+B=$DFLIP_WORK/bisect
+out=$DFLIP_OUT/series
+if ! python3 "$DFLIP_REPO/mk/series.py" build --git "$G" \
+		--pristine "$(dflip_pristine)" --out "$out"; then
+	fail format-patch "the series could not be generated"
+	exit 0
+fi
+mapfile -t patches < <(ls "$out"/[0-9][0-9][0-9][0-9]-*.patch | grep -v /0000-)
+[ ${#patches[@]} -gt 0 ] || { fail format-patch "no patches"; exit 0; }
+
+# git am onto the pristine base
+git -C "$G" am --abort >/dev/null 2>&1
+git -C "$G" checkout -q -f --detach base && git -C "$G" clean -q -fdx
+if git -C "$G" -c user.name=check -c user.email=check@localhost am -q "${patches[@]}" > "$DFLIP_WORK/am.log" 2>&1; then
+	pass git-am
+else
+	fail git-am "$(head -3 "$DFLIP_WORK/am.log")"
+	git -C "$G" am --abort >/dev/null 2>&1
+	exit 0
+fi
+if git -C "$G" diff --quiet dflip HEAD; then
+	pass same-tree-as-overlay
+else
+	fail same-tree-as-overlay "git am result differs from the laid overlay"
+fi
+am_head=$(git -C "$G" rev-parse HEAD)
+
+# checkpatch --strict on every patch
+ignore=$(grep -v '^#' "$DFLIP_REPO/testing/checkpatch.ignore" | cut -d' ' -f1 | paste -sd, -)
+for p in "${patches[@]}"; do
+	name=$(basename "$p" .patch)
+	out1=$(cd "$G" && scripts/checkpatch.pl --strict --no-tree --show-types \
+		${ignore:+--ignore "$ignore"} "$p" 2>&1)
+	total=$(echo "$out1" | grep -E '^total:')
+	if echo "$total" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		pass "checkpatch.$name"
+	else
+		fail "checkpatch.$name" "$total $(echo "$out1" | grep -m2 -E '^(ERROR|WARNING|CHECK)')"
+	fi
+done
+
+# kernel-doc on every new C file and header
+for f in $(python3 "$DFLIP_REPO/mk/series.py" files --new); do
+	case "$f" in *.c|*.h) ;; *) continue ;; esac
+	kd=$(cd "$G" && scripts/kernel-doc -none -Wall "$f" 2>&1)
+	if [ -z "$kd" ]; then
+		pass "kernel-doc.$f"
+	else
+		fail "kernel-doc.$f" "$(echo "$kd" | head -2)"
+	fi
+done
+
+# Bisectability: each commit compiles the C files it touches (W=1, sparse).
+kmake() {
+	make -C "$G" O="$B" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" -s "$@"
+}
+normalize() { sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u; }
+compile_warnings() {	# FILE.c -> its warnings, normalized
+	kmake W=1 C=2 "${1%.c}.o" 2>&1 | grep -E 'warning:|error:' |
+		grep -F "$1" | normalize
+}
+mkdir -p "$B"
+[ -f "$DFLIP_KUNIT_BUILD/.config" ] || { fail bisect "no test kernel .config (the KUnit tier must run first)"; exit 0; }
+cmp -s "$DFLIP_KUNIT_BUILD/.config" "$B/.config.kunit" || {
+	cp "$DFLIP_KUNIT_BUILD/.config" "$B/.config.kunit"
+	rm -f "$B/.prepared"
+}
+commits=$(git -C "$G" rev-list --reverse base.."$am_head")
+upstream_c=$(git -C "$G" diff --name-only --diff-filter=M base "$am_head" -- '*.c')
+git -C "$G" checkout -q -f base
+if [ ! -f "$B/.prepared" ]; then
+	cp "$B/.config.kunit" "$B/.config"
+	kmake olddefconfig && kmake prepare && touch "$B/.prepared"
+fi
+declare -A basewarn
+for f in $upstream_c; do
+	basewarn[$f]=$(compile_warnings "$f")
+done
+n=0
+for c in $commits; do
+	n=$((n + 1))
+	git -C "$G" checkout -q -f "$c"
+	cp "$B/.config.kunit" "$B/.config"
+	bad=
+	kmake olddefconfig > /dev/null 2>&1 || bad="olddefconfig failed"
+	# the C files this commit changes, and every C file the series has
+	# added so far (a header change must not break them)
+	for f in $( (git -C "$G" diff-tree --no-commit-id --name-only -r "$c" -- '*.c'
+		     git -C "$G" diff --name-only --diff-filter=A base "$c" -- '*.c') | sort -u); do
+		[ -f "$G/$f" ] || continue
+		w=$(compile_warnings "$f")
+		new=$(comm -13 <(echo "${basewarn[$f]:-}") <(echo "$w") | grep -v '^$')
+		[ -z "$new" ] || bad="$bad $(echo "$new" | head -2)"
+	done
+	if [ -z "$bad" ]; then
+		pass "bisect.$(printf %04d $n)"
+	else
+		fail "bisect.$(printf %04d $n)" "$bad"
+	fi
+done
+git -C "$G" checkout -q -f dflip
+exit 0
