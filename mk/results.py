@@ -25,8 +25,24 @@ SANITIZER = re.compile(
     r'BUG: workqueue leaked|Kernel panic|BUG: kernel NULL pointer')
 
 
+SKIP_LINE = re.compile(r'^\s*ok \d+ (\S+) # SKIP ?(.*)$')
+skip_reasons = {}
+
+
+def read_skip_reasons(log):
+    if not os.path.exists(log):
+        return
+    with open(log, errors='replace') as f:
+        for line in f:
+            m = SKIP_LINE.match(re.sub(r'^\[[^]]*\] ', '', line))
+            if m:
+                skip_reasons[m.group(1)] = m.group(2).strip()
+
+
 def walk(node, prefix, out):
     name = node.get('name', '')
+    if name == 'KUnit Test Group':
+        name = ''
     path = f'{prefix}.{name}' if prefix and name else (name or prefix)
     for case in node.get('test_cases', []):
         status = case.get('status', 'FAIL')
@@ -34,14 +50,13 @@ def walk(node, prefix, out):
         if status == 'PASS':
             out.append(f'PASS {cname}')
         elif status == 'SKIP':
-            reason = case.get('misc') or case.get('log', '') or 'skipped'
+            reason = skip_reasons.get(case.get('name')) or 'no reason given'
             reason = ' '.join(str(reason).split())[:200]
             out.append(f'SKIP {cname}: {reason}')
         else:
             out.append(f'FAIL {cname}: {status}')
     for sub in node.get('sub_groups', []):
-        walk(sub, path if node.get('name') not in (None, '') else prefix,
-             out)
+        walk(sub, path, out)
 
 
 def sanitizer_reports(log):
@@ -57,6 +72,7 @@ def sanitizer_reports(log):
 
 def kunit_json(tier, path, log, out):
     lines = []
+    read_skip_reasons(log)
     try:
         with open(path) as f:
             data = json.load(f)
