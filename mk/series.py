@@ -129,6 +129,8 @@ def ensure_base(gitdir, pristine):
     git(gitdir, 'init', '-q')
     git(gitdir, 'config', 'core.autocrlf', 'false')
     git(gitdir, 'config', 'gc.auto', '0')
+    # Speed over size: the base is written once per package version.
+    git(gitdir, 'config', 'core.looseCompression', '0')
     git(gitdir, 'add', '-A', '-f')
     git(gitdir, 'commit', '-q', '-m',
         f'Linux {version} (Debian linux-source-6.12)')
