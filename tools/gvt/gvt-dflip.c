@@ -107,8 +107,11 @@ static int parse_opt(int c, struct assign_opts *o, bool *json)
 	case O_JSON:
 		*json = true;
 		return 0;
+	case 'h':
+		fputs(usage, stdout);
+		exit(EX_DFLIP_OK);
 	default:
-		return bad_usage("bad option");
+		return bad_usage("unknown option or missing value");
 	}
 }
 
@@ -120,6 +123,7 @@ static int parse_opts(int argc, char **argv, struct assign_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->lease_fd = -1;
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		ret = parse_opt(c, o, json);
 		if (ret)
@@ -195,6 +199,22 @@ static void announce(const char *what, struct dflip_assignment *a)
 	fflush(stdout);
 }
 
+/*
+ * Follow the vGPU only with --vgpu and without --once. The socket is open
+ * before sysfs is read, so that no change in between is missed.
+ */
+static int follow_open(struct assign_opts *o)
+{
+	int sk;
+
+	if (o->once || !o->uuid)
+		return -1;
+	sk = dflip_uevent_open();
+	if (sk < 0)
+		dflip_err(0, "not following vGPU changes: %s", strerror(-sk));
+	return sk;
+}
+
 static void follow(struct dflip_dev *d, struct dflip_assignment *a, int sk,
 		   const char *uuid, int plane)
 {
@@ -208,17 +228,11 @@ static void follow(struct dflip_dev *d, struct dflip_assignment *a, int sk,
 
 /* Stay with the DRM file open until signalled, following the vGPU. */
 static int resident(struct dflip_dev *d, struct dflip_assignment *a,
-		    int sfd, const char *uuid, int plane)
+		    int sfd, int sk, const char *uuid, int plane)
 {
 	struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
-				 { .fd = -1, .events = POLLIN } };
+				 { .fd = sk, .events = POLLIN } };
 
-	if (uuid && plane >= 0) {
-		pfd[1].fd = dflip_uevent_open();
-		if (pfd[1].fd < 0)
-			dflip_err(0, "not following vGPU changes: %s",
-				  strerror(-pfd[1].fd));
-	}
 	announce("assigned", a);
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
@@ -228,8 +242,6 @@ static int resident(struct dflip_dev *d, struct dflip_assignment *a,
 		if (pfd[1].fd >= 0 && pfd[1].revents)
 			follow(d, a, pfd[1].fd, uuid, plane);
 	}
-	if (pfd[1].fd >= 0)
-		close(pfd[1].fd);
 	return dflip_unassign(d, a);
 }
 
@@ -239,25 +251,28 @@ static int cmd_assign(int argc, char **argv)
 	struct assign_opts o;
 	struct dflip_vgpu v;
 	struct dflip_dev d;
-	int plane, sfd, ret;
+	int plane, sfd, sk, ret;
 	bool json = false;
 
 	ret = parse_opts(argc, argv, &o, &json);
 	if (!ret && json)
 		ret = bad_usage("--json is for list");
-	if (!ret)
-		ret = resolve_fb(&o, &v, &a, &plane);
 	if (ret)
 		return ret;
 	sfd = signal_fd();
-	ret = dflip_dev_open(&d, o.device, o.lease_fd);
+	if (sfd < 0)
+		return dflip_err(EX_DFLIP_DRM, "signalfd: %s", strerror(errno));
+	sk = follow_open(&o);
+	ret = resolve_fb(&o, &v, &a, &plane);
+	if (!ret)
+		ret = dflip_dev_open(&d, o.device, o.lease_fd);
 	if (ret)
 		return ret;
 	ret = dflip_dev_master(&d);
 	if (!ret)
 		ret = dflip_assign(&d, &a, o.crtc, o.hw_plane);
 	if (!ret)
-		ret = resident(&d, &a, sfd, o.once ? NULL : o.uuid, plane);
+		ret = resident(&d, &a, sfd, sk, o.uuid, plane);
 	dflip_dev_close(&d);
 	return ret;
 }

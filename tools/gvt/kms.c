@@ -95,6 +95,9 @@ int dflip_dev_open(struct dflip_dev *d, const char *path, int lease_fd)
 {
 	memset(d, 0, sizeof(*d));
 	if (lease_fd >= 0) {
+		if (fcntl(lease_fd, F_GETFD) < 0)
+			return dflip_err(EX_DFLIP_MASTER,
+					 "lease fd %d is not open", lease_fd);
 		d->fd = lease_fd;
 		d->lessee = true;
 		snprintf(d->path, sizeof(d->path), "lease fd %d", lease_fd);
@@ -113,8 +116,8 @@ int dflip_dev_open(struct dflip_dev *d, const char *path, int lease_fd)
 		int err = errno;
 
 		dflip_dev_close(d);
-		return dflip_err(EX_DFLIP_DRM, "%s: no universal planes: %s",
-				 path ? path : "device", strerror(err));
+		return dflip_err(EX_DFLIP_MASTER, "%s is no KMS device: %s",
+				 d->path, strerror(err));
 	}
 	d->atomic = !getenv("GVT_DFLIP_NO_ATOMIC") &&
 		    !drmSetClientCap(d->fd, DRM_CLIENT_CAP_ATOMIC, 1);

@@ -195,7 +195,8 @@ static void lease_revoke(int fd, struct lease_group *g)
 {
 	if (!g->lessee)
 		return;
-	if (drmModeRevokeLease(fd, g->lessee))
+	/* ENOENT: the lease ended with the last file of its command */
+	if (drmModeRevokeLease(fd, g->lessee) && errno != ENOENT)
 		dflip_err(EX_DFLIP_DRM, "cannot revoke lease %u: %s",
 			  g->lessee, strerror(errno));
 	g->lessee = 0;

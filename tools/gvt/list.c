@@ -221,28 +221,46 @@ static const char *status_name(drmModeConnection s)
 	       s == DRM_MODE_DISCONNECTED ? "disconnected" : "unknown";
 }
 
+static void preferred(drmModeConnector *c, char *buf, size_t len)
+{
+	drmModeModeInfo *m = c->count_modes ? &c->modes[0] : NULL;
+	int i;
+
+	for (i = 0; i < c->count_modes; i++)
+		if (c->modes[i].type & DRM_MODE_TYPE_PREFERRED)
+			m = &c->modes[i];
+	if (m)
+		snprintf(buf, len, "%ux%u", m->hdisplay, m->vdisplay);
+	else
+		snprintf(buf, len, "-");
+}
+
 static void list_connectors(struct listing *l, int fd, drmModeRes *res)
 {
 	drmModeConnector *c;
-	char name[48];
+	char name[48], mode[24];
 	int i;
 
 	printf(l->json ? "\"connectors\":[" :
-			 "  conn   name           status       crtc\n");
+			 "  conn   name           status       preferred  crtc\n");
 	for (i = 0; i < res->count_connectors; i++) {
-		c = drmModeGetConnectorCurrent(fd, res->connectors[i]);
+		c = drmModeGetConnector(fd, res->connectors[i]);
 		if (!c)
 			continue;
+		preferred(c, mode, sizeof(mode));
 		snprintf(name, sizeof(name), "%s-%u",
 			 drmModeGetConnectorTypeName(c->connector_type) ?: "?",
 			 c->connector_type_id);
 		if (l->json)
-			printf("%s{\"id\":%u,\"name\":\"%s\",\"status\":\"%s\",",
+			printf("%s{\"id\":%u,\"name\":\"%s\",\"status\":\"%s\",\"preferred_mode\":%s%s%s,",
 			       sep(i), c->connector_id, name,
-			       status_name(c->connection));
+			       status_name(c->connection),
+			       c->count_modes ? "\"" : "",
+			       c->count_modes ? mode : "null",
+			       c->count_modes ? "\"" : "");
 		else
-			printf("  %-6u %-14s %-12s ", c->connector_id, name,
-			       status_name(c->connection));
+			printf("  %-6u %-14s %-12s %-10s ", c->connector_id,
+			       name, status_name(c->connection), mode);
 		print_id("crtc", connector_crtc(fd, c), l->json);
 		printf(l->json ? "}" : "\n");
 		drmModeFreeConnector(c);

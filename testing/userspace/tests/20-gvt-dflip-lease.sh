@@ -12,6 +12,15 @@ dev=$(card virtio_gpu) || {
 }
 ok "virtio-gpu device present ($dev)"
 
+# QEMU without a display enables only the first virtio output: plug a
+# "monitor" into the others the way the kernel allows, via sysfs
+n=${dev#/dev/dri/card}
+for s in /sys/class/drm/card$n-*/status; do
+	[ "$(cat "$s")" = connected ] || echo on >"$s"
+done
+check "every virtio-gpu connector is connected" \
+	sh -c "! grep -vx connected /sys/class/drm/card$n-*/status"
+
 gvt-dflip list --json --device "$dev" | jsoncheck >objs.flat
 crtc0=$(sed -n 's/^\.devices\[0\]\.crtcs\[0\]\.id=//p' objs.flat)
 crtc1=$(sed -n 's/^\.devices\[0\]\.crtcs\[1\]\.id=//p' objs.flat)
@@ -35,14 +44,20 @@ primary_of() {
 p0=$(primary_of "$crtc0")
 p1=$(primary_of "$crtc1")
 
-dumbfb_start "$dev" --bars
+# virtio's primary planes must cover the CRTC: framebuffers of the size of
+# the preferred mode that assign gives a CRTC it lights
+mode0=$(sed -n 's/^\.devices\[0\]\.connectors\[0\]\.preferred_mode="\(.*\)"$/\1/p' objs.flat)
+mode1=$(sed -n 's/^\.devices\[0\]\.connectors\[1\]\.preferred_mode="\(.*\)"$/\1/p' objs.flat)
+dumbfb_start "$dev" --bars --size "$mode0"
 fb0=$FB fb0_pid=$FB_PID
-dumbfb_start "$dev" --fill 0xff00ff00
+dumbfb_start "$dev" --fill 0xff00ff00 --size "$mode1"
 fb1=$FB fb1_pid=$FB_PID
+dumbfb_start "$dev" --fill 0xff808080 --size "$mode0"
+fb2=$FB fb2_pid=$FB_PID
 dumbfb_start "$dev" --size 64x64 --format AR24 --fill 0xff0000ff
 cur=$FB cur_pid=$FB_PID
-check "helper framebuffers created ($fb0, $fb1, $cur)" \
-	[ -n "$fb0" -a -n "$fb1" -a -n "$cur" ]
+check "helper framebuffers created ($fb0 $mode0, $fb1 $mode1, $fb2, $cur)" \
+	[ -n "$fb0" -a -n "$fb1" -a -n "$fb2" -a -n "$cur" ]
 
 cat >vm.sh <<'VM'
 #!/bin/sh
@@ -115,10 +130,11 @@ kill -TERM $pid
 wait $pid
 FULL
 chmod +x full.sh
-gvt-dflip lease --device "$dev" --crtc "$crtc0" -- ./full.sh "$fb0" "$fb1"
+gvt-dflip lease --device "$dev" --crtc "$crtc0" -- ./full.sh "$fb0" "$fb2"
 check "the lease with a full CRTC ends cleanly" [ $? = 0 ]
 
 stop $fb0_pid
 stop $fb1_pid
+stop $fb2_pid
 stop $cur_pid
 tap_done
