@@ -121,7 +121,9 @@ assigned_field() {
 crcs() {
 	d=/sys/kernel/debug/dri/$1/crtc-0/crc
 	echo auto >"$d/control" || return 1
-	timeout 60 head -n "$2" "$d/data" | awk '{ print $2 }'
+	# entries come as "frame crc" lines with blank lines between them
+	timeout 60 awk -v n="$2" 'NF >= 2 { print $2; if (++i == n) exit }' \
+		"$d/data"
 }
 
 # stable_crc MINOR: print the CRC when 3 consecutive frames agree
