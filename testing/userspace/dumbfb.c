@@ -38,6 +38,22 @@ static int die(const char *what)
 	return 1;
 }
 
+static int parse_arg(const char *opt, const char *v, struct opts *o)
+{
+	if (!strcmp(opt, "--device"))
+		o->device = v;
+	else if (!strcmp(opt, "--size"))
+		return sscanf(v, "%ux%u", &o->w, &o->h) == 2 ? 0 : -1;
+	else if (!strcmp(opt, "--format") && strlen(v) == 4)
+		o->format = fourcc_code(v[0], v[1], v[2], v[3]);
+	else if (!strcmp(opt, "--fill"))
+		o->fill = strtoul(v, NULL, 0);
+	else
+		return -1;
+	o->bars = o->bars && strcmp(opt, "--fill");
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	int i;
@@ -45,22 +61,11 @@ static int parse(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ .w = 1024, .h = 768,
 			    .format = DRM_FORMAT_XRGB8888, .bars = 1 };
 	for (i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : "";
-
-		if (!strcmp(argv[i], "--device"))
-			o->device = v;
-		else if (!strcmp(argv[i], "--size") &&
-			 sscanf(v, "%ux%u", &o->w, &o->h) == 2)
-			;
-		else if (!strcmp(argv[i], "--format") && strlen(v) == 4)
-			o->format = fourcc_code(v[0], v[1], v[2], v[3]);
-		else if (!strcmp(argv[i], "--fill")) {
-			o->fill = strtoul(v, NULL, 0);
-			o->bars = 0;
-		} else if (!strcmp(argv[i], "--bars")) {
+		if (!strcmp(argv[i], "--bars")) {
 			o->bars = 1;
 			continue;
-		} else {
+		}
+		if (i + 1 == argc || parse_arg(argv[i], argv[i + 1], o)) {
 			fprintf(stderr, "dumbfb: bad argument %s\n", argv[i]);
 			return -1;
 		}

@@ -109,6 +109,17 @@ check "the leases are revoked: the master can assign again" \
 	       pid=\$!; . /tests/lib.sh; wait_for m.out '^assigned' 30;
 	       r=\$?; kill -TERM \$pid; wait \$pid && [ \$r = 0 ]"
 
+# a commit the driver refuses leaves nothing behind: virtio's primary
+# plane must cover the CRTC, which the commit that lights it would not
+dumbfb_start "$dev" --size 640x480
+small=$FB small_pid=$FB_PID
+expect_rc 8 "a commit the driver refuses (plane smaller than the mode) exits 8" \
+	gvt-dflip assign --once --device "$dev" --fb "$small" --crtc "$crtc0"
+check "after the refused commit the CRTC is still off and the plane free" \
+	[ "$(crtc_active "$dev" 0)" = false -a \
+	  "$(plane_field "$dev" "$p0" fb)" = null ]
+stop $small_pid
+
 expect_rc 4 "cursor framebuffer on a primary plane exits 4" \
 	gvt-dflip assign --once --device "$dev" --fb "$cur" --kind cursor \
 		--hw-plane "$p0"
