@@ -92,8 +92,11 @@ static void list_vgpus(struct listing *l)
 		v = &l->v[i];
 		fd = v->card[0] ? open(v->card, O_RDWR | O_CLOEXEC) : -1;
 		if (l->json)
-			printf("%s{\"uuid\":\"%s\",\"bdf\":\"%s\",\"vgpu_id\":%d,\"device\":\"%s\",\"planes\":[",
-			       sep(i), v->uuid, v->bdf, v->vgpu_id, v->card);
+			printf("%s{\"uuid\":\"%s\",\"bdf\":\"%s\",\"vgpu_id\":%d,\"device\":%s%s%s,\"planes\":[",
+			       sep(i), v->uuid, v->bdf, v->vgpu_id,
+			       v->card[0] ? "\"" : "",
+			       v->card[0] ? v->card : "null",
+			       v->card[0] ? "\"" : "");
 		else
 			printf("vGPU %s (vgpu_id %d, %s, %s)\n    #  plane           fb     format\n",
 			       v->uuid, v->vgpu_id, v->bdf,
@@ -112,7 +115,7 @@ static void list_vgpus(struct listing *l)
 static void list_crtcs(struct listing *l, int fd, drmModeRes *res)
 {
 	drmModeCrtc *c;
-	int i;
+	int i, n = 0;
 
 	printf(l->json ? "\"crtcs\":[" : "  crtc   index active mode\n");
 	for (i = 0; i < res->count_crtcs; i++) {
@@ -121,7 +124,7 @@ static void list_crtcs(struct listing *l, int fd, drmModeRes *res)
 			continue;
 		if (l->json)
 			printf("%s{\"id\":%u,\"index\":%d,\"active\":%s,\"mode\":",
-			       sep(i), c->crtc_id, i,
+			       sep(n++), c->crtc_id, i,
 			       c->mode_valid ? "true" : "false");
 		else
 			printf("  %-6u %-5d %-6s ", c->crtc_id, i,
@@ -175,6 +178,7 @@ static void list_planes(struct listing *l, int fd, drmModeRes *res)
 	drmModePlaneRes *pr = drmModeGetPlaneResources(fd);
 	drmModePlane *p;
 	uint32_t i;
+	int n = 0;
 
 	printf(l->json ? "\"planes\":[" :
 			 "  plane  type    possible_crtcs crtc   fb     assigned\n");
@@ -183,7 +187,7 @@ static void list_planes(struct listing *l, int fd, drmModeRes *res)
 		if (!p)
 			continue;
 		if (l->json)
-			printf("%s{\"id\":%u,\"type\":\"%s\",", sep(i),
+			printf("%s{\"id\":%u,\"type\":\"%s\",", sep(n++),
 			       p->plane_id, dflip_plane_type_name(
 				dflip_prop(fd, p->plane_id,
 					   DRM_MODE_OBJECT_PLANE, "type",
@@ -239,7 +243,7 @@ static void list_connectors(struct listing *l, int fd, drmModeRes *res)
 {
 	drmModeConnector *c;
 	char name[48], mode[24];
-	int i;
+	int i, n = 0;
 
 	printf(l->json ? "\"connectors\":[" :
 			 "  conn   name           status       preferred  crtc\n");
@@ -253,7 +257,7 @@ static void list_connectors(struct listing *l, int fd, drmModeRes *res)
 			 c->connector_type_id);
 		if (l->json)
 			printf("%s{\"id\":%u,\"name\":\"%s\",\"status\":\"%s\",\"preferred_mode\":%s%s%s,",
-			       sep(i), c->connector_id, name,
+			       sep(n++), c->connector_id, name,
 			       status_name(c->connection),
 			       c->count_modes ? "\"" : "",
 			       c->count_modes ? mode : "null",
