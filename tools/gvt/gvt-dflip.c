@@ -60,8 +60,10 @@ static int opt_fd(const char *s, int *fd)
 	return 0;
 }
 
-enum { O_FB = 256, O_VGPU, O_PLANE, O_KIND, O_CRTC, O_HWPLANE, O_DEVICE,
-       O_LEASEFD, O_ONCE, O_JSON };
+enum {
+	O_FB = 256, O_VGPU, O_PLANE, O_KIND, O_CRTC, O_HWPLANE, O_DEVICE,
+	O_LEASEFD, O_ONCE, O_JSON,
+};
 
 static const struct option long_opts[] = {
 	{ "fb", required_argument, NULL, O_FB },

@@ -282,7 +282,7 @@ TEST_F(vgpu, plane_id_index_bad_input)
 	size_t i;
 
 	ASSERT_EQ(0, select_plane(_metadata, self, 4, &before));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		char buf[32];
 
 		EXPECT_EQ(-EINVAL, write_attr(self->index, bad[i]))
