@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
@@ -222,31 +223,52 @@ static int exit_status(int status)
 	return 128 + WTERMSIG(status);
 }
 
-/* Wait for all children, revoke each lease as its command ends. */
+/* How long commands get to unassign after SIGTERM before their leases go */
+#define GRACE_SECONDS	2
+
+static void reap(int fd, struct lease_group *g, int n, int *running)
+{
+	int status, i;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (g[i].pid != pid)
+				continue;
+			g[i].pid = 0;
+			g[i].status = exit_status(status);
+			lease_revoke(fd, &g[i]);
+			(*running)--;
+		}
+	}
+}
+
+/*
+ * Wait for all children and revoke each lease as its command ends. On
+ * SIGINT/SIGTERM the commands get SIGTERM and GRACE_SECONDS to take their
+ * planes off; then whatever is still leased is revoked.
+ */
 static void supervise(int fd, struct lease_group *g, int n,
 		      const sigset_t *set)
 {
-	int running = n, sig, status, i;
-	pid_t pid;
+	struct timespec grace = { .tv_sec = GRACE_SECONDS };
+	bool stopping = false;
+	int running = n, sig, i;
 
 	while (running > 0) {
-		sig = sigwaitinfo(set, NULL);
-		if (sig == SIGINT || sig == SIGTERM) {
+		sig = stopping ? sigtimedwait(set, NULL, &grace) :
+				 sigwaitinfo(set, NULL);
+		if (sig < 0 && errno == EAGAIN) {
+			for (i = 0; i < n; i++)
+				lease_revoke(fd, &g[i]);
+			stopping = false;
+		} else if ((sig == SIGINT || sig == SIGTERM) && !stopping) {
 			for (i = 0; i < n; i++)
 				if (g[i].pid > 0)
 					kill(g[i].pid, SIGTERM);
-			continue;
+			stopping = true;
 		}
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < n; i++) {
-				if (g[i].pid != pid)
-					continue;
-				g[i].pid = 0;
-				g[i].status = exit_status(status);
-				lease_revoke(fd, &g[i]);
-				running--;
-			}
-		}
+		reap(fd, g, n, &running);
 	}
 }
 

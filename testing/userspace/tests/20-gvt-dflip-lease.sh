@@ -104,6 +104,28 @@ expect_rc 3 "leasing an unknown CRTC exits 3" \
 	gvt-dflip lease --device "$dev" --crtc 999999 -- true
 expect_rc 42 "lease exits with its command's status" \
 	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- sh -c 'exit 42'
+# a command that ignores SIGTERM loses its lease after the grace period
+cat >stubborn.sh <<'STUB'
+#!/bin/sh
+. /tests/lib.sh
+trap '' TERM
+touch stubborn.ready
+wait_file stubborn.go 60
+timeout 20 gvt-dflip assign --once --fb "$1" --crtc "$2"
+echo $? >stubborn.rc
+STUB
+chmod +x stubborn.sh
+rm -f stubborn.ready stubborn.go stubborn.rc
+gvt-dflip lease --device "$dev" --crtc "$crtc0" -- ./stubborn.sh "$fb0" "$crtc0" &
+lease=$!
+wait_file stubborn.ready 30
+kill -TERM $lease
+sleep 3
+touch stubborn.go
+wait $lease
+check "on SIGTERM the lease is revoked after the grace period (exit 7 in it)" \
+	[ "$(cat stubborn.rc 2>/dev/null)" = 7 ]
+
 check "the leases are revoked: the master can assign again" \
 	sh -c "gvt-dflip assign --once --device $dev --fb $fb0 >m.out &
 	       pid=\$!; . /tests/lib.sh; wait_for m.out '^assigned' 30;
