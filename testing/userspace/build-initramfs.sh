@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build the userspace-tier initramfs: Debian's busybox-static, the
+# statically linked gvt-dflip, the kselftest and the test helpers, the test
+# scripts and /init.
+#
+#   testing/userspace/build-initramfs.sh OUTDIR
+#
+# Writes OUTDIR/initramfs.cpio.gz; OUTDIR/build and OUTDIR/root are
+# scratch. The kselftest needs kselftest_harness.h from the kernel tree:
+# KSFT_DIR names its directory (default: the laid or pristine base tree).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+. "$repo/mk/env.sh"
+
+[ $# -eq 1 ] || dflip_die "usage: $0 OUTDIR"
+out=$(mkdir -p "$1" && cd "$1" && pwd)
+build=$out/build
+root=$out/root
+rm -rf "$build" "$root"
+mkdir -p "$build" "$root"/{bin,dev,proc,sys,tmp,tests}
+
+[ -x /bin/busybox ] || dflip_die "/bin/busybox missing (apt-get install busybox-static)"
+ldd /bin/busybox >/dev/null 2>&1 &&
+	dflip_die "/bin/busybox is not static (apt-get install busybox-static)"
+
+ksft=${KSFT_DIR:-}
+for d in "$DFLIP_TREE" "$(dflip_pristine)"; do
+	[ -n "$ksft" ] && break
+	[ -f "$d/tools/testing/selftests/kselftest_harness.h" ] &&
+		ksft=$d/tools/testing/selftests
+done
+[ -n "$ksft" ] || dflip_die "no kselftest_harness.h: run mk/base.sh or set KSFT_DIR"
+
+make -s -C "$repo/tools/gvt" OUT="$build" "$build/gvt-dflip"
+make -s -C "$repo/tools/testing/selftests/drivers/gpu/gvt_dflip" \
+	-f standalone.mk OUTPUT="$build" KSFT_DIR="$ksft"
+cflags=(-static -O2 -Wall -Wextra $(pkg-config --cflags libdrm))
+for h in dumbfb jsoncheck ueventsend; do
+	gcc "${cflags[@]}" -o "$build/$h" "$here/$h.c" -ldrm
+done
+
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
+done
+cp "$build"/{gvt-dflip,dumbfb,jsoncheck,ueventsend} "$root/bin/"
+cp "$build/gvt_dflip_test" "$root/tests/90-kselftest-gvt_dflip"
+cp "$here"/tests/* "$root/tests/"
+install -m 0755 "$here/init" "$root/init"
+[ "$(id -u)" = 0 ] && mknod "$root/dev/console" c 5 1
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+	gzip -9 >"$out/initramfs.cpio.gz"
+echo "$out/initramfs.cpio.gz"

@@ -1,0 +1,173 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# gvt-dflip lease on a two-output virtio-gpu: two leases from one master,
+# each lessee assigns only what it leases and is refused the other's
+# objects; lease conflict, not master, incompatible format, no free plane.
+. /tests/lib.sh
+
+dev=$(card virtio_gpu) || {
+	not_ok "virtio-gpu device present"
+	tap_done
+	exit 1
+}
+ok "virtio-gpu device present ($dev)"
+
+# QEMU without a display enables only the first virtio output: plug a
+# "monitor" into the others the way the kernel allows, via sysfs
+n=${dev#/dev/dri/card}
+for s in /sys/class/drm/card$n-*/status; do
+	[ "$(cat "$s")" = connected ] || echo on >"$s"
+done
+check "every virtio-gpu connector is connected" \
+	sh -c "! grep -vx connected /sys/class/drm/card$n-*/status"
+
+gvt-dflip list --json --device "$dev" | jsoncheck >objs.flat
+crtc0=$(sed -n 's/^\.devices\[0\]\.crtcs\[0\]\.id=//p' objs.flat)
+crtc1=$(sed -n 's/^\.devices\[0\]\.crtcs\[1\]\.id=//p' objs.flat)
+if [ -z "$crtc0" ] || [ -z "$crtc1" ]; then
+	not_ok "virtio-gpu has two CRTCs (max_outputs=2)"
+	tap_done
+	exit 1
+fi
+ok "virtio-gpu has two CRTCs ($crtc0, $crtc1)"
+
+# primary plane of a CRTC (its only possible CRTC)
+primary_of() {
+	awk -F= -v c="$1" '
+	{ v[$1] = $2 }
+	$1 ~ /\.possible_crtcs\[0\]$/ && $2 == c {
+		p = $1; sub(/possible_crtcs\[0\]$/, "", p)
+		if (v[p "type"] == "\"primary\"") id = v[p "id"]
+	}
+	END { print id }' objs.flat
+}
+p0=$(primary_of "$crtc0")
+p1=$(primary_of "$crtc1")
+
+# virtio's primary planes must cover the CRTC: framebuffers of the size of
+# the preferred mode that assign gives a CRTC it lights
+mode0=$(sed -n 's/^\.devices\[0\]\.connectors\[0\]\.preferred_mode="\(.*\)"$/\1/p' objs.flat)
+mode1=$(sed -n 's/^\.devices\[0\]\.connectors\[1\]\.preferred_mode="\(.*\)"$/\1/p' objs.flat)
+dumbfb_start "$dev" --bars --size "$mode0"
+fb0=$FB fb0_pid=$FB_PID
+dumbfb_start "$dev" --fill 0xff00ff00 --size "$mode1"
+fb1=$FB fb1_pid=$FB_PID
+dumbfb_start "$dev" --fill 0xff808080 --size "$mode0"
+fb2=$FB fb2_pid=$FB_PID
+dumbfb_start "$dev" --size 64x64 --format AR24 --fill 0xff0000ff
+cur=$FB cur_pid=$FB_PID
+check "helper framebuffers created ($fb0 $mode0, $fb1 $mode1, $fb2, $cur)" \
+	[ -n "$fb0" -a -n "$fb1" -a -n "$fb2" -a -n "$cur" ]
+
+cat >vm.sh <<'VM'
+#!/bin/sh
+# a "VM" holding one lease: $1 own CRTC, $2 own fb, $3 other CRTC,
+# $4 other's primary plane, $5 name
+. /tests/lib.sh
+[ -n "$GVT_DFLIP_LEASE_FD" ] && ok "$5: lease fd $GVT_DFLIP_LEASE_FD in the environment" ||
+	not_ok "$5: lease fd in the environment"
+expect_rc 7 "$5: the other lease's CRTC is refused (exit 7)" \
+	gvt-dflip assign --once --fb "$2" --crtc "$3"
+expect_rc 7 "$5: the other lease's plane is refused (exit 7)" \
+	gvt-dflip assign --once --fb "$2" --hw-plane "$4"
+gvt-dflip assign --fb "$2" >"$5.out" &
+pid=$!
+wait_for "$5.out" '^assigned' 30
+check "$5: assign lands on its own CRTC" \
+	[ "$(assigned_field "$5.out" 3)" = "$1" ]
+touch "$5.ready"
+wait_file /tmp/lease.done 120
+kill -TERM $pid
+wait $pid
+check "$5: the resident assign exits 0 on SIGTERM" [ $? = 0 ]
+VM
+chmod +x vm.sh
+rm -f /tmp/lease.done vm0.ready vm1.ready
+gvt-dflip lease --device "$dev" --crtc "$crtc0" -- ./vm.sh "$crtc0" "$fb0" "$crtc1" "$p1" vm0 \
+	';' --crtc "$crtc1" -- ./vm.sh "$crtc1" "$fb1" "$crtc0" "$p0" vm1 &
+lease=$!
+wait_file vm0.ready 60 && wait_file vm1.ready 60
+check "both lessees show their framebuffer at once" \
+	[ "$(plane_field "$dev" "$p0" fb)" = "$fb0" -a \
+	  "$(plane_field "$dev" "$p1" fb)" = "$fb1" ]
+expect_rc 2 "lease while another gvt-dflip holds DRM master exits 2" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- true
+touch /tmp/lease.done
+wait $lease
+check "lease exits 0 when its commands do" [ $? = 0 ]
+
+expect_rc 5 "leasing one CRTC twice exits 5 and runs nothing" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- touch ran \
+		';' --crtc "$crtc0" -- touch ran
+check "no command ran after the lease conflict" [ ! -e ran ]
+expect_rc 3 "leasing an unknown CRTC exits 3" \
+	gvt-dflip lease --device "$dev" --crtc 999999 -- true
+expect_rc 42 "lease exits with its command's status" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- sh -c 'exit 42'
+# a command that ignores SIGTERM loses its lease after the grace period
+cat >stubborn.sh <<'STUB'
+#!/bin/sh
+. /tests/lib.sh
+trap '' TERM
+touch stubborn.ready
+wait_file stubborn.go 60
+timeout 20 gvt-dflip assign --once --fb "$1" --crtc "$2"
+echo $? >stubborn.rc
+STUB
+chmod +x stubborn.sh
+rm -f stubborn.ready stubborn.go stubborn.rc
+gvt-dflip lease --device "$dev" --crtc "$crtc0" -- ./stubborn.sh "$fb0" "$crtc0" &
+lease=$!
+wait_file stubborn.ready 30
+kill -TERM $lease
+sleep 3
+touch stubborn.go
+wait $lease
+check "on SIGTERM the lease is revoked after the grace period (exit 7 in it)" \
+	[ "$(cat stubborn.rc 2>/dev/null)" = 7 ]
+
+check "the leases are revoked: the master can assign again" \
+	sh -c "gvt-dflip assign --once --device $dev --fb $fb0 >m.out &
+	       pid=\$!; . /tests/lib.sh; wait_for m.out '^assigned' 30;
+	       r=\$?; kill -TERM \$pid; wait \$pid && [ \$r = 0 ]"
+
+# a commit the driver refuses leaves nothing behind: virtio's primary
+# plane must cover the CRTC, which the commit that lights it would not
+dumbfb_start "$dev" --size 640x480
+small=$FB small_pid=$FB_PID
+expect_rc 8 "a commit the driver refuses (plane smaller than the mode) exits 8" \
+	gvt-dflip assign --once --device "$dev" --fb "$small" --crtc "$crtc0"
+check "after the refused commit the CRTC is still off and the plane free" \
+	[ "$(crtc_active "$dev" 0)" = false -a \
+	  "$(plane_field "$dev" "$p0" fb)" = null ]
+stop $small_pid
+
+expect_rc 4 "cursor framebuffer on a primary plane exits 4" \
+	gvt-dflip assign --once --device "$dev" --fb "$cur" --kind cursor \
+		--hw-plane "$p0"
+expect_rc 4 "ARGB framebuffer on virtio's XRGB-only primary exits 4" \
+	gvt-dflip assign --once --device "$dev" --fb "$cur" --kind primary \
+		--hw-plane "$p0"
+
+cat >full.sh <<'FULL'
+#!/bin/sh
+. /tests/lib.sh
+gvt-dflip assign --fb "$1" >full.out &
+pid=$!
+wait_for full.out '^assigned' 30
+expect_rc 6 "no free compatible plane in the lease exits 6" \
+	gvt-dflip assign --once --fb "$2"
+expect_rc 6 "a busy --hw-plane exits 6" \
+	gvt-dflip assign --once --fb "$2" --hw-plane "$(assigned_field full.out 2)"
+kill -TERM $pid
+wait $pid
+FULL
+chmod +x full.sh
+gvt-dflip lease --device "$dev" --crtc "$crtc0" -- ./full.sh "$fb0" "$fb2"
+check "the lease with a full CRTC ends cleanly" [ $? = 0 ]
+
+stop $fb0_pid
+stop $fb1_pid
+stop $fb2_pid
+stop $cur_pid
+tap_done

@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# gvt-dflip against the documented vGPU sysfs ABI, laid out in a tmpfs
+# (GVT_DFLIP_SYSFS) with framebuffers of vkms standing in for the vGPU's:
+# list, assign --vgpu/--plane, the vGPU error exits, and following a
+# geometry change uevent. No vGPU exists here: this checks the tool's side
+# of the ABI, the kselftest checks the kernel's side on real hardware.
+. /tests/lib.sh
+
+dev=$(card vkms) || {
+	not_ok "vkms device present"
+	tap_done
+	exit 1
+}
+minor=$(card_minor "$dev")
+uuid=4b4f2e3a-9c1d-4e8b-a1f2-0123456789ab
+bdf=0000:00:02.0
+root=/tmp/fakesys
+vg=$root/devices/pci0000:00/$bdf/$uuid/intel_vgpu
+
+dumbfb_start "$dev" --bars
+bars=$FB bars_pid=$FB_PID
+dumbfb_start "$dev" --size 800x600 --fill 0xff3050a0
+small=$FB small_pid=$FB_PID
+dumbfb_start "$dev" --size 64x64 --format AR24 --fill 0xffffffff
+cursor=$FB cursor_pid=$FB_PID
+check "stand-in framebuffers created ($bars, $small, $cursor)" \
+	[ -n "$bars" -a -n "$small" -a -n "$cursor" ]
+
+mkdir -p "$vg/planes" "$root/devices/pci0000:00/$bdf/drm/card$minor" \
+	"$root/bus/pci/devices"
+ln -s "../../../devices/pci0000:00/$bdf" "$root/bus/pci/devices/$bdf"
+echo 1 >"$vg/vgpu_id"
+for p in a b c; do
+	for k in primary sprite cursor; do
+		echo 0 >"$vg/planes/pipe_${p}_$k"
+	done
+done
+echo "$bars" >"$vg/planes/pipe_a_primary"
+echo "$cursor" >"$vg/planes/pipe_a_cursor"
+export GVT_DFLIP_SYSFS=$root
+
+gvt-dflip list >list.txt
+check "list shows the vGPU, its 9 planes and pipe_a_primary's format" \
+	sh -c "grep -q 'vGPU $uuid (vgpu_id 1, $bdf, $dev)' list.txt &&
+	       [ \$(grep -Ec '^    [0-8]  pipe_[abc]_' list.txt) = 9 ] &&
+	       grep -Eq '^    0  pipe_a_primary +$bars +XR24 1024x768' list.txt"
+gvt-dflip list --json >list.json
+check "list --json has the vGPU's planes with format and size" \
+	json_has list.json "^\.vgpus\[0\]\.uuid=\"$uuid\"$" \
+	'^\.vgpus\[0\]\.vgpu_id=1$' \
+	"^\.vgpus\[0\]\.device=\"$dev\"$" \
+	'^\.vgpus\[0\]\.planes\[8\]\.name="pipe_c_cursor"$' \
+	"^\.vgpus\[0\]\.planes\[0\]\.fb=$bars$" \
+	'^\.vgpus\[0\]\.planes\[0\]\.format="XR24"$' \
+	'^\.vgpus\[0\]\.planes\[0\]\.width=1024$' \
+	'^\.vgpus\[0\]\.planes\[2\]\.format="AR24"$' \
+	'^\.vgpus\[0\]\.planes\[1\]\.fb=null$'
+
+expect_rc 3 "unknown vGPU UUID exits 3" \
+	gvt-dflip assign --once --vgpu 00000000-0000-0000-0000-000000000000 \
+		--plane 0
+expect_rc 3 "unknown plane name exits 3" \
+	gvt-dflip assign --once --vgpu "$uuid" --plane pipe_d_primary
+expect_rc 3 "plane number 9 exits 3" \
+	gvt-dflip assign --once --vgpu "$uuid" --plane 9
+expect_rc 3 "a plane without framebuffer exits 3" \
+	gvt-dflip assign --once --vgpu "$uuid" --plane pipe_b_primary
+
+bg a.out gvt-dflip assign --vgpu "$uuid" --plane pipe_a_primary
+A=$BG
+check "assign --vgpu --plane pipe_a_primary finds the card and assigns" \
+	wait_for a.out "^assigned fb $bars to plane" 30
+plane=$(assigned_field a.out 2)
+crc_bars=$(stable_crc "$minor")
+check "list names the vGPU plane the hardware plane shows" \
+	sh -c "gvt-dflip list | grep -Eq '^  $plane .* vGPU $uuid pipe_a_primary$'"
+
+echo "$small" >"$vg/planes/pipe_a_primary"
+ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=1 DFLIP_FB_ID="$cursor"
+ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=0 DFLIP_FB_ID="$small"
+check "a geometry change uevent re-commits the plane's new framebuffer" \
+	wait_for a.out "^reassigned fb $small to plane $plane " 30
+check "only the event of the assigned plane was followed" \
+	[ "$(grep -c reassigned a.out)" = 1 ]
+crc_small=$(stable_crc "$minor")
+check "the new framebuffer is on screen (CRC changed and is stable)" \
+	[ -n "$crc_small" -a -n "$crc_bars" -a "$crc_small" != "$crc_bars" ]
+check "the plane shows the new framebuffer" \
+	[ "$(plane_field "$dev" "$plane" fb)" = "$small" ]
+stop $A
+check "the follower exits 0 on SIGTERM" [ $? = 0 ]
+
+bg c.out gvt-dflip assign --once --vgpu "$uuid" --plane pipe_a_cursor
+A=$BG
+wait_for c.out '^assigned' 30
+check "the vGPU's cursor plane goes to a cursor hardware plane" \
+	[ "$(plane_field "$dev" "$(assigned_field c.out 2)" type)" = '"cursor"' ]
+stop $A
+
+stop $bars_pid
+stop $small_pid
+stop $cursor_pid
+tap_done

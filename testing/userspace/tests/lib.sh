@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers of the userspace-tier test scripts. Sourced, not run.
+# Every check prints one TAP line; the plan comes last (tap_done).
+# Results may come from several processes at once (lease children): the
+# counter lives in a file, taken under a lock.
+
+TAP_DIR=${TAP_DIR:-$(mktemp -d /tmp/tap.XXXXXX)}
+export TAP_DIR
+[ -f "$TAP_DIR/n" ] || echo 0 >"$TAP_DIR/n"
+: >>"$TAP_DIR/failed"
+
+tap_line() {
+	# busybox-static has no flock: mkdir is the atomic lock
+	while ! mkdir "$TAP_DIR/lock" 2>/dev/null; do
+		sleep 0.05
+	done
+	n=$(($(cat "$TAP_DIR/n") + 1))
+	echo $n >"$TAP_DIR/n"
+	echo "$1 $n - $2"
+	rmdir "$TAP_DIR/lock"
+}
+
+ok() { tap_line ok "$*"; }
+not_ok() { tap_line "not ok" "$*"; echo x >>"$TAP_DIR/failed"; }
+
+# check DESC CMD...: ok when CMD succeeds
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect_rc RC DESC CMD...: ok when CMD exits with RC
+expect_rc() {
+	want=$1 desc=$2
+	shift 2
+	"$@"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc # exit $got, expected $want"
+	fi
+}
+
+tap_done() {
+	echo "1..$(cat "$TAP_DIR/n")"
+	[ ! -s "$TAP_DIR/failed" ]
+}
+
+# card DRIVER: /dev/dri/cardN of a DRM driver (from debugfs "name")
+card() {
+	for f in /sys/kernel/debug/dri/*/name; do
+		read -r name _ <"$f"
+		[ "$name" = "$1" ] || continue
+		n=${f%/name}
+		n=${n##*/}
+		[ -c /dev/dri/card$n ] || continue
+		echo /dev/dri/card$n
+		return 0
+	done
+	return 1
+}
+
+# card_minor /dev/dri/cardN: N
+card_minor() { echo "${1#/dev/dri/card}"; }
+
+# bg OUT CMD...: run CMD in the background, stdout to OUT; pid in BG
+bg() {
+	out=$1
+	shift
+	"$@" >"$out" &
+	BG=$!
+}
+
+# wait_for FILE REGEX [SECONDS]: wait until a line of FILE matches
+wait_for() {
+	i=0
+	while [ $i -lt $((${3:-30} * 10)) ]; do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# wait_file FILE [SECONDS]: wait until FILE exists
+wait_file() {
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt $((${2:-30} * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e "$1" ]
+}
+
+# stop PID: SIGTERM and reap; returns the exit status
+stop() {
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
+}
+
+# dumbfb DEVICE ARGS...: start a framebuffer holder; FB and FB_PID set
+dumbfb_start() {
+	f=$(mktemp /tmp/dumbfb.XXXXXX)
+	bg "$f" dumbfb --device "$@"
+	FB_PID=$BG
+	FB=
+	wait_for "$f" '^fb [0-9]+$' 10 && FB=$(sed -n 's/^fb //p' "$f")
+	[ -n "$FB" ]
+}
+
+# assigned_field FILE K: field K (1 fb, 2 plane, 3 crtc) of the
+# "assigned fb F to plane P on crtc C" line in FILE
+assigned_field() {
+	sed -n "s/^assigned fb \([0-9]*\) to plane \([0-9]*\) on crtc \([0-9]*\)$/\\$2/p" "$1" | head -n 1
+}
+
+# crcs MINOR N: N CRC values of vkms' crtc-0 (empty on failure)
+crcs() {
+	d=/sys/kernel/debug/dri/$1/crtc-0/crc
+	echo auto >"$d/control" || return 1
+	# entries come as "frame crc" lines with blank lines between them
+	timeout 60 awk -v n="$2" 'NF >= 2 { print $2; if (++i == n) exit }' \
+		"$d/data"
+}
+
+# stable_crc MINOR: print the CRC when 3 consecutive frames agree
+stable_crc() {
+	v=$(crcs "$1" 3 | sort -u)
+	[ -n "$v" ] && [ "$(echo "$v" | wc -l)" = 1 ] && echo "$v"
+}
+
+# json_has JSONFILE PATTERN...: every grep pattern matches jsoncheck output
+json_has() {
+	flat=$(jsoncheck <"$1") || return 1
+	shift
+	for p in "$@"; do
+		echo "$flat" | grep -Eq "$p" || {
+			echo "missing in JSON: $p" >&2
+			return 1
+		}
+	done
+}
+
+# plane_field DEVICE PLANE_ID FIELD: a field of a plane in list --json
+# (strings keep their quotes, absent ids print "null")
+plane_field() {
+	gvt-dflip list --json --device "$1" | jsoncheck |
+	awk -F= -v id="$2" -v f="$3" '
+	{ v[$1] = $2 }
+	$1 ~ /\.planes\[[0-9]+\]\.id$/ && $2 == id {
+		p = substr($1, 1, length($1) - 2)
+	}
+	END { if (p != "") print v[p f] }'
+}
+
+# crtc_active DEVICE INDEX: the "active" field of a CRTC in list --json
+crtc_active() {
+	gvt-dflip list --json --device "$1" | jsoncheck |
+	sed -n "s/^\.devices\[0\]\.crtcs\[$2\]\.active=//p"
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * gvt-dflip: assign GVT-g vGPU plane framebuffers to host KMS planes.
+ */
+#ifndef GVT_DFLIP_H
+#define GVT_DFLIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes, documented in gvt-dflip.rst */
+enum {
+	EX_DFLIP_OK = 0,
+	EX_DFLIP_USAGE = 1,
+	EX_DFLIP_MASTER = 2,	/* not DRM master, cannot open the device */
+	EX_DFLIP_UNKNOWN = 3,	/* unknown vGPU, vGPU plane or object id */
+	EX_DFLIP_INCOMPAT = 4,	/* plane cannot show this framebuffer */
+	EX_DFLIP_LEASE = 5,	/* object already leased */
+	EX_DFLIP_NOPLANE = 6,	/* every compatible plane is busy */
+	EX_DFLIP_ACCESS = 7,	/* refused by the kernel's policy */
+	EX_DFLIP_DRM = 8,	/* any other DRM failure */
+};
+
+#define DFLIP_PIPES		3
+#define DFLIP_KINDS		3
+#define DFLIP_PLANES		(DFLIP_PIPES * DFLIP_KINDS)
+#define DFLIP_MAX_VGPUS		32
+
+enum dflip_kind {
+	DFLIP_KIND_PRIMARY = 0,
+	DFLIP_KIND_SPRITE = 1,
+	DFLIP_KIND_CURSOR = 2,
+	DFLIP_KIND_ANY = 3,	/* a bare --fb without --kind */
+};
+
+struct dflip_vgpu {
+	char uuid[40];
+	char bdf[16];
+	char dir[4096];		/* .../<BDF>/<UUID>/intel_vgpu */
+	char card[64];		/* /dev/dri/cardN of the parent, "" if none */
+	int vgpu_id;
+	uint32_t fb[DFLIP_PLANES];	/* 0 when unreadable */
+};
+
+/* An open DRM file: a card or a lease. */
+struct dflip_dev {
+	int fd;
+	bool atomic;
+	bool lessee;
+	char path[64];
+};
+
+/* What the tool put on screen, to be taken off again. */
+struct dflip_assignment {
+	uint32_t fb;
+	uint32_t plane;
+	uint32_t crtc;
+	uint32_t connector;	/* set when we lit the crtc */
+	uint32_t mode_blob;	/* idem */
+	bool lit_crtc;
+	enum dflip_kind kind;
+};
+
+/* util */
+int dflip_err(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int dflip_parse_u32(const char *s, uint32_t *out);
+int dflip_errno_code(int err);
+
+/* sysfs.c */
+const char *dflip_sysfs_root(void);
+int dflip_plane_name(unsigned int n, char *buf, size_t len);
+int dflip_plane_parse(const char *s);
+enum dflip_kind dflip_plane_kind(unsigned int n);
+int dflip_vgpu_scan(struct dflip_vgpu *v, int max);
+int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out);
+
+/* kms.c */
+int dflip_dev_open(struct dflip_dev *d, const char *path, int lease_fd);
+int dflip_dev_default(char *path, size_t len);
+int dflip_dev_master(struct dflip_dev *d);
+void dflip_dev_close(struct dflip_dev *d);
+uint32_t dflip_prop_find(int fd, uint32_t obj, uint32_t type,
+			 const char *name, uint64_t *val);
+uint64_t dflip_prop(int fd, uint32_t obj, uint32_t type, const char *name,
+		    bool *found);
+const char *dflip_plane_type_name(uint64_t type);
+struct _drmModeFB2 *dflip_getfb2(int fd, uint32_t fb);
+int dflip_fb_format(int fd, uint32_t fb, char *buf, size_t len);
+
+/* assign.c */
+int dflip_assign(struct dflip_dev *d, struct dflip_assignment *a,
+		 uint32_t want_crtc, uint32_t want_plane);
+int dflip_reassign(struct dflip_dev *d, struct dflip_assignment *a,
+		   uint32_t fb);
+int dflip_unassign(struct dflip_dev *d, struct dflip_assignment *a);
+int dflip_disable_plane(struct dflip_dev *d, uint32_t plane);
+
+/* list.c */
+int dflip_list(const char *device, bool json);
+
+/* lease.c */
+int dflip_lease_main(int argc, char **argv);
+
+/* uevent.c */
+int dflip_uevent_open(void);
+int dflip_uevent_read(int sk, const char *uuid, int plane, uint32_t *fb);
+
+#endif

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gvt-dflip list: the vGPUs' planes and the host's KMS objects, as a table
+ * or as JSON.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "gvt-dflip.h"
+
+struct listing {
+	struct dflip_vgpu v[DFLIP_MAX_VGPUS];
+	int nv;
+	bool json;
+	int ndev;
+};
+
+static const char *sep(int i)
+{
+	return i ? "," : "";
+}
+
+static void print_id(const char *key, uint32_t id, bool json)
+{
+	if (json && id)
+		printf("\"%s\":%u", key, id);
+	else if (json)
+		printf("\"%s\":null", key);
+	else if (id)
+		printf("%-6u", id);
+	else
+		printf("%-6s", "-");
+}
+
+/* A plane showing a vGPU's framebuffer: name that vGPU plane. */
+static bool find_owner(struct listing *l, uint32_t fb, int *vi, int *pi)
+{
+	int i, j;
+
+	for (i = 0; fb && i < l->nv; i++)
+		for (j = 0; j < DFLIP_PLANES; j++)
+			if (l->v[i].fb[j] == fb) {
+				*vi = i;
+				*pi = j;
+				return true;
+			}
+	return false;
+}
+
+static void vgpu_plane(struct listing *l, int fd, struct dflip_vgpu *v,
+		       int n)
+{
+	drmModeFB2 *f = fd >= 0 && v->fb[n] ? dflip_getfb2(fd, v->fb[n]) : NULL;
+	char name[32], desc[64] = "-";
+
+	dflip_plane_name(n, name, sizeof(name));
+	if (l->json) {
+		printf("%s{\"number\":%d,\"name\":\"%s\",", sep(n), n, name);
+		print_id("fb", v->fb[n], true);
+		if (f)
+			printf(",\"format\":\"%.4s\",\"width\":%u,\"height\":%u,\"modifier\":\"0x%llx\"}",
+			       (char *)&f->pixel_format, f->width, f->height,
+			       (unsigned long long)f->modifier);
+		else
+			printf(",\"format\":null,\"width\":null,\"height\":null,\"modifier\":null}");
+	} else {
+		if (f)
+			dflip_fb_format(fd, v->fb[n], desc, sizeof(desc));
+		printf("    %d  %-15s ", n, name);
+		if (v->fb[n])
+			printf("%-6u %s\n", v->fb[n], desc);
+		else
+			printf("-      -\n");
+	}
+	drmModeFreeFB2(f);
+}
+
+static void list_vgpus(struct listing *l)
+{
+	struct dflip_vgpu *v;
+	int i, n, fd;
+
+	if (l->json)
+		printf("\"vgpus\":[");
+	else if (!l->nv)
+		printf("no vGPUs\n");
+	for (i = 0; i < l->nv; i++) {
+		v = &l->v[i];
+		fd = v->card[0] ? open(v->card, O_RDWR | O_CLOEXEC) : -1;
+		if (l->json)
+			printf("%s{\"uuid\":\"%s\",\"bdf\":\"%s\",\"vgpu_id\":%d,\"device\":%s%s%s,\"planes\":[",
+			       sep(i), v->uuid, v->bdf, v->vgpu_id,
+			       v->card[0] ? "\"" : "",
+			       v->card[0] ? v->card : "null",
+			       v->card[0] ? "\"" : "");
+		else
+			printf("vGPU %s (vgpu_id %d, %s, %s)\n    #  plane           fb     format\n",
+			       v->uuid, v->vgpu_id, v->bdf,
+			       v->card[0] ? v->card : "no DRM device");
+		for (n = 0; n < DFLIP_PLANES; n++)
+			vgpu_plane(l, fd, v, n);
+		if (l->json)
+			printf("]}");
+		if (fd >= 0)
+			close(fd);
+	}
+	if (l->json)
+		printf("]");
+}
+
+static void list_crtcs(struct listing *l, int fd, drmModeRes *res)
+{
+	drmModeCrtc *c;
+	int i, n = 0;
+
+	printf(l->json ? "\"crtcs\":[" : "  crtc   index active mode\n");
+	for (i = 0; i < res->count_crtcs; i++) {
+		c = drmModeGetCrtc(fd, res->crtcs[i]);
+		if (!c)
+			continue;
+		if (l->json)
+			printf("%s{\"id\":%u,\"index\":%d,\"active\":%s,\"mode\":",
+			       sep(n++), c->crtc_id, i,
+			       c->mode_valid ? "true" : "false");
+		else
+			printf("  %-6u %-5d %-6s ", c->crtc_id, i,
+			       c->mode_valid ? "yes" : "no");
+		if (c->mode_valid)
+			printf(l->json ? "\"%ux%u\"}" : "%ux%u\n",
+			       c->mode.hdisplay, c->mode.vdisplay);
+		else
+			printf(l->json ? "null}" : "-\n");
+		drmModeFreeCrtc(c);
+	}
+	printf(l->json ? "]," : "");
+}
+
+static void possible_crtcs(struct listing *l, drmModeRes *res, uint32_t mask)
+{
+	int i, n = 0;
+	char buf[64] = "";
+
+	if (l->json)
+		printf("\"possible_crtcs\":[");
+	for (i = 0; i < res->count_crtcs; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (l->json)
+			printf("%s%u", sep(n), res->crtcs[i]);
+		else
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+				 "%s%u", n ? "," : "", res->crtcs[i]);
+		n++;
+	}
+	printf(l->json ? "]," : "%-14s ", buf);
+}
+
+static void plane_owner(struct listing *l, uint32_t fb)
+{
+	char name[32];
+	int vi, pi;
+
+	if (!find_owner(l, fb, &vi, &pi)) {
+		printf(l->json ? "\"assigned\":null}" : "-\n");
+		return;
+	}
+	dflip_plane_name(pi, name, sizeof(name));
+	printf(l->json ? "\"assigned\":{\"vgpu\":\"%s\",\"plane\":\"%s\"}}" :
+			 "vGPU %s %s\n", l->v[vi].uuid, name);
+}
+
+static void list_planes(struct listing *l, int fd, drmModeRes *res)
+{
+	drmModePlaneRes *pr = drmModeGetPlaneResources(fd);
+	drmModePlane *p;
+	uint32_t i;
+	int n = 0;
+
+	printf(l->json ? "\"planes\":[" :
+			 "  plane  type    possible_crtcs crtc   fb     assigned\n");
+	for (i = 0; pr && i < pr->count_planes; i++) {
+		p = drmModeGetPlane(fd, pr->planes[i]);
+		if (!p)
+			continue;
+		if (l->json)
+			printf("%s{\"id\":%u,\"type\":\"%s\",", sep(n++),
+			       p->plane_id, dflip_plane_type_name(
+				dflip_prop(fd, p->plane_id,
+					   DRM_MODE_OBJECT_PLANE, "type",
+					   NULL)));
+		else
+			printf("  %-6u %-7s ", p->plane_id,
+			       dflip_plane_type_name(dflip_prop(fd,
+				p->plane_id, DRM_MODE_OBJECT_PLANE, "type",
+				NULL)));
+		possible_crtcs(l, res, p->possible_crtcs);
+		print_id("crtc", p->crtc_id, l->json);
+		printf(l->json ? "," : " ");
+		print_id("fb", p->fb_id, l->json);
+		printf(l->json ? "," : " ");
+		plane_owner(l, p->fb_id);
+		drmModeFreePlane(p);
+	}
+	printf(l->json ? "]," : "");
+	drmModeFreePlaneResources(pr);
+}
+
+static uint32_t connector_crtc(int fd, drmModeConnector *c)
+{
+	drmModeEncoder *e = c->encoder_id ?
+			    drmModeGetEncoder(fd, c->encoder_id) : NULL;
+	uint32_t crtc = e ? e->crtc_id : 0;
+
+	drmModeFreeEncoder(e);
+	return crtc;
+}
+
+static const char *status_name(drmModeConnection s)
+{
+	return s == DRM_MODE_CONNECTED ? "connected" :
+	       s == DRM_MODE_DISCONNECTED ? "disconnected" : "unknown";
+}
+
+static void preferred(drmModeConnector *c, char *buf, size_t len)
+{
+	drmModeModeInfo *m = c->count_modes ? &c->modes[0] : NULL;
+	int i;
+
+	for (i = 0; i < c->count_modes; i++)
+		if (c->modes[i].type & DRM_MODE_TYPE_PREFERRED)
+			m = &c->modes[i];
+	if (m)
+		snprintf(buf, len, "%ux%u", m->hdisplay, m->vdisplay);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void list_connectors(struct listing *l, int fd, drmModeRes *res)
+{
+	drmModeConnector *c;
+	char name[48], mode[24];
+	int i, n = 0;
+
+	printf(l->json ? "\"connectors\":[" :
+			 "  conn   name           status       preferred  crtc\n");
+	for (i = 0; i < res->count_connectors; i++) {
+		c = drmModeGetConnector(fd, res->connectors[i]);
+		if (!c)
+			continue;
+		preferred(c, mode, sizeof(mode));
+		snprintf(name, sizeof(name), "%s-%u",
+			 drmModeGetConnectorTypeName(c->connector_type) ?: "?",
+			 c->connector_type_id);
+		if (l->json)
+			printf("%s{\"id\":%u,\"name\":\"%s\",\"status\":\"%s\",\"preferred_mode\":%s%s%s,",
+			       sep(n++), c->connector_id, name,
+			       status_name(c->connection),
+			       c->count_modes ? "\"" : "",
+			       c->count_modes ? mode : "null",
+			       c->count_modes ? "\"" : "");
+		else
+			printf("  %-6u %-14s %-12s %-10s ", c->connector_id,
+			       name, status_name(c->connection), mode);
+		print_id("crtc", connector_crtc(fd, c), l->json);
+		printf(l->json ? "}" : "\n");
+		drmModeFreeConnector(c);
+	}
+	printf(l->json ? "]" : "");
+}
+
+static void list_device(struct listing *l, const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	drmVersion *ver;
+	drmModeRes *res;
+
+	if (fd < 0)
+		return;
+	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	res = drmModeGetResources(fd);
+	ver = drmGetVersion(fd);
+	if (res) {
+		if (l->json)
+			printf("%s{\"path\":\"%s\",\"driver\":\"%s\",",
+			       sep(l->ndev), path, ver ? ver->name : "");
+		else
+			printf("\n%s (%s)\n", path, ver ? ver->name : "?");
+		list_crtcs(l, fd, res);
+		list_planes(l, fd, res);
+		list_connectors(l, fd, res);
+		printf(l->json ? "}" : "");
+		l->ndev++;
+	}
+	drmFreeVersion(ver);
+	drmModeFreeResources(res);
+	close(fd);
+}
+
+int dflip_list(const char *device, bool json)
+{
+	static struct listing l;
+	char path[32];
+	int i;
+
+	l.json = json;
+	l.nv = dflip_vgpu_scan(l.v, DFLIP_MAX_VGPUS);
+	if (json)
+		printf("{");
+	list_vgpus(&l);
+	printf(json ? ",\"devices\":[" : "");
+	if (device) {
+		list_device(&l, device);
+	} else {
+		for (i = 0; i < 16; i++) {
+			snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+			list_device(&l, path);
+		}
+	}
+	printf(json ? "]}\n" : "");
+	if (device && !l.ndev)
+		return dflip_err(EX_DFLIP_MASTER, "cannot read KMS objects of %s",
+				 device);
+	return 0;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vGPU side: plane numbers and names, and the intel_vgpu sysfs
+ * directories of the mdev devices.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gvt-dflip.h"
+
+static const char *const pipe_names[DFLIP_PIPES] = { "a", "b", "c" };
+static const char *const kind_names[DFLIP_KINDS] = {
+	"primary", "sprite", "cursor"
+};
+
+/*
+ * The sysfs mount point. GVT_DFLIP_SYSFS points it at another tree, which
+ * the tests use to lay out the documented vGPU ABI without a vGPU.
+ */
+const char *dflip_sysfs_root(void)
+{
+	const char *root = getenv("GVT_DFLIP_SYSFS");
+
+	return root && *root ? root : "/sys";
+}
+
+int dflip_plane_name(unsigned int n, char *buf, size_t len)
+{
+	if (n >= DFLIP_PLANES)
+		return -EINVAL;
+	snprintf(buf, len, "pipe_%s_%s", pipe_names[n / DFLIP_KINDS],
+		 kind_names[n % DFLIP_KINDS]);
+	return 0;
+}
+
+enum dflip_kind dflip_plane_kind(unsigned int n)
+{
+	return n % DFLIP_KINDS;
+}
+
+/* "N" (0..8) or a plane name; returns the plane number or -EINVAL. */
+int dflip_plane_parse(const char *s)
+{
+	char name[32];
+	uint32_t n;
+	unsigned int i;
+
+	if (!dflip_parse_u32(s, &n))
+		return n < DFLIP_PLANES ? (int)n : -EINVAL;
+	for (i = 0; i < DFLIP_PLANES; i++) {
+		dflip_plane_name(i, name, sizeof(name));
+		if (!strcmp(s, name))
+			return i;
+	}
+	return -EINVAL;
+}
+
+/* snprintf that fails instead of truncating a path. */
+static __attribute__((format(printf, 3, 4)))
+int pathf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *nl;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f)) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	return 0;
+}
+
+static bool is_uuid(const char *s)
+{
+	static const char fmt[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	size_t i;
+
+	if (strlen(s) != sizeof(fmt) - 1)
+		return false;
+	for (i = 0; fmt[i]; i++) {
+		if (fmt[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+/* The i915 card of a PCI device: .../<BDF>/drm/cardN -> /dev/dri/cardN */
+static void find_card(const char *pcidir, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+
+	out[0] = '\0';
+	if (pathf(path, sizeof(path), "%s/drm", pcidir))
+		return;
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (!strncmp(de->d_name, "card", 4) &&
+		    !strchr(de->d_name, '-') &&
+		    !pathf(out, len, "/dev/dri/%s", de->d_name))
+			break;
+	}
+	closedir(dir);
+}
+
+static void read_vgpu(struct dflip_vgpu *v)
+{
+	char path[PATH_MAX], name[32], line[64];
+	unsigned int i;
+	uint32_t val;
+
+	v->vgpu_id = -1;
+	if (!pathf(path, sizeof(path), "%s/vgpu_id", v->dir) &&
+	    !read_line(path, line, sizeof(line)) &&
+	    !dflip_parse_u32(line, &val))
+		v->vgpu_id = val;
+	for (i = 0; i < DFLIP_PLANES; i++) {
+		v->fb[i] = 0;
+		dflip_plane_name(i, name, sizeof(name));
+		if (!pathf(path, sizeof(path), "%s/planes/%s", v->dir, name) &&
+		    !read_line(path, line, sizeof(line)) &&
+		    !dflip_parse_u32(line, &val))
+			v->fb[i] = val;
+	}
+}
+
+static int scan_pci_dev(const char *pcidir, const char *bdf,
+			struct dflip_vgpu *v, int n, int max)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir = opendir(pcidir);
+
+	if (!dir)
+		return n;
+	while (n < max && (de = readdir(dir))) {
+		if (!is_uuid(de->d_name))
+			continue;
+		memset(&v[n], 0, sizeof(v[n]));
+		if (pathf(path, sizeof(path), "%s/%s/intel_vgpu", pcidir,
+			  de->d_name) || access(path, F_OK) ||
+		    pathf(v[n].uuid, sizeof(v[n].uuid), "%s", de->d_name) ||
+		    pathf(v[n].bdf, sizeof(v[n].bdf), "%s", bdf) ||
+		    pathf(v[n].dir, sizeof(v[n].dir), "%s", path))
+			continue;
+		find_card(pcidir, v[n].card, sizeof(v[n].card));
+		read_vgpu(&v[n]);
+		n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Fill v[] with the vGPUs found; returns how many. */
+int dflip_vgpu_scan(struct dflip_vgpu *v, int max)
+{
+	char base[PATH_MAX], pcidir[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	if (pathf(base, sizeof(base), "%s/bus/pci/devices",
+		  dflip_sysfs_root()))
+		return 0;
+	dir = opendir(base);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' ||
+		    pathf(pcidir, sizeof(pcidir), "%s/%s", base, de->d_name))
+			continue;
+		n = scan_pci_dev(pcidir, de->d_name, v, n, max);
+	}
+	closedir(dir);
+	return n;
+}
+
+int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out)
+{
+	static struct dflip_vgpu v[DFLIP_MAX_VGPUS];
+	int i, n = dflip_vgpu_scan(v, DFLIP_MAX_VGPUS);
+
+	for (i = 0; i < n; i++) {
+		if (!strcasecmp(v[i].uuid, uuid)) {
+			*out = v[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
