@@ -34,8 +34,9 @@ done
 [ -n "$ksft" ] || dflip_die "no kselftest_harness.h: run mk/base.sh or set KSFT_DIR"
 
 make -s -C "$repo/tools/gvt" OUT="$build" "$build/gvt-dflip"
-make -s -C "$repo/tools/testing/selftests/drivers/gpu/gvt_dflip" \
-	-f standalone.mk OUTPUT="$build" KSFT_DIR="$ksft"
+make -s -f "$here/kselftest.mk" \
+	SRC="$repo/tools/testing/selftests/drivers/gpu/gvt_dflip" \
+	OUTPUT="$build" KSFT_DIR="$ksft"
 cflags=(-static -O2 -Wall -Wextra $(pkg-config --cflags libdrm))
 for h in dumbfb jsoncheck ueventsend; do
 	gcc "${cflags[@]}" -o "$build/$h" "$here/$h.c" -ldrm
