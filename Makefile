@@ -35,8 +35,8 @@ lay: base
 	@source mk/env.sh && python3 mk/lay.py --repo . \
 		--pristine "$$(dflip_pristine)" --tree "$$DFLIP_TREE"
 
-modules: lay
-	@mk/modules.sh
+modules: base
+	@source mk/env.sh && dflip_lock_and_lay && mk/modules.sh
 
 tools: deps
 	@$(MAKE) -s -C tools/gvt

@@ -9,8 +9,7 @@ set -uo pipefail
 res=$1
 mkdir -p "$(dirname "$res")"
 rm -f "$res"
-exec 9>"$DFLIP_WORK/kunit.lock"
-flock 9
+dflip_lock_and_lay > /dev/null || { echo "FAIL kunit: the overlay does not lay onto the base" >> "$res"; exit 0; }
 cd "$DFLIP_TREE" || dflip_die "no build tree"
 json=$DFLIP_KUNIT_BUILD/results.json
 rm -f "$json" "$DFLIP_KUNIT_BUILD/test.log"

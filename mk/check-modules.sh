@@ -14,6 +14,7 @@ pass() { echo "PASS modules.$1" >> "$res"; }
 fail() { echo "FAIL modules.$1: $2" >> "$res"; }
 
 log=$DFLIP_WORK/modules.log
+dflip_lock_and_lay > /dev/null || { fail lay "the overlay does not lay onto the base"; exit 0; }
 msrc=$DFLIP_WORK/modsrc/drivers/gpu/drm/i915
 hdr=/usr/src/linux-headers-$DFLIP_KREL
 if "$DFLIP_REPO/mk/modules.sh" > "$log" 2>&1; then

@@ -34,3 +34,13 @@ dflip_die() {
 	echo "error: $*" >&2
 	exit 1
 }
+
+# Take the lock of the shared build tree (held until the calling script
+# exits) and lay this checkout's overlay and patches into it.
+dflip_lock_and_lay() {
+	mkdir -p "$DFLIP_WORK"
+	exec 9>"$DFLIP_WORK/kunit.lock"
+	flock 9
+	python3 "$DFLIP_REPO/mk/lay.py" --repo "${1:-$DFLIP_REPO}" \
+		--pristine "$(dflip_pristine)" --tree "$DFLIP_TREE"
+}
