@@ -28,11 +28,22 @@
  * intel_prepare_plane_fb()/intel_cleanup_plane_fb() (they return early
  * without a GEM object), FBC eligibility (intel_fbc_check_plane() is
  * static and needs an FBC instance), the debugfs framebuffer list, and the
- * legacy cursor fast path (needs an active CRTC). The Skylake plane
- * programming into a RAM-backed register file is a separate suite.
+ * legacy cursor fast path (needs an active CRTC).
+ *
+ * Suite dflip_vgpu_fb_skl runs the real Skylake plane programming
+ * (skl_plane_update_noarm()/_arm(), i9xx_cursor_update_arm()) on a fake
+ * SKL GT2 device whose registers are RAM, and checks that the surface GVT
+ * gives (plus the source offset) lands in PLANE_SURF and CURBASE. Its
+ * plane states are filled by hand, not by skl_plane_check() (which needs
+ * a full CRTC state with a mode and cdclk).
  */
 
 #include <kunit/test.h>
+
+#include <linux/dma-mapping.h>
+#include <linux/pci.h>
+#include <linux/sizes.h>
+#include <linux/vmalloc.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -49,9 +60,14 @@
 #include "../../../drm_crtc_internal.h"
 
 #include "i915_drv.h"
+#include "display/intel_atomic_plane.h"
+#include "display/intel_cursor.h"
+#include "display/intel_cursor_regs.h"
 #include "display/intel_display_types.h"
 #include "display/intel_fb_pin.h"
 #include "display/intel_vgpu_fb.h"
+#include "display/skl_universal_plane.h"
+#include "display/skl_universal_plane_regs.h"
 
 #define VFB_SURF	0x00400000u
 /* Yf-tiled (the uapi name is CamelCase) */
@@ -894,4 +910,308 @@ static struct kunit_suite vfb_ops_suite = {
 	.test_cases = vfb_ops_cases,
 };
 
-kunit_test_suites(&vfb_suite, &vfb_ops_suite);
+/*
+ * The real Skylake planes: a fake SKL GT2 PCI device (0x1912) gives
+ * intel_display_device_probe() the real Skylake display info (register
+ * offsets), i915's uncore registers are RAM, and the planes are the ones
+ * skl_universal_plane_create() and intel_cursor_plane_create() make. The
+ * plane states are filled by hand as the atomic check would fill them;
+ * the plane updates go through intel_plane_update_noarm()/_arm() and
+ * intel_plane_disable_arm(), the entry points of i915's commit.
+ */
+
+static void vfb_skl_release_pdev(struct device *dev)
+{
+	kfree(to_pci_dev(dev));
+}
+
+static void vfb_skl_put_pdev(void *data)
+{
+	struct pci_dev *pdev = data;
+
+	put_device(&pdev->dev);
+}
+
+static void vfb_skl_release_devres(void *data)
+{
+	struct pci_dev *pdev = data;
+
+	devres_release_group(&pdev->dev, NULL);
+}
+
+static void vfb_skl_display_remove(void *data)
+{
+	intel_display_device_remove(data);
+}
+
+static void vfb_skl_free_regs(void *data)
+{
+	struct drm_i915_private *i915 = data;
+
+	vfree((__force void *)i915->uncore.regs);
+	i915->uncore.regs = NULL;
+}
+
+static int vfb_skl_init(struct kunit *test)
+{
+	struct intel_crtc *crtc;
+	struct pci_dev *pdev;
+	struct vfb_test *t;
+	size_t offset;
+	void *regs;
+	int ret;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->test = test;
+	test->priv = t;
+
+	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	device_initialize(&pdev->dev);
+	pdev->dev.release = vfb_skl_release_pdev;
+	ret = kunit_add_action_or_reset(test, vfb_skl_put_pdev, pdev);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	dev_set_name(&pdev->dev, "dflip-skl");
+	pdev->vendor = PCI_VENDOR_ID_INTEL;
+	pdev->device = 0x1912;
+	pdev->class = PCI_BASE_CLASS_DISPLAY << 16;
+	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(&pdev->dev,
+							   DMA_BIT_MASK(39)), 0);
+	KUNIT_ASSERT_NOT_NULL(test, devres_open_group(&pdev->dev, NULL,
+						      GFP_KERNEL));
+	ret = kunit_add_action_or_reset(test, vfb_skl_release_devres, pdev);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	offset = offsetof(struct drm_i915_private, drm);
+	t->drm = __drm_kunit_helper_alloc_drm_device_with_driver(test, &pdev->dev,
+								 sizeof(*t->i915),
+								 offset,
+								 &vfb_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->drm);
+	t->i915 = to_i915(t->drm);
+	t->drm->dev_private = t;
+	t->drm->mode_config.max_width = 8192;
+	t->drm->mode_config.max_height = 8192;
+	RUNTIME_INFO(t->i915)->graphics.ip.ver = 9;
+
+	intel_display_device_probe(t->i915);
+	ret = kunit_add_action_or_reset(test, vfb_skl_display_remove, t->i915);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, DISPLAY_VER(t->i915), 9);
+	KUNIT_ASSERT_TRUE(test, HAS_DISPLAY(t->i915));
+
+	regs = vzalloc(SZ_4M);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	t->i915->uncore.i915 = t->i915;
+	t->i915->uncore.regs = (__force void __iomem *)regs;
+	ret = kunit_add_action_or_reset(test, vfb_skl_free_regs, t->i915);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	t->primary = skl_universal_plane_create(t->i915, PIPE_A, PLANE_1);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->primary);
+	t->cursor = intel_cursor_plane_create(t->i915, PIPE_A);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->cursor);
+
+	crtc = kunit_kzalloc(test, sizeof(*crtc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, crtc);
+	crtc->base.dev = t->drm;
+	crtc->pipe = PIPE_A;
+	t->crtc = &crtc->base;
+
+	ret = intel_vgpu_fb_set_ops(&vfb_ops);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "vGPU fb ops already registered");
+	t->ops_set = true;
+	ret = kunit_add_action_or_reset(test, vfb_clear_ops_action, t);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	return 0;
+}
+
+static u32 vfb_skl_read(struct vfb_test *t, i915_reg_t reg)
+{
+	return readl(t->i915->uncore.regs + i915_mmio_reg_offset(reg));
+}
+
+static struct intel_crtc_state *vfb_skl_crtc_state(struct vfb_test *t)
+{
+	struct intel_crtc_state *crtc_state;
+
+	crtc_state = kunit_kzalloc(t->test, sizeof(*crtc_state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(t->test, crtc_state);
+	crtc_state->uapi.crtc = t->crtc;
+	return crtc_state;
+}
+
+/* A visible plane state as skl_plane_check() would leave it. */
+static struct intel_plane_state *
+vfb_skl_plane_state(struct vfb_test *t, struct intel_plane *plane,
+		    struct drm_framebuffer *fb, int src_y, u32 ctl)
+{
+	struct intel_plane_state *ps;
+
+	ps = vfb_plane_state(t->test, plane, fb, t->crtc);
+	ps->uapi.visible = true;
+	ps->uapi.src = DRM_RECT_INIT(0, src_y << 16, fb->width << 16,
+				     (fb->height - src_y) << 16);
+	ps->uapi.dst = DRM_RECT_INIT(16, 32, fb->width, fb->height - src_y);
+	ps->view.gtt.type = I915_GTT_VIEW_NORMAL;
+	ps->view.color_plane[0].mapping_stride = fb->pitches[0];
+	ps->view.color_plane[0].scanout_stride = fb->pitches[0];
+	/* X tiles are 8 rows high: src_y in whole tile rows */
+	ps->view.color_plane[0].offset = src_y * fb->pitches[0];
+	ps->scaler_id = -1;
+	ps->ctl = ctl;
+	return ps;
+}
+
+static void vfb_skl_primary_surface(struct kunit *test)
+{
+	struct vfb_test *t = test->priv;
+	struct intel_crtc_state *crtc_state = vfb_skl_crtc_state(t);
+	struct intel_plane_state *ps;
+	struct drm_framebuffer *fb;
+
+	fb = vfb_create(t, &vfb_primary_info);
+	ps = vfb_skl_plane_state(t, t->primary, fb, 0,
+				 PLANE_CTL_ENABLE | PLANE_CTL_TILED_X |
+				 PLANE_CTL_FORMAT_XRGB_8888);
+
+	intel_plane_update_noarm(NULL, t->primary, crtc_state, ps);
+	KUNIT_EXPECT_EQ(test, t->surfaces, 0);
+	intel_plane_update_arm(NULL, t->primary, crtc_state, ps);
+
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_SURF(PIPE_A, PLANE_1)),
+			VFB_SURF);
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_CTL(PIPE_A, PLANE_1)),
+			PLANE_CTL_ENABLE | PLANE_CTL_TILED_X |
+			PLANE_CTL_FORMAT_XRGB_8888);
+	/* X-tiled: stride in 512-byte tiles */
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_STRIDE(PIPE_A, PLANE_1)),
+			7680 / 512);
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_SIZE(PIPE_A, PLANE_1)),
+			PLANE_HEIGHT(1080 - 1) | PLANE_WIDTH(1920 - 1));
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_POS(PIPE_A, PLANE_1)),
+			PLANE_POS_Y(32) | PLANE_POS_X(16));
+	KUNIT_EXPECT_EQ(test, t->surfaces, 1);
+	KUNIT_EXPECT_EQ(test, t->assigns, 1);
+	KUNIT_EXPECT_PTR_EQ(test, t->last.plane, &t->primary->base);
+	KUNIT_EXPECT_EQ(test, t->last.id, PLANE_1);
+	KUNIT_EXPECT_EQ(test, t->last.pipe, PIPE_A);
+
+	/* the plane goes off: GVT is told before the registers change */
+	intel_plane_disable_arm(NULL, t->primary, crtc_state);
+	KUNIT_EXPECT_EQ(test, t->unassigns, 1);
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_CTL(PIPE_A, PLANE_1)), 0);
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_SURF(PIPE_A, PLANE_1)), 0);
+
+	intel_vgpu_fb_destroy(fb);
+}
+
+static void vfb_skl_primary_src_offset(struct kunit *test)
+{
+	struct vfb_test *t = test->priv;
+	struct intel_crtc_state *crtc_state = vfb_skl_crtc_state(t);
+	struct intel_plane_state *ps;
+	struct drm_framebuffer *fb;
+
+	fb = vfb_create(t, &vfb_primary_info);
+	/* the compositor shows rows 8.. of the guest's plane */
+	ps = vfb_skl_plane_state(t, t->primary, fb, 8,
+				 PLANE_CTL_ENABLE | PLANE_CTL_TILED_X |
+				 PLANE_CTL_FORMAT_XRGB_8888);
+	intel_plane_update_noarm(NULL, t->primary, crtc_state, ps);
+	intel_plane_update_arm(NULL, t->primary, crtc_state, ps);
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_SURF(PIPE_A, PLANE_1)),
+			VFB_SURF + 8 * 7680);
+
+	/* reprogrammed with the same fb: surface_done, no new assign */
+	intel_plane_update_noarm(NULL, t->primary, crtc_state, ps);
+	intel_plane_update_arm(NULL, t->primary, crtc_state, ps);
+	KUNIT_EXPECT_EQ(test, t->assigns, 1);
+	KUNIT_EXPECT_EQ(test, t->surface_dones, 1);
+	KUNIT_EXPECT_EQ(test, t->unassigns, 0);
+
+	intel_plane_disable_arm(NULL, t->primary, crtc_state);
+	KUNIT_EXPECT_EQ(test, t->unassigns, 1);
+	intel_vgpu_fb_destroy(fb);
+}
+
+static void vfb_skl_cursor_base(struct kunit *test)
+{
+	struct vfb_test *t = test->priv;
+	struct intel_crtc_state *crtc_state = vfb_skl_crtc_state(t);
+	struct intel_plane_state *ps;
+	struct drm_framebuffer *fb;
+
+	fb = vfb_create(t, &vfb_cursor_info);
+	ps = vfb_skl_plane_state(t, t->cursor, fb, 0, MCURSOR_MODE_64_ARGB_AX);
+
+	intel_plane_update_noarm(NULL, t->cursor, crtc_state, ps);
+	intel_plane_update_arm(NULL, t->cursor, crtc_state, ps);
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, CURBASE(t->i915, PIPE_A)),
+			VFB_SURF + 0x1000);
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, CURCNTR(t->i915, PIPE_A)),
+			MCURSOR_MODE_64_ARGB_AX);
+	KUNIT_EXPECT_EQ(test, t->assigns, 1);
+	KUNIT_EXPECT_EQ(test, t->last.id, PLANE_CURSOR);
+
+	intel_plane_disable_arm(NULL, t->cursor, crtc_state);
+	KUNIT_EXPECT_EQ(test, t->unassigns, 1);
+	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, CURCNTR(t->i915, PIPE_A)), 0);
+	intel_vgpu_fb_destroy(fb);
+}
+
+static void vfb_skl_check_real_planes(struct kunit *test)
+{
+	struct vfb_test *t = test->priv;
+	struct drm_framebuffer *fb, *cursor_fb;
+	struct intel_vgpu_fb_info wide = vfb_primary_info;
+
+	fb = vfb_create(t, &vfb_primary_info);
+	cursor_fb = vfb_create(t, &vfb_cursor_info);
+	KUNIT_EXPECT_EQ(test,
+			intel_vgpu_fb_plane_check(NULL,
+						  vfb_plane_state(test, t->primary,
+								  fb, t->crtc)), 0);
+	KUNIT_EXPECT_EQ(test,
+			intel_vgpu_fb_plane_check(NULL,
+						  vfb_plane_state(test, t->cursor,
+								  fb, t->crtc)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			intel_vgpu_fb_plane_check(NULL,
+						  vfb_plane_state(test, t->primary,
+								  cursor_fb,
+								  t->crtc)),
+			-EINVAL);
+	intel_vgpu_fb_destroy(cursor_fb);
+	intel_vgpu_fb_destroy(fb);
+
+	/* beyond Skylake's X-tiled stride limit (32 KiB): would need a remap */
+	wide.stride = 64 * 1024;
+	wide.width = 8192;
+	fb = vfb_create(t, &wide);
+	KUNIT_EXPECT_EQ(test,
+			intel_vgpu_fb_plane_check(NULL,
+						  vfb_plane_state(test, t->primary,
+								  fb, t->crtc)),
+			-EINVAL);
+	intel_vgpu_fb_destroy(fb);
+}
+
+static struct kunit_case vfb_skl_cases[] = {
+	KUNIT_CASE(vfb_skl_primary_surface),
+	KUNIT_CASE(vfb_skl_primary_src_offset),
+	KUNIT_CASE(vfb_skl_cursor_base),
+	KUNIT_CASE(vfb_skl_check_real_planes),
+	{}
+};
+
+static struct kunit_suite vfb_skl_suite = {
+	.name = "dflip_vgpu_fb_skl",
+	.init = vfb_skl_init,
+	.test_cases = vfb_skl_cases,
+};
+
+kunit_test_suites(&vfb_suite, &vfb_ops_suite, &vfb_skl_suite);
