@@ -32,7 +32,8 @@
  *
  * Suite dflip_vgpu_fb_skl runs the real Skylake plane programming
  * (skl_plane_update_noarm()/_arm(), i9xx_cursor_update_arm()) on a fake
- * SKL GT2 device whose registers are RAM, and checks that the surface GVT
+ * SKL GT2 device (a hand-made subset of i915_pci.c's skl_gt2_info, which
+ * is static) whose registers are RAM, and checks that the surface GVT
  * gives (plus the source offset) lands in PLANE_SURF and CURBASE. Its
  * plane states are filled by hand, not by skl_plane_check() (which needs
  * a full CRTC state with a mode and cdclk).
@@ -920,6 +921,15 @@ static struct kunit_suite vfb_ops_suite = {
  * intel_plane_disable_arm(), the entry points of i915's commit.
  */
 
+/* The part of i915_pci.c's skl_gt2_info the display code reads. */
+static const struct intel_device_info vfb_skl_info = {
+	.platform = INTEL_SKYLAKE,
+	.gt = 2,
+	.dma_mask_size = 39,
+	.__runtime.graphics.ip.ver = 9,
+	.__runtime.media.ip.ver = 9,
+};
+
 static void vfb_skl_release_pdev(struct device *dev)
 {
 	kfree(to_pci_dev(dev));
@@ -993,7 +1003,9 @@ static int vfb_skl_init(struct kunit *test)
 	t->drm->dev_private = t;
 	t->drm->mode_config.max_width = 8192;
 	t->drm->mode_config.max_height = 8192;
-	RUNTIME_INFO(t->i915)->graphics.ip.ver = 9;
+	intel_device_info_driver_create(t->i915, pdev->device, &vfb_skl_info);
+	intel_device_info_runtime_init_early(t->i915);
+	KUNIT_ASSERT_TRUE(test, IS_SKYLAKE(t->i915));
 
 	intel_display_device_probe(t->i915);
 	ret = kunit_add_action_or_reset(test, vfb_skl_display_remove, t->i915);
