@@ -140,6 +140,17 @@ static void intel_vgpu_fb_unassign_locked(struct intel_vgpu_fb *vfb)
 		ops->unassign(vfb->owner, &hw);
 }
 
+/* i915 reprograms @vfb's hardware plane with @vfb: GVT pauses. */
+static void intel_vgpu_fb_hold_locked(struct intel_vgpu_fb *vfb)
+{
+	const struct intel_vgpu_fb_ops *ops = intel_vgpu_fb_ops_locked(vfb);
+
+	lockdep_assert_held(&intel_vgpu_fb_lock);
+
+	if (ops && ops->hold)
+		ops->hold(vfb->owner, &vfb->hw);
+}
+
 /* No callback runs for @vfb once this returns. */
 static void intel_vgpu_fb_detach_locked(struct intel_vgpu_fb *vfb)
 {
@@ -567,7 +578,11 @@ int intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
  * Called before any register of @plane is written (noarm, arm, disable).
  * If the vGPU framebuffer last programmed on @plane is not the one of
  * @plane_state, GVT is told to stop flipping onto @plane
- * (&intel_vgpu_fb_ops.unassign). Any context.
+ * (&intel_vgpu_fb_ops.unassign); if it is, GVT is told to pause until
+ * i915 armed the plane (&intel_vgpu_fb_ops.hold), because even with the
+ * same framebuffer the compositor may change the position, size and
+ * source offset, and a guest flip arming half of i915's writes could
+ * make the plane read past the framebuffer. Any context.
  */
 void intel_vgpu_fb_plane_update(struct intel_plane *plane,
 				const struct intel_plane_state *plane_state)
@@ -581,10 +596,13 @@ void intel_vgpu_fb_plane_update(struct intel_plane *plane,
 
 	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
 	list_for_each_entry(vfb, &intel_vgpu_fbs, link) {
-		if (vfb->hw.plane == &plane->base && &vfb->base.base != fb) {
+		if (vfb->hw.plane != &plane->base)
+			continue;
+		if (&vfb->base.base == fb)
+			intel_vgpu_fb_hold_locked(vfb);
+		else
 			intel_vgpu_fb_unassign_locked(vfb);
-			break;
-		}
+		break;
 	}
 	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
 }

@@ -72,6 +72,10 @@ struct intel_vgpu_fb_plane {
  *
  * - @check: an atomic check puts the framebuffer on the plane. An error
  *   (typically -EBUSY: the vGPU plane is shown elsewhere) fails the commit.
+ * - @hold: i915 starts reprogramming the plane, which GVT flips onto,
+ *   with the same framebuffer (e.g. the compositor moved it): GVT must
+ *   not write the plane's registers from before this returns until
+ *   @surface_done. May come more than once before @surface_done.
  * - @surface: i915 programs the plane with the framebuffer and asks for the
  *   surface to program. From this call until @surface_done or @assign, GVT
  *   must not write the plane's registers.
@@ -90,12 +94,14 @@ struct intel_vgpu_fb_plane {
  *	byte the display engine reads for the framebuffer's geometry from there
  *	must be the guest's own memory. i915 adds the offset of the
  *	compositor's source rectangle as for any framebuffer.
+ * @hold: optional
  * @surface_done: optional
  * @assign: optional
  * @unassign: optional
  */
 struct intel_vgpu_fb_ops {
 	int (*check)(void *owner, const struct intel_vgpu_fb_plane *hw);
+	void (*hold)(void *owner, const struct intel_vgpu_fb_plane *hw);
 	u32 (*surface)(void *owner, const struct intel_vgpu_fb_plane *hw);
 	void (*surface_done)(void *owner, const struct intel_vgpu_fb_plane *hw);
 	void (*assign)(void *owner, const struct intel_vgpu_fb_plane *hw);

@@ -88,6 +88,7 @@
  * @ops_set: the test registered vfb_ops
  * @check_ret: what the check callback returns
  * @checks: calls of the check callback
+ * @holds: calls of the hold callback
  * @surfaces: calls of the surface callback
  * @surface_dones: calls of the surface_done callback
  * @assigns: calls of the assign callback
@@ -107,6 +108,7 @@ struct vfb_test {
 	bool ops_set;
 	int check_ret;
 	int checks;
+	int holds;
 	int surfaces;
 	int surface_dones;
 	int assigns;
@@ -122,6 +124,14 @@ static int vfb_check(void *owner, const struct intel_vgpu_fb_plane *hw)
 	t->checks++;
 	t->last = *hw;
 	return t->check_ret;
+}
+
+static void vfb_hold(void *owner, const struct intel_vgpu_fb_plane *hw)
+{
+	struct vfb_test *t = owner;
+
+	t->holds++;
+	t->last = *hw;
 }
 
 static u32 vfb_surface(void *owner, const struct intel_vgpu_fb_plane *hw)
@@ -159,6 +169,7 @@ static void vfb_unassign(void *owner, const struct intel_vgpu_fb_plane *hw)
 
 static const struct intel_vgpu_fb_ops vfb_ops = {
 	.check = vfb_check,
+	.hold = vfb_hold,
 	.surface = vfb_surface,
 	.surface_done = vfb_surface_done,
 	.assign = vfb_assign,
@@ -660,6 +671,7 @@ static void vfb_ops_assign_protocol(struct kunit *test)
 
 	/* first programming: surface, then assign */
 	KUNIT_EXPECT_EQ(test, vfb_program(t->primary, ps), VFB_SURF);
+	KUNIT_EXPECT_EQ(test, t->holds, 0);
 	KUNIT_EXPECT_EQ(test, t->surfaces, 1);
 	KUNIT_EXPECT_EQ(test, t->assigns, 1);
 	KUNIT_EXPECT_EQ(test, t->surface_dones, 0);
@@ -669,8 +681,9 @@ static void vfb_ops_assign_protocol(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->last.pipe, PIPE_A);
 	KUNIT_EXPECT_EQ(test, t->last.id, PLANE_1);
 
-	/* reprogrammed with the same fb: no unassign, surface_done */
+	/* reprogrammed with the same fb: hold (noarm, arm), surface_done */
 	KUNIT_EXPECT_EQ(test, vfb_program(t->primary, ps), VFB_SURF);
+	KUNIT_EXPECT_EQ(test, t->holds, 2);
 	KUNIT_EXPECT_EQ(test, t->unassigns, 0);
 	KUNIT_EXPECT_EQ(test, t->assigns, 1);
 	KUNIT_EXPECT_EQ(test, t->surface_dones, 1);
@@ -1137,9 +1150,11 @@ static void vfb_skl_primary_src_offset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfb_skl_read(t, PLANE_SURF(PIPE_A, PLANE_1)),
 			VFB_SURF + 8 * 7680);
 
-	/* reprogrammed with the same fb: surface_done, no new assign */
+	/* reprogrammed with the same fb: GVT paused before the first write */
 	intel_plane_update_noarm(NULL, t->primary, crtc_state, ps);
+	KUNIT_EXPECT_EQ(test, t->holds, 1);
 	intel_plane_update_arm(NULL, t->primary, crtc_state, ps);
+	KUNIT_EXPECT_EQ(test, t->holds, 2);
 	KUNIT_EXPECT_EQ(test, t->assigns, 1);
 	KUNIT_EXPECT_EQ(test, t->surface_dones, 1);
 	KUNIT_EXPECT_EQ(test, t->unassigns, 0);
