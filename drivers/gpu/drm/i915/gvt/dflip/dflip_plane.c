@@ -41,6 +41,8 @@
  * as latched once the hardware frame counter moved past the value read
  * right after its arming write, which is never too early even when the
  * vblank interrupt is late or runs while the flip is being written.
+ * Asynchronous guest flips (&dflip_plane_desc.async) are treated like
+ * synchronous ones: latched at the vblank, flip-done then.
  *
  * States and transitions of one vGPU plane::
  *
@@ -108,7 +110,7 @@ static void dflip_signal_locked(struct dflip_vplane *vp)
 		return;
 	vp->flip_done_pending = true;
 	vp->stats.flip_done++;
-	vgpu->ops->flip_done(vgpu, vp->pipe, vp->kind);
+	vgpu->ops->flip_done(vp);
 }
 
 static void dflip_arm_locked(struct dflip_vplane *vp,
@@ -117,8 +119,8 @@ static void dflip_arm_locked(struct dflip_vplane *vp,
 	struct dflip_vgpu *vgpu = vp->vgpu;
 
 	lockdep_assert_held(&vp->lock);
-	vgpu->ops->arm(vgpu, vp->hw, vp->kind, flip);
-	vp->armed_frame = vgpu->ops->frame(vgpu, vp->hw);
+	vgpu->ops->arm(vp, vp->hw, flip);
+	vp->armed_frame = vgpu->ops->frame(vp, vp->hw);
 	vp->armed = true;
 	vp->armed_signal = signal;
 	vp->live = *flip;
@@ -133,7 +135,7 @@ static void dflip_retire_locked(struct dflip_vplane *vp)
 	lockdep_assert_held(&vp->lock);
 	if (!vp->hw || !vp->armed)
 		return;
-	if (vgpu->ops->frame(vgpu, vp->hw) == vp->armed_frame)
+	if (vgpu->ops->frame(vp, vp->hw) == vp->armed_frame)
 		return;
 	vp->armed = false;
 	vp->stats.flips_latched++;
@@ -209,7 +211,7 @@ static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
 	unsigned long flags;
 	int ret;
 
-	ret = vgpu->ops->new_geometry(vgpu, vp, &flip->desc);
+	ret = vgpu->ops->new_geometry(vp, &flip->desc);
 
 	spin_lock_irqsave(&vp->lock, flags);
 	if (ret) {
@@ -362,7 +364,7 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
 	if (vp->hw && vp->hw != hw)
 		return -EBUSY;
 	if (!vp->hw) {
-		ret = vgpu->ops->vblank_get(vgpu, hw);
+		ret = vgpu->ops->vblank_get(vp, hw);
 		if (ret)
 			return ret;
 	}
@@ -420,7 +422,7 @@ void dflip_plane_unassign(struct dflip_vplane *vp)
 	spin_lock_irqsave(&vp->lock, flags);
 	hw = vp->hw;
 	if (hw) {
-		vgpu->ops->disable(vgpu, hw, vp->kind);
+		vgpu->ops->disable(vp, hw);
 		if ((vp->armed && vp->armed_signal) ||
 		    (vp->has_queued && vp->queued_signal))
 			dflip_signal_locked(vp);
@@ -432,7 +434,7 @@ void dflip_plane_unassign(struct dflip_vplane *vp)
 	spin_unlock_irqrestore(&vp->lock, flags);
 
 	if (hw)
-		vgpu->ops->vblank_put(vgpu, hw);
+		vgpu->ops->vblank_put(vp, hw);
 }
 
 /**
@@ -481,7 +483,7 @@ void dflip_plane_surface_done(struct dflip_vplane *vp)
 		if (!vp->armed)
 			vp->armed_signal = false;
 		vp->armed = true;
-		vp->armed_frame = vgpu->ops->frame(vgpu, vp->hw);
+		vp->armed_frame = vgpu->ops->frame(vp, vp->hw);
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
 }

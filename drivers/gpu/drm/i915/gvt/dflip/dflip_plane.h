@@ -120,8 +120,10 @@ struct dflip_vplane {
  * struct dflip_backend_ops - what the state machine needs from the hardware
  *
  * Implemented by the i915 glue, and in the KUnit tests by a fake that
- * writes a Gen9 register-file model.  @hw is the opaque handle of one
- * hardware plane on one CRTC, as passed to dflip_plane_assign().
+ * writes a Gen9 register-file model.  Every callback gets the vGPU plane
+ * (its &dflip_vplane.vgpu has the backend's private data); @hw is the
+ * opaque handle of one hardware plane on one CRTC, as passed to
+ * dflip_plane_assign().
  *
  * @arm: write a validated flip to the hardware plane, the arming register
  *	last.  Called with &dflip_vplane.lock held and interrupts off: must
@@ -136,26 +138,25 @@ struct dflip_vplane {
  *	@desc (or drop it when @desc is disabled) and tell userspace with a
  *	uevent naming the vGPU and plane.  May allocate and sleep; an error
  *	keeps the old framebuffer and the last good frame.
- * @vblank_get: take a vblank reference on the CRTC of @hw (process
+ * @vblank_get: take a vblank reference on the CRTC of @hw and start
+ *	calling dflip_plane_vblank() for the plane at its vblanks (process
  *	context, without &dflip_vplane.lock).
- * @vblank_put: drop it.  Once it returns, the vblank entry is no longer
- *	called for this plane from @hw.
- * @flip_done: make GVT inject the guest's flip-done event of @kind on
- *	@pipe.  Called under &dflip_vplane.lock, possibly in interrupt
- *	context: only marks a request for GVT's service thread.
+ * @vblank_put: drop it.  Once it returns, dflip_plane_vblank() is no
+ *	longer called for this plane from @hw.
+ * @flip_done: make GVT inject the guest's flip-done event of the plane.
+ *	Called under &dflip_vplane.lock, possibly in interrupt context: only
+ *	marks a request for GVT's service thread.
  */
 struct dflip_backend_ops {
-	void (*arm)(struct dflip_vgpu *vgpu, void *hw,
-		    enum dflip_plane_kind kind, const struct dflip_flip *flip);
-	u32 (*frame)(struct dflip_vgpu *vgpu, void *hw);
-	void (*disable)(struct dflip_vgpu *vgpu, void *hw,
-			enum dflip_plane_kind kind);
-	int (*new_geometry)(struct dflip_vgpu *vgpu, struct dflip_vplane *vp,
+	void (*arm)(struct dflip_vplane *vp, void *hw,
+		    const struct dflip_flip *flip);
+	u32 (*frame)(struct dflip_vplane *vp, void *hw);
+	void (*disable)(struct dflip_vplane *vp, void *hw);
+	int (*new_geometry)(struct dflip_vplane *vp,
 			    const struct dflip_plane_desc *desc);
-	int (*vblank_get)(struct dflip_vgpu *vgpu, void *hw);
-	void (*vblank_put)(struct dflip_vgpu *vgpu, void *hw);
-	void (*flip_done)(struct dflip_vgpu *vgpu, unsigned int pipe,
-			  enum dflip_plane_kind kind);
+	int (*vblank_get)(struct dflip_vplane *vp, void *hw);
+	void (*vblank_put)(struct dflip_vplane *vp, void *hw);
+	void (*flip_done)(struct dflip_vplane *vp);
 };
 
 /**
