@@ -71,7 +71,7 @@
  */
 struct intel_vgpu_fb {
 	struct intel_framebuffer base;
-	struct intel_vgpu_fb_info info;
+	struct intel_vgpu_fb_geometry info;
 	void *owner;
 	bool dying;
 	struct intel_vgpu_fb_plane hw;
@@ -211,7 +211,7 @@ static bool intel_vgpu_fb_modifier_ok(u64 modifier)
 	}
 }
 
-static bool intel_vgpu_fb_cursor_ok(const struct intel_vgpu_fb_info *info)
+static bool intel_vgpu_fb_cursor_ok(const struct intel_vgpu_fb_geometry *info)
 {
 	if (info->format != DRM_FORMAT_ARGB8888 ||
 	    info->modifier != DRM_FORMAT_MOD_LINEAR)
@@ -223,7 +223,7 @@ static bool intel_vgpu_fb_cursor_ok(const struct intel_vgpu_fb_info *info)
 
 static int intel_vgpu_fb_check_info(struct drm_i915_private *i915,
 				    struct drm_framebuffer *fb,
-				    const struct intel_vgpu_fb_info *info)
+				    const struct intel_vgpu_fb_geometry *info)
 {
 	const struct drm_mode_config *config = &i915->drm.mode_config;
 	unsigned int align;
@@ -265,7 +265,7 @@ static int intel_vgpu_fb_check_info(struct drm_i915_private *i915,
  * registered ops, -ENOMEM.
  */
 struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
-					     const struct intel_vgpu_fb_info *info,
+					     const struct intel_vgpu_fb_geometry *info,
 					     void *owner)
 {
 	struct drm_i915_private *i915 = to_i915(drm);

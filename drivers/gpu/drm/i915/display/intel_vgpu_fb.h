@@ -20,7 +20,7 @@ struct intel_plane;
 struct intel_plane_state;
 
 /**
- * struct intel_vgpu_fb_info - the immutable geometry of a vGPU framebuffer
+ * struct intel_vgpu_fb_geometry - the immutable geometry of a vGPU framebuffer
  * @format: DRM fourcc, a single-plane format
  * @modifier: DRM_FORMAT_MOD_LINEAR or I915_FORMAT_MOD_{X,Y,Yf}_TILED
  * @width: width in pixels
@@ -29,7 +29,7 @@ struct intel_plane_state;
  * @cursor: the framebuffer of a vGPU cursor: only a cursor plane can show
  *	it, and a cursor plane can show no other vGPU framebuffer
  */
-struct intel_vgpu_fb_info {
+struct intel_vgpu_fb_geometry {
 	u32 format;
 	u64 modifier;
 	u32 width;
@@ -113,7 +113,7 @@ struct intel_vgpu_fb_ops {
 int intel_vgpu_fb_set_ops(const struct intel_vgpu_fb_ops *ops);
 void intel_vgpu_fb_clear_ops(const struct intel_vgpu_fb_ops *ops);
 struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
-					     const struct intel_vgpu_fb_info *info,
+					     const struct intel_vgpu_fb_geometry *info,
 					     void *owner);
 void intel_vgpu_fb_destroy(struct drm_framebuffer *fb);
 
@@ -139,7 +139,7 @@ static inline void intel_vgpu_fb_clear_ops(const struct intel_vgpu_fb_ops *ops)
 
 static inline struct drm_framebuffer *
 intel_vgpu_fb_create(struct drm_device *drm,
-		     const struct intel_vgpu_fb_info *info, void *owner)
+		     const struct intel_vgpu_fb_geometry *info, void *owner)
 {
 	return ERR_PTR(-ENODEV);
 }

@@ -363,7 +363,7 @@ static int vfb_test_init(struct kunit *test)
 	return 0;
 }
 
-static const struct intel_vgpu_fb_info vfb_primary_info = {
+static const struct intel_vgpu_fb_geometry vfb_primary_info = {
 	.format = DRM_FORMAT_XRGB8888,
 	.modifier = I915_FORMAT_MOD_X_TILED,
 	.width = 1920,
@@ -371,7 +371,7 @@ static const struct intel_vgpu_fb_info vfb_primary_info = {
 	.stride = 7680,
 };
 
-static const struct intel_vgpu_fb_info vfb_cursor_info = {
+static const struct intel_vgpu_fb_geometry vfb_cursor_info = {
 	.format = DRM_FORMAT_ARGB8888,
 	.modifier = DRM_FORMAT_MOD_LINEAR,
 	.width = 64,
@@ -381,7 +381,7 @@ static const struct intel_vgpu_fb_info vfb_cursor_info = {
 };
 
 static struct drm_framebuffer *vfb_create(struct vfb_test *t,
-					  const struct intel_vgpu_fb_info *info)
+					  const struct intel_vgpu_fb_geometry *info)
 {
 	struct drm_framebuffer *fb = intel_vgpu_fb_create(t->drm, info, t);
 
@@ -434,7 +434,7 @@ static void vfb_create_registers(struct kunit *test)
 
 struct vfb_geometry_case {
 	const char *name;
-	struct intel_vgpu_fb_info info;
+	struct intel_vgpu_fb_geometry info;
 	int ret;
 };
 
@@ -870,7 +870,7 @@ static void vfb_ops_plane_check(struct kunit *test)
 {
 	const struct vfb_check_case *c = test->param_value;
 	struct vfb_test *t = test->priv;
-	struct intel_vgpu_fb_info info;
+	struct intel_vgpu_fb_geometry info;
 	struct intel_crtc_state *crtc_state;
 	struct intel_plane_state *ps;
 	struct drm_framebuffer *fb;
@@ -1193,7 +1193,7 @@ static void vfb_skl_check_real_planes(struct kunit *test)
 {
 	struct vfb_test *t = test->priv;
 	struct drm_framebuffer *fb, *cursor_fb;
-	struct intel_vgpu_fb_info wide = vfb_primary_info;
+	struct intel_vgpu_fb_geometry wide = vfb_primary_info;
 
 	fb = vfb_create(t, &vfb_primary_info);
 	cursor_fb = vfb_create(t, &vfb_cursor_info);
