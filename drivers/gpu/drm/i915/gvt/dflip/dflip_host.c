@@ -248,6 +248,8 @@ static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *
 	dflip_host_record_locked(hp);
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
+	/* the plane moved: end the hold surface() started, if any */
+	dflip_plane_surface_done(hp->vp);
 	dflip_host_kick(hp->hv);
 }
 
