@@ -71,6 +71,20 @@ done
 kmake() {
 	make -C "$G" O="$B" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" -s "$@"
 }
+build_tools() {	# the userspace tools and the kselftest, warnings are errors
+	local t
+	t=$(mktemp -d)
+	if [ -d "$G/tools/gvt" ]; then
+		make -s -C "$G/tools/gvt" OUT="$t" CC="gcc -Werror" "$t/gvt-dflip" || { rm -rf "$t"; return 1; }
+	fi
+	if [ -d "$G/tools/testing/selftests/drivers/gpu/gvt_dflip" ]; then
+		make -s -f "$DFLIP_REPO/testing/userspace/kselftest.mk" \
+			SRC="$G/tools/testing/selftests/drivers/gpu/gvt_dflip" \
+			KSFT_DIR="$G/tools/testing/selftests" OUTPUT="$t" \
+			CC="gcc -Werror" || { rm -rf "$t"; return 1; }
+	fi
+	rm -rf "$t"
+}
 normalize() { sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u; }
 compile_warnings() {	# FILE.c -> its warnings, normalized
 	kmake W=1 C=2 "${1%.c}.o" 2>&1 | grep -E 'warning:|error:' |
@@ -102,8 +116,12 @@ for c in $commits; do
 	kmake olddefconfig > /dev/null 2>&1 || bad="olddefconfig failed"
 	# the C files this commit changes, and every C file the series has
 	# added so far (a header change must not break them)
+	if git -C "$G" diff-tree --no-commit-id --name-only -r "$c" | grep -q '^tools/'; then
+		w=$(build_tools 2>&1) || bad="$bad tools: $(echo "$w" | grep -m2 -E 'error|warning')"
+	fi
 	for f in $( (git -C "$G" diff-tree --no-commit-id --name-only -r "$c" -- '*.c'
-		     git -C "$G" diff --name-only --diff-filter=A base "$c" -- '*.c') | sort -u); do
+		     git -C "$G" diff --name-only --diff-filter=A base "$c" -- '*.c') |
+		     grep -v '^tools/' | sort -u); do
 		[ -f "$G/$f" ] || continue
 		w=$(compile_warnings "$f")
 		new=$(comm -13 <(echo "${basewarn[$f]:-}") <(echo "$w") | grep -v '^$')

@@ -169,9 +169,45 @@ def build_branch(gitdir, repo, commits, by_commit):
             if res.returncode:
                 die(f'patches/{p} does not apply in commit {msg}:\n'
                     f'{res.stderr}')
+        stage_makefiles(gitdir, [d for i in by_commit for _, d in by_commit[i]])
         git(gitdir, 'add', '-A', '-f')
         git(gitdir, 'commit', '-q', '--allow-empty', '-F',
             os.path.join(repo, msg))
+
+
+def object_source_exists(gitdir, makefile, obj):
+    """Does OBJ (a kbuild .o path) have its .c in the tree yet?
+
+    Objects are relative to the Makefile's directory or, for a Makefile
+    included from a parent's (as gvt/dflip/Makefile is), to an ancestor.
+    """
+    d = os.path.dirname(makefile)
+    while d and d != 'drivers':
+        if os.path.exists(os.path.join(gitdir, d, obj[:-2] + '.c')):
+            return True
+        d = os.path.dirname(d)
+    return False
+
+
+def stage_makefiles(gitdir, overlay):
+    """Give each commit only the kbuild lines whose sources it has.
+
+    A new Makefile of the overlay lists every object of the finished
+    series; at an earlier commit a line naming an object whose source is
+    not there yet is left out, so that every commit builds.
+    """
+    for path in overlay:
+        full = os.path.join(gitdir, path)
+        if os.path.basename(path) != 'Makefile' or not os.path.exists(full):
+            continue
+        with open(full) as f:
+            lines = f.readlines()
+        keep = [line for line in lines
+                if all(object_source_exists(gitdir, path, tok)
+                       for tok in line.split() if tok.endswith('.o'))]
+        if keep != lines:
+            with open(full, 'w') as f:
+                f.writelines(keep)
 
 
 def write_series(gitdir, repo, out):

@@ -85,7 +85,34 @@ struct dflip_geometry {
 };
 
 /**
+ * enum dflip_key_mode - colour keying programmed in PLANE_CTL
+ * @DFLIP_KEY_NONE: no colour keying
+ * @DFLIP_KEY_SOURCE: source key (PLANE_KEYVAL..PLANE_KEYMAX, PLANE_KEYMSK)
+ * @DFLIP_KEY_DESTINATION: destination key
+ */
+enum dflip_key_mode {
+	DFLIP_KEY_NONE,
+	DFLIP_KEY_SOURCE,
+	DFLIP_KEY_DESTINATION,
+};
+
+/**
+ * struct dflip_colorkey - the guest's colour key, as programmed
+ * @mode: source, destination or none
+ * @value: PLANE_KEYVAL
+ * @mask: PLANE_KEYMSK
+ * @max: PLANE_KEYMAX
+ */
+struct dflip_colorkey {
+	enum dflip_key_mode mode;
+	u32 value;
+	u32 mask;
+	u32 max;
+};
+
+/**
  * struct dflip_plane_desc - one decoded guest plane state
+ * @kind: the plane the registers were decoded for (its layout rules)
  * @enabled: the guest has the plane enabled
  * @geo: the geometry (framebuffer metadata)
  * @surf: graphics memory address of the main surface
@@ -96,8 +123,14 @@ struct dflip_geometry {
  * @crtc_x: position on the pipe (cursor: may be negative)
  * @crtc_y: position on the pipe (cursor: may be negative)
  * @async: the guest asked for an asynchronous flip
+ * @key: colour keying (universal planes only)
+ *
+ * For 90/270 degree rotation @geo.width, @geo.height, @x, @y and the
+ * strides describe the rotated GTT view the display engine reads, as
+ * programmed in PLANE_SIZE and PLANE_OFFSET.
  */
 struct dflip_plane_desc {
+	enum dflip_plane_kind kind;
 	bool enabled;
 	struct dflip_geometry geo;
 	u64 surf;
@@ -108,6 +141,7 @@ struct dflip_plane_desc {
 	int crtc_x;
 	int crtc_y;
 	bool async;
+	struct dflip_colorkey key;
 };
 
 /**
@@ -144,7 +178,11 @@ struct dflip_gm {
  * @DFLIP_REJECT_ALIGN: surface address misaligned for the layout
  * @DFLIP_REJECT_RANGE: a main-surface span lies outside the guest's memory
  * @DFLIP_REJECT_AUX_RANGE: an auxiliary-surface span lies outside it
+ * @DFLIP_REJECT_OFFSET: PLANE_OFFSET or PLANE_AUX_OFFSET beyond the limit
+ * @DFLIP_REJECT_COLORKEY: reserved colour key mode
  * @DFLIP_REJECT_COUNT: number of reasons
+ *
+ * New reasons are only ever added before @DFLIP_REJECT_COUNT.
  */
 enum dflip_reject {
 	DFLIP_OK,
@@ -156,7 +194,28 @@ enum dflip_reject {
 	DFLIP_REJECT_ALIGN,
 	DFLIP_REJECT_RANGE,
 	DFLIP_REJECT_AUX_RANGE,
+	DFLIP_REJECT_OFFSET,
+	DFLIP_REJECT_COLORKEY,
 	DFLIP_REJECT_COUNT,
+};
+
+/**
+ * struct dflip_layout - how the display engine walks one colour plane
+ * @cpp: bytes per pixel of the colour plane
+ * @hsub: horizontal subsampling relative to the main surface
+ * @vsub: vertical subsampling relative to the main surface
+ * @stride_unit: bytes per unit of the PLANE_STRIDE (or AUX stride) field
+ * @tile_rows: rows of the surface, as laid out in memory, per tile row
+ *	(1 for linear)
+ * @main_coords: the plane's offsets count main-surface pixels (CCS)
+ */
+struct dflip_layout {
+	unsigned int cpp;
+	unsigned int hsub;
+	unsigned int vsub;
+	unsigned int stride_unit;
+	unsigned int tile_rows;
+	bool main_coords;
 };
 
 int dflip_decode_plane(enum dflip_plane_kind kind,
@@ -167,5 +226,13 @@ int dflip_validate_plane(const struct dflip_plane_desc *desc,
 bool dflip_geometry_equal(const struct dflip_geometry *a,
 			  const struct dflip_geometry *b);
 const char *dflip_reject_name(enum dflip_reject why);
+int dflip_plane_layout(const struct dflip_geometry *geo,
+		       unsigned int color_plane, struct dflip_layout *lay);
+bool dflip_geometry_has_aux(const struct dflip_geometry *geo);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+bool dflip_span_fits(const struct dflip_gm *gm, u64 base, u64 stride,
+		     u64 rows);
+#endif
 
 #endif /* _GVT_DFLIP_H_ */

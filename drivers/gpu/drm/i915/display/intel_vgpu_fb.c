@@ -1,0 +1,681 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ */
+
+/**
+ * DOC: vGPU framebuffers
+ *
+ * GVT-g local display direct flip exposes every vGPU plane (primary, sprite
+ * 0 and cursor of each virtual pipe) as a framebuffer on the i915 DRM
+ * device, so that a host compositor can put it on a real display plane
+ * with ordinary KMS. Such a framebuffer is an &intel_framebuffer with its
+ * own &drm_framebuffer_funcs and no GEM object: its pixels are wherever the
+ * guest's plane registers point, inside the guest's graphics memory, and
+ * GVT (kvmgt.ko) tells i915 the surface address through the
+ * &intel_vgpu_fb_ops it registers with intel_vgpu_fb_set_ops(). i915 never
+ * calls kvmgt.ko directly.
+ *
+ * A vGPU framebuffer belongs to no DRM file: RMFB and CLOSEFB by any
+ * client fail with -ENOENT (the core only removes framebuffers found in
+ * the caller's &drm_file.fbs), GETFB and GETFB2 report its geometry with
+ * no handle, DIRTYFB does nothing. Its metadata never changes; GVT creates
+ * a new framebuffer when the guest changes the plane's geometry.
+ *
+ * Because it has no GEM object, the GEM paths of a plane commit skip it by
+ * construction: intel_prepare_plane_fb() and intel_cleanup_plane_fb()
+ * return early without an object (no pinning, no fences), its
+ * &intel_framebuffer.frontbuffer is NULL (frontbuffer tracking is a no-op),
+ * and the places that would dereference a GGTT VMA or the object call into
+ * this file instead: intel_plane_pin_fb() (the legacy cursor path pins
+ * directly), skl_plane_surf() and intel_cursor_base() (the surface from
+ * GVT), intel_fbc_check_plane() (no FBC) and the debugfs framebuffer list.
+ * intel_vgpu_fb_plane_check() refuses what would need a GEM object or a
+ * remapped GGTT view: pre-Gen9 display, 90/270 rotation, a stride above the
+ * plane's limit, asynchronous flips.
+ *
+ * Locking: intel_vgpu_fb_lock (a spinlock, taken irqsave) protects the
+ * registered ops, the list of vGPU framebuffers, and each framebuffer's
+ * owner and hardware plane. The ops are called with it held.
+ */
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_blend.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_modeset_helper.h>
+#include <drm/drm_plane.h>
+
+#include "i915_drv.h"
+#include "intel_display_types.h"
+#include "intel_fb.h"
+#include "intel_vgpu_fb.h"
+
+/**
+ * struct intel_vgpu_fb - a vGPU plane as a host framebuffer
+ * @base: the framebuffer (no GEM object, no frontbuffer)
+ * @info: its geometry, as created
+ * @owner: GVT's opaque pointer, NULL once detached
+ * @dying: intel_vgpu_fb_destroy() started: no new assignment
+ * @hw: the hardware plane i915 last programmed with it (@hw.plane NULL if
+ *	none): GVT may flip onto that plane
+ * @link: entry in intel_vgpu_fbs
+ * @clear_link: entry in intel_vgpu_fb_clear_ops()' private list
+ */
+struct intel_vgpu_fb {
+	struct intel_framebuffer base;
+	struct intel_vgpu_fb_geometry info;
+	void *owner;
+	bool dying;
+	struct intel_vgpu_fb_plane hw;
+	struct list_head link;
+	struct list_head clear_link;
+};
+
+static DEFINE_SPINLOCK(intel_vgpu_fb_lock);
+static LIST_HEAD(intel_vgpu_fbs);
+static const struct intel_vgpu_fb_ops *intel_vgpu_fb_ops;
+static bool intel_vgpu_fb_closing;
+/* serializes intel_vgpu_fb_set_ops() and intel_vgpu_fb_clear_ops() */
+static DEFINE_MUTEX(intel_vgpu_fb_ops_mutex);
+
+static const struct drm_framebuffer_funcs intel_vgpu_fb_funcs;
+
+static struct intel_vgpu_fb *to_intel_vgpu_fb(const struct drm_framebuffer *fb)
+{
+	return container_of(fb, struct intel_vgpu_fb, base.base);
+}
+
+/**
+ * intel_vgpu_fb_is_vgpu - is this a vGPU framebuffer?
+ * @fb: a framebuffer, or NULL
+ *
+ * Return: true if @fb was created by intel_vgpu_fb_create().
+ */
+bool intel_vgpu_fb_is_vgpu(const struct drm_framebuffer *fb)
+{
+	return fb && fb->funcs == &intel_vgpu_fb_funcs;
+}
+
+/* The ops to call for @vfb, NULL once it is detached from its owner. */
+static const struct intel_vgpu_fb_ops *
+intel_vgpu_fb_ops_locked(const struct intel_vgpu_fb *vfb)
+{
+	lockdep_assert_held(&intel_vgpu_fb_lock);
+
+	return vfb->owner ? intel_vgpu_fb_ops : NULL;
+}
+
+static void intel_vgpu_fb_fill_plane(struct intel_vgpu_fb_plane *hw,
+				     struct intel_plane *plane,
+				     const struct intel_plane_state *plane_state)
+{
+	hw->drm = plane->base.dev;
+	hw->crtc = plane_state->hw.crtc;
+	hw->plane = &plane->base;
+	hw->pipe = plane->pipe;
+	hw->id = plane->id;
+}
+
+/* i915 takes @vfb off its hardware plane: GVT stops flipping onto it. */
+static void intel_vgpu_fb_unassign_locked(struct intel_vgpu_fb *vfb)
+{
+	const struct intel_vgpu_fb_ops *ops = intel_vgpu_fb_ops_locked(vfb);
+	struct intel_vgpu_fb_plane hw = vfb->hw;
+
+	lockdep_assert_held(&intel_vgpu_fb_lock);
+
+	if (!hw.plane)
+		return;
+	vfb->hw.plane = NULL;
+	vfb->hw.crtc = NULL;
+	if (ops && ops->unassign)
+		ops->unassign(vfb->owner, &hw);
+}
+
+/* i915 reprograms @vfb's hardware plane with @vfb: GVT pauses. */
+static void intel_vgpu_fb_hold_locked(struct intel_vgpu_fb *vfb)
+{
+	const struct intel_vgpu_fb_ops *ops = intel_vgpu_fb_ops_locked(vfb);
+
+	lockdep_assert_held(&intel_vgpu_fb_lock);
+
+	if (ops && ops->hold)
+		ops->hold(vfb->owner, &vfb->hw);
+}
+
+/* No callback runs for @vfb once this returns. */
+static void intel_vgpu_fb_detach_locked(struct intel_vgpu_fb *vfb)
+{
+	intel_vgpu_fb_unassign_locked(vfb);
+	vfb->owner = NULL;
+}
+
+static void intel_vgpu_fb_free(struct drm_framebuffer *fb)
+{
+	struct intel_vgpu_fb *vfb = to_intel_vgpu_fb(fb);
+	unsigned long flags;
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	/* the hardware plane was reprogrammed before its last state went */
+	drm_WARN_ON(fb->dev, vfb->hw.plane);
+	drm_WARN_ON(fb->dev, vfb->owner);
+	list_del(&vfb->link);
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+
+	drm_framebuffer_cleanup(fb);
+	kfree(vfb);
+}
+
+static int intel_vgpu_fb_create_handle(struct drm_framebuffer *fb,
+				       struct drm_file *file,
+				       unsigned int *handle)
+{
+	/* No GEM object: GETFB/GETFB2 report the geometry and no handle. */
+	*handle = 0;
+	return 0;
+}
+
+static int intel_vgpu_fb_dirty(struct drm_framebuffer *fb,
+			       struct drm_file *file, unsigned int flags,
+			       unsigned int color, struct drm_clip_rect *clips,
+			       unsigned int num_clips)
+{
+	/* GVT flips the guest's frames itself: nothing to flush. */
+	return 0;
+}
+
+static const struct drm_framebuffer_funcs intel_vgpu_fb_funcs = {
+	.destroy = intel_vgpu_fb_free,
+	.create_handle = intel_vgpu_fb_create_handle,
+	.dirty = intel_vgpu_fb_dirty,
+};
+
+static bool intel_vgpu_fb_modifier_ok(u64 modifier)
+{
+	switch (modifier) {
+	case DRM_FORMAT_MOD_LINEAR:
+	case I915_FORMAT_MOD_X_TILED:
+	case I915_FORMAT_MOD_Y_TILED:
+	case I915_FORMAT_MOD_Yf_TILED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool intel_vgpu_fb_cursor_ok(const struct intel_vgpu_fb_geometry *info)
+{
+	if (info->format != DRM_FORMAT_ARGB8888 ||
+	    info->modifier != DRM_FORMAT_MOD_LINEAR)
+		return false;
+	if (info->width != info->height || info->stride != info->width * 4)
+		return false;
+	return info->width == 64 || info->width == 128 || info->width == 256;
+}
+
+static int intel_vgpu_fb_check_info(struct drm_i915_private *i915,
+				    struct drm_framebuffer *fb,
+				    const struct intel_vgpu_fb_geometry *info)
+{
+	const struct drm_mode_config *config = &i915->drm.mode_config;
+	unsigned int align;
+
+	/* packed formats only: no CCS, no semiplanar YUV */
+	if (fb->format->num_planes != 1)
+		return -EINVAL;
+	if (!info->width || !info->height ||
+	    info->width > config->max_width || info->height > config->max_height)
+		return -EINVAL;
+	if (info->stride < mul_u32_u32(info->width, fb->format->cpp[0]) ||
+	    mul_u32_u32(info->stride, info->height) > U32_MAX)
+		return -EINVAL;
+	if (info->cursor && !intel_vgpu_fb_cursor_ok(info))
+		return -EINVAL;
+
+	if (info->modifier == DRM_FORMAT_MOD_LINEAR)
+		align = 64;
+	else
+		align = intel_tile_width_bytes(fb, 0);
+	if (!align || info->stride % align)
+		return -EINVAL;
+
+	return 0;
+}
+
+/**
+ * intel_vgpu_fb_create - create the framebuffer of a vGPU plane
+ * @drm: the i915 device
+ * @info: its geometry
+ * @owner: GVT's pointer for the &intel_vgpu_fb_ops callbacks (not NULL)
+ *
+ * The framebuffer is registered on @drm (its id is &drm_framebuffer.base.id)
+ * and owned by no DRM file. Needs Gen9+ display and registered ops.
+ * Process context; may sleep.
+ *
+ * Return: the framebuffer, or an ERR_PTR(): -EINVAL for a geometry no
+ * plane of @drm can show, -ENODEV without Gen9+ display or without
+ * registered ops, -ENOMEM.
+ */
+struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
+					     const struct intel_vgpu_fb_geometry *info,
+					     void *owner)
+{
+	struct drm_i915_private *i915 = to_i915(drm);
+	struct drm_mode_fb_cmd2 cmd = {
+		.width = info->width,
+		.height = info->height,
+		.pixel_format = info->format,
+		.flags = DRM_MODE_FB_MODIFIERS,
+		.pitches = { info->stride },
+		.modifier = { info->modifier },
+	};
+	struct intel_vgpu_fb *vfb;
+	struct drm_framebuffer *fb;
+	unsigned long flags;
+	int ret;
+
+	if (!owner)
+		return ERR_PTR(-EINVAL);
+	if (DISPLAY_VER(i915) < 9 || !HAS_DISPLAY(i915))
+		return ERR_PTR(-ENODEV);
+	/* before anything looks the format up: only known formats pass */
+	if (!intel_vgpu_fb_modifier_ok(info->modifier) ||
+	    !drm_any_plane_has_format(drm, info->format, info->modifier))
+		goto err_refused;
+
+	vfb = kzalloc(sizeof(*vfb), GFP_KERNEL);
+	if (!vfb)
+		return ERR_PTR(-ENOMEM);
+	fb = &vfb->base.base;
+
+	drm_helper_mode_fill_fb_struct(drm, fb, &cmd);
+	if (intel_vgpu_fb_check_info(i915, fb, info)) {
+		kfree(vfb);
+		goto err_refused;
+	}
+
+	vfb->info = *info;
+	vfb->owner = owner;
+	INIT_LIST_HEAD(&vfb->clear_link);
+	/* one view, the normal one: no remapping, no rotation */
+	vfb->base.normal_view.gtt.type = I915_GTT_VIEW_NORMAL;
+	vfb->base.normal_view.color_plane[0].mapping_stride = info->stride;
+	vfb->base.normal_view.color_plane[0].scanout_stride = info->stride;
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	if (!intel_vgpu_fb_ops || intel_vgpu_fb_closing) {
+		spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+		ret = -ENODEV;
+		goto err_free;
+	}
+	list_add_tail(&vfb->link, &intel_vgpu_fbs);
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+
+	ret = drm_framebuffer_init(drm, fb, &intel_vgpu_fb_funcs);
+	if (ret) {
+		spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+		list_del(&vfb->link);
+		spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+		goto err_free;
+	}
+
+	return fb;
+
+err_free:
+	kfree(vfb);
+	return ERR_PTR(ret);
+
+err_refused:
+	drm_dbg_kms(drm, "vGPU fb %p4cc 0x%llx %ux%u stride %u%s refused\n",
+		    &info->format, info->modifier, info->width, info->height,
+		    info->stride, info->cursor ? " (cursor)" : "");
+	return ERR_PTR(-EINVAL);
+}
+EXPORT_SYMBOL_NS_GPL(intel_vgpu_fb_create, I915_GVT);
+
+/* Take @fb off every plane; the caller holds a reference of its own. */
+static void intel_vgpu_fb_remove_from_planes(struct drm_framebuffer *fb)
+{
+	drm_framebuffer_get(fb);
+	/* an atomic commit, as for RMFB; drops the reference taken above */
+	drm_framebuffer_remove(fb);
+}
+
+/**
+ * intel_vgpu_fb_destroy - destroy the framebuffer of a vGPU plane
+ * @fb: a framebuffer from intel_vgpu_fb_create(), or NULL
+ *
+ * Its id is released first, so no client can look it up any more; then it
+ * is taken off every plane with an atomic commit (the semantics of
+ * drm_framebuffer_remove(), which may disable a CRTC whose primary plane
+ * cannot be disabled alone), so that no hardware plane scans it out; then
+ * it is detached from its owner: no &intel_vgpu_fb_ops callback runs or
+ * starts for it once this returns, and GVT may free the owner. The memory
+ * goes when the last reference does.
+ *
+ * Process context, without modeset locks held and without any lock an
+ * &intel_vgpu_fb_ops callback takes.
+ */
+void intel_vgpu_fb_destroy(struct drm_framebuffer *fb)
+{
+	struct intel_vgpu_fb *vfb;
+	unsigned long flags;
+
+	if (!fb)
+		return;
+	if (drm_WARN_ON(fb->dev, !intel_vgpu_fb_is_vgpu(fb)))
+		return;
+	vfb = to_intel_vgpu_fb(fb);
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	vfb->dying = true;
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+
+	drm_framebuffer_unregister_private(fb);
+	intel_vgpu_fb_remove_from_planes(fb);
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	intel_vgpu_fb_detach_locked(vfb);
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+
+	drm_framebuffer_put(fb);
+}
+EXPORT_SYMBOL_NS_GPL(intel_vgpu_fb_destroy, I915_GVT);
+
+/**
+ * intel_vgpu_fb_set_ops - register GVT's vGPU framebuffer callbacks
+ * @ops: the callbacks; @ops->surface is required
+ *
+ * Called by kvmgt at module load. Framebuffers can be created only while
+ * ops are registered.
+ *
+ * Return: 0, -EINVAL without @ops->surface, -EBUSY if ops are registered.
+ */
+int intel_vgpu_fb_set_ops(const struct intel_vgpu_fb_ops *ops)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (!ops || !ops->surface)
+		return -EINVAL;
+
+	mutex_lock(&intel_vgpu_fb_ops_mutex);
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	if (intel_vgpu_fb_ops)
+		ret = -EBUSY;
+	else
+		intel_vgpu_fb_ops = ops;
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+	mutex_unlock(&intel_vgpu_fb_ops_mutex);
+
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(intel_vgpu_fb_set_ops, I915_GVT);
+
+/**
+ * intel_vgpu_fb_clear_ops - unregister GVT's vGPU framebuffer callbacks
+ * @ops: the callbacks given to intel_vgpu_fb_set_ops()
+ *
+ * Called by kvmgt at module unload. First every vGPU framebuffer is taken
+ * off the hardware (new commits with one are refused from the start), then
+ * every framebuffer still alive is detached from its owner and the ops are
+ * dropped: once this returns no callback runs or can start, and the module
+ * that registered @ops may go. Framebuffers that GVT did not destroy keep
+ * their ids until intel_vgpu_fb_destroy(); they can no longer be shown.
+ *
+ * Process context, without modeset locks held.
+ */
+void intel_vgpu_fb_clear_ops(const struct intel_vgpu_fb_ops *ops)
+{
+	struct intel_vgpu_fb *vfb, *next;
+	unsigned long flags;
+	LIST_HEAD(fbs);
+
+	mutex_lock(&intel_vgpu_fb_ops_mutex);
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	if (WARN_ON(!ops || intel_vgpu_fb_ops != ops)) {
+		spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+		mutex_unlock(&intel_vgpu_fb_ops_mutex);
+		return;
+	}
+	/* no assignment from here on; unassign still reaches GVT */
+	list_for_each_entry(vfb, &intel_vgpu_fbs, link) {
+		if (kref_get_unless_zero(&vfb->base.base.base.refcount))
+			list_add_tail(&vfb->clear_link, &fbs);
+	}
+	intel_vgpu_fb_closing = true;
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+
+	list_for_each_entry_safe(vfb, next, &fbs, clear_link) {
+		list_del_init(&vfb->clear_link);
+		/* drops the reference taken above */
+		drm_framebuffer_remove(&vfb->base.base);
+	}
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	intel_vgpu_fb_closing = false;
+	list_for_each_entry(vfb, &intel_vgpu_fbs, link)
+		intel_vgpu_fb_detach_locked(vfb);
+	intel_vgpu_fb_ops = NULL;
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+	mutex_unlock(&intel_vgpu_fb_ops_mutex);
+}
+EXPORT_SYMBOL_NS_GPL(intel_vgpu_fb_clear_ops, I915_GVT);
+
+/* Is @fb on another plane than @plane in the new states of @state? */
+static bool intel_vgpu_fb_mirrored(struct drm_atomic_state *state,
+				   const struct drm_framebuffer *fb,
+				   const struct drm_plane *plane)
+{
+	struct drm_plane_state *new_state;
+	struct drm_plane *other;
+	int i;
+
+	if (!state)
+		return false;
+	for_each_new_plane_in_state(state, other, new_state, i)
+		if (other != plane && new_state->fb == fb)
+			return true;
+	return false;
+}
+
+/* Does the commit of @state take @fb off its current hardware plane? */
+static bool intel_vgpu_fb_moves(struct drm_atomic_state *state,
+				const struct intel_vgpu_fb *vfb)
+{
+	struct drm_plane_state *new_state;
+
+	if (!state)
+		return false;
+	new_state = drm_atomic_get_new_plane_state(state, vfb->hw.plane);
+	return new_state && new_state->fb != &vfb->base.base;
+}
+
+/**
+ * intel_vgpu_fb_plane_check - atomic check of a plane showing a vGPU fb
+ * @crtc_state: the new CRTC state
+ * @plane_state: the new plane state
+ *
+ * Called before the plane's own check. Refuses (-EINVAL) a vGPU
+ * framebuffer on pre-Gen9 display, a cursor framebuffer on a non-cursor
+ * plane or the reverse, 90/270 rotation and a stride above the plane's
+ * limit (both need a remapped GGTT view of a GEM object), and asynchronous
+ * flips. Refuses with -EBUSY a framebuffer that would be on two planes
+ * (mirroring), -ENODEV one being destroyed or without GVT, and whatever
+ * &intel_vgpu_fb_ops.check refuses.
+ *
+ * Return: 0 if the plane state is not refused, a negative error code.
+ */
+int intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
+			      const struct intel_plane_state *plane_state)
+{
+	struct intel_plane *plane = to_intel_plane(plane_state->uapi.plane);
+	struct drm_atomic_state *state = plane_state->uapi.state;
+	const struct drm_framebuffer *fb = plane_state->hw.fb;
+	const struct intel_vgpu_fb_ops *ops;
+	struct drm_i915_private *i915;
+	struct intel_vgpu_fb_plane hw;
+	struct intel_vgpu_fb *vfb;
+	unsigned long flags;
+	bool cursor_plane;
+	int ret = 0;
+
+	if (!intel_vgpu_fb_is_vgpu(fb))
+		return 0;
+	vfb = to_intel_vgpu_fb(fb);
+	i915 = to_i915(fb->dev);
+	cursor_plane = plane->id == PLANE_CURSOR;
+
+	if (DISPLAY_VER(i915) < 9 || vfb->info.cursor != cursor_plane ||
+	    drm_rotation_90_or_270(plane_state->hw.rotation) ||
+	    (plane->max_stride &&
+	     fb->pitches[0] > plane->max_stride(plane, fb->format->format,
+						fb->modifier,
+						plane_state->hw.rotation)) ||
+	    (crtc_state && crtc_state->uapi.async_flip)) {
+		drm_dbg_kms(fb->dev,
+			    "[PLANE:%d:%s] cannot show vGPU [FB:%d]\n",
+			    plane->base.base.id, plane->base.name, fb->base.id);
+		return -EINVAL;
+	}
+
+	if (intel_vgpu_fb_mirrored(state, fb, &plane->base))
+		return -EBUSY;
+
+	intel_vgpu_fb_fill_plane(&hw, plane, plane_state);
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	ops = intel_vgpu_fb_ops_locked(vfb);
+	if (!ops || vfb->dying || intel_vgpu_fb_closing)
+		ret = -ENODEV;
+	else if (vfb->hw.plane && vfb->hw.plane != &plane->base &&
+		 !intel_vgpu_fb_moves(state, vfb))
+		ret = -EBUSY;
+	else if (ops->check)
+		ret = ops->check(vfb->owner, &hw);
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+
+	if (ret)
+		drm_dbg_kms(fb->dev, "[PLANE:%d:%s] vGPU [FB:%d] refused: %d\n",
+			    plane->base.base.id, plane->base.name, fb->base.id,
+			    ret);
+	return ret;
+}
+
+/**
+ * intel_vgpu_fb_plane_update - i915 is about to program a plane
+ * @plane: the plane
+ * @plane_state: the state it is programmed with, NULL to disable it
+ *
+ * Called before any register of @plane is written (noarm, arm, disable).
+ * If the vGPU framebuffer last programmed on @plane is not the one of
+ * @plane_state, GVT is told to stop flipping onto @plane
+ * (&intel_vgpu_fb_ops.unassign); if it is, GVT is told to pause until
+ * i915 armed the plane (&intel_vgpu_fb_ops.hold), because even with the
+ * same framebuffer the compositor may change the position, size and
+ * source offset, and a guest flip arming half of i915's writes could
+ * make the plane read past the framebuffer. Any context.
+ */
+void intel_vgpu_fb_plane_update(struct intel_plane *plane,
+				const struct intel_plane_state *plane_state)
+{
+	const struct drm_framebuffer *fb = plane_state ? plane_state->hw.fb : NULL;
+	struct intel_vgpu_fb *vfb;
+	unsigned long flags;
+
+	if (list_empty(&intel_vgpu_fbs))
+		return;
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	list_for_each_entry(vfb, &intel_vgpu_fbs, link) {
+		if (vfb->hw.plane != &plane->base)
+			continue;
+		if (&vfb->base.base == fb)
+			intel_vgpu_fb_hold_locked(vfb);
+		else
+			intel_vgpu_fb_unassign_locked(vfb);
+		break;
+	}
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+}
+
+/**
+ * intel_vgpu_fb_surface - the surface to program for a vGPU framebuffer
+ * @plane_state: a plane state whose framebuffer is a vGPU framebuffer
+ *
+ * Stands for intel_plane_ggtt_offset() of a GEM framebuffer: the GGTT
+ * address of pixel (0, 0), from &intel_vgpu_fb_ops.surface. Any context.
+ *
+ * Return: the GGTT address; 0 (with a warning) for a framebuffer already
+ * detached from GVT, which the atomic check keeps off every plane.
+ */
+u32 intel_vgpu_fb_surface(const struct intel_plane_state *plane_state)
+{
+	struct intel_plane *plane = to_intel_plane(plane_state->uapi.plane);
+	const struct drm_framebuffer *fb = plane_state->hw.fb;
+	const struct intel_vgpu_fb_ops *ops;
+	struct intel_vgpu_fb_plane hw;
+	struct intel_vgpu_fb *vfb;
+	unsigned long flags;
+	u32 surf = 0;
+
+	if (drm_WARN_ON(plane->base.dev, !intel_vgpu_fb_is_vgpu(fb)))
+		return 0;
+	vfb = to_intel_vgpu_fb(fb);
+	intel_vgpu_fb_fill_plane(&hw, plane, plane_state);
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	ops = intel_vgpu_fb_ops_locked(vfb);
+	if (ops)
+		surf = ops->surface(vfb->owner, &hw);
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+
+	drm_WARN_ON_ONCE(plane->base.dev, !ops);
+	return surf;
+}
+
+/**
+ * intel_vgpu_fb_plane_armed - i915 programmed a plane
+ * @plane: the plane
+ * @plane_state: the state it was programmed with
+ *
+ * Called after the arming register of @plane was written. If the state
+ * shows a vGPU framebuffer, GVT may flip onto @plane from now on:
+ * &intel_vgpu_fb_ops.assign the first time, &intel_vgpu_fb_ops.surface_done
+ * when @plane already had it. A framebuffer already on another plane is
+ * not assigned a second one. Any context.
+ */
+void intel_vgpu_fb_plane_armed(struct intel_plane *plane,
+			       const struct intel_plane_state *plane_state)
+{
+	const struct drm_framebuffer *fb = plane_state->hw.fb;
+	const struct intel_vgpu_fb_ops *ops;
+	struct intel_vgpu_fb *vfb;
+	unsigned long flags;
+
+	if (!intel_vgpu_fb_is_vgpu(fb))
+		return;
+	vfb = to_intel_vgpu_fb(fb);
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	ops = intel_vgpu_fb_ops_locked(vfb);
+	if (!ops) {
+		/* nobody to tell */
+	} else if (vfb->hw.plane == &plane->base) {
+		if (ops->surface_done)
+			ops->surface_done(vfb->owner, &vfb->hw);
+	} else if (!vfb->hw.plane && !vfb->dying && !intel_vgpu_fb_closing) {
+		intel_vgpu_fb_fill_plane(&vfb->hw, plane, plane_state);
+		if (ops->assign)
+			ops->assign(vfb->owner, &vfb->hw);
+	}
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ */
+
+#ifndef __INTEL_VGPU_FB_H__
+#define __INTEL_VGPU_FB_H__
+
+#include <linux/err.h>
+#include <linux/types.h>
+
+#include "intel_display_limits.h"
+
+struct drm_crtc;
+struct drm_device;
+struct drm_framebuffer;
+struct drm_plane;
+struct intel_crtc_state;
+struct intel_plane;
+struct intel_plane_state;
+
+/**
+ * struct intel_vgpu_fb_geometry - the immutable geometry of a vGPU framebuffer
+ * @format: DRM fourcc, a single-plane format
+ * @modifier: DRM_FORMAT_MOD_LINEAR or I915_FORMAT_MOD_{X,Y,Yf}_TILED
+ * @width: width in pixels
+ * @height: height in pixels
+ * @stride: bytes per row (per tile row for tiled layouts)
+ * @cursor: the framebuffer of a vGPU cursor: only a cursor plane can show
+ *	it, and a cursor plane can show no other vGPU framebuffer
+ */
+struct intel_vgpu_fb_geometry {
+	u32 format;
+	u64 modifier;
+	u32 width;
+	u32 height;
+	u32 stride;
+	bool cursor;
+};
+
+/**
+ * struct intel_vgpu_fb_plane - the hardware plane a vGPU framebuffer is on
+ * @drm: the i915 device
+ * @crtc: the CRTC of @plane (GVT takes its vblank references on it)
+ * @plane: the hardware plane
+ * @pipe: the pipe of @plane
+ * @id: the hardware plane: PLANE_1 (primary), PLANE_2.. (sprites) or
+ *	PLANE_CURSOR
+ */
+struct intel_vgpu_fb_plane {
+	struct drm_device *drm;
+	struct drm_crtc *crtc;
+	struct drm_plane *plane;
+	enum pipe pipe;
+	enum plane_id id;
+};
+
+/**
+ * struct intel_vgpu_fb_ops - what i915 asks GVT about its framebuffers
+ *
+ * Registered by kvmgt with intel_vgpu_fb_set_ops(). Every callback gets the
+ * opaque owner pointer given to intel_vgpu_fb_create() and the hardware
+ * plane concerned. All callbacks are called with an i915 spinlock held and
+ * possibly with interrupts off (inside the vblank evasion of a plane
+ * update): they must not sleep, and they must not call back into the
+ * intel_vgpu_fb_*() functions. The owner pointer is used only while the
+ * framebuffer is alive and the ops are registered: intel_vgpu_fb_destroy()
+ * and intel_vgpu_fb_clear_ops() return only once no callback runs or can
+ * start for it.
+ *
+ * The assignment protocol of one hardware plane:
+ *
+ * - @check: an atomic check puts the framebuffer on the plane. An error
+ *   (typically -EBUSY: the vGPU plane is shown elsewhere) fails the commit.
+ * - @hold: i915 starts reprogramming the plane, which GVT flips onto,
+ *   with the same framebuffer (e.g. the compositor moved it): GVT must
+ *   not write the plane's registers from before this returns until
+ *   @surface_done. May come more than once before @surface_done.
+ * - @surface: i915 programs the plane with the framebuffer and asks for the
+ *   surface to program. From this call until @surface_done or @assign, GVT
+ *   must not write the plane's registers.
+ * - @assign: i915 programmed (armed) the plane with the framebuffer for the
+ *   first time; from now on GVT may flip the guest's surfaces onto it.
+ * - @surface_done: i915 reprogrammed the plane, still with the framebuffer
+ *   (e.g. a watermark change or a position change by the compositor); GVT
+ *   may flip again.
+ * - @unassign: i915 is about to program the plane with something else, or
+ *   to disable it: GVT must stop writing the plane's registers before it
+ *   returns, and never write them again unless @assign is called again.
+ *
+ * @check: optional; 0 or a negative error code
+ * @surface: required; the GGTT address of pixel (0, 0) of the framebuffer
+ *	as the guest's current state has it, aligned as the plane needs. Every
+ *	byte the display engine reads for the framebuffer's geometry from there
+ *	must be the guest's own memory. i915 adds the offset of the
+ *	compositor's source rectangle as for any framebuffer.
+ * @hold: optional
+ * @surface_done: optional
+ * @assign: optional
+ * @unassign: optional
+ */
+struct intel_vgpu_fb_ops {
+	int (*check)(void *owner, const struct intel_vgpu_fb_plane *hw);
+	void (*hold)(void *owner, const struct intel_vgpu_fb_plane *hw);
+	u32 (*surface)(void *owner, const struct intel_vgpu_fb_plane *hw);
+	void (*surface_done)(void *owner, const struct intel_vgpu_fb_plane *hw);
+	void (*assign)(void *owner, const struct intel_vgpu_fb_plane *hw);
+	void (*unassign)(void *owner, const struct intel_vgpu_fb_plane *hw);
+};
+
+#if IS_ENABLED(CONFIG_DRM_I915_GVT_DFLIP)
+
+int intel_vgpu_fb_set_ops(const struct intel_vgpu_fb_ops *ops);
+void intel_vgpu_fb_clear_ops(const struct intel_vgpu_fb_ops *ops);
+struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
+					     const struct intel_vgpu_fb_geometry *info,
+					     void *owner);
+void intel_vgpu_fb_destroy(struct drm_framebuffer *fb);
+
+bool intel_vgpu_fb_is_vgpu(const struct drm_framebuffer *fb);
+int intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
+			      const struct intel_plane_state *plane_state);
+void intel_vgpu_fb_plane_update(struct intel_plane *plane,
+				const struct intel_plane_state *plane_state);
+void intel_vgpu_fb_plane_armed(struct intel_plane *plane,
+			       const struct intel_plane_state *plane_state);
+u32 intel_vgpu_fb_surface(const struct intel_plane_state *plane_state);
+
+#else
+
+static inline int intel_vgpu_fb_set_ops(const struct intel_vgpu_fb_ops *ops)
+{
+	return -ENODEV;
+}
+
+static inline void intel_vgpu_fb_clear_ops(const struct intel_vgpu_fb_ops *ops)
+{
+}
+
+static inline struct drm_framebuffer *
+intel_vgpu_fb_create(struct drm_device *drm,
+		     const struct intel_vgpu_fb_geometry *info, void *owner)
+{
+	return ERR_PTR(-ENODEV);
+}
+
+static inline void intel_vgpu_fb_destroy(struct drm_framebuffer *fb)
+{
+}
+
+static inline bool intel_vgpu_fb_is_vgpu(const struct drm_framebuffer *fb)
+{
+	return false;
+}
+
+static inline int
+intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
+			  const struct intel_plane_state *plane_state)
+{
+	return 0;
+}
+
+static inline void
+intel_vgpu_fb_plane_update(struct intel_plane *plane,
+			   const struct intel_plane_state *plane_state)
+{
+}
+
+static inline void
+intel_vgpu_fb_plane_armed(struct intel_plane *plane,
+			  const struct intel_plane_state *plane_state)
+{
+}
+
+static inline u32
+intel_vgpu_fb_surface(const struct intel_plane_state *plane_state)
+{
+	return 0;
+}
+
+#endif
+
+#endif /* __INTEL_VGPU_FB_H__ */

@@ -1,0 +1,713 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ */
+
+/**
+ * DOC: direct flip host glue
+ *
+ * Connects three parts: GVT's vGPUs (MMIO traps, vGPU life cycle), the
+ * hardware-independent vGPU plane state machine (dflip_plane.c, which
+ * decides what may be shown) and i915's vGPU framebuffers
+ * (display/intel_vgpu_fb.c, which put a vGPU plane on a real plane).
+ *
+ * - Guest flips: the MMIO handlers of PLANE_SURF, REG_50080 and the cursor
+ *   registers call dflip_host_guest_flip() with the vGPU's lock held; it
+ *   hands the guest's raw plane registers to dflip_plane_guest_write().
+ * - Framebuffers: the state machine asks for a new framebuffer whenever a
+ *   guest plane changes geometry (new_geometry); the glue creates it with
+ *   intel_vgpu_fb_create() and sends a uevent naming the plane and the new
+ *   framebuffer id. An old framebuffer stays while a hardware plane shows
+ *   it and is destroyed once it does not.
+ * - Assignment: i915 calls &intel_vgpu_fb_ops with an i915 spinlock held,
+ *   possibly with interrupts off, while the state machine's assign and
+ *   unassign need the vGPU's lock. The glue keeps, under the vGPU plane's
+ *   spinlock, which hardware plane i915 last armed with the plane's
+ *   framebuffer (@hw_live): unassign clears it at once, and the backend's
+ *   arm writes nothing without it, so GVT stops writing a hardware plane
+ *   before i915 reprograms it. A work item then brings the state machine
+ *   in line (dflip_plane_assign()/dflip_plane_unassign()).
+ * - Flips onto the hardware write only the surface register (PLANE_SURF or
+ *   CURBASE): everything else of the hardware plane is i915's, programmed
+ *   from the framebuffer's immutable geometry and the compositor's state.
+ *   The offset i915 added for the compositor's source rectangle is kept.
+ */
+
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_blend.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_vblank.h>
+#include <drm/drm_vblank_work.h>
+
+#include "i915_drv.h"
+#include "i915_reg.h"
+#include "gvt/gvt.h"
+#include "display/intel_cursor_regs.h"
+#include "display/intel_vgpu_fb.h"
+#include "display/skl_universal_plane_regs.h"
+
+#include "dflip_host.h"
+#include "dflip_plane.h"
+
+/* gem/i915_gem_domain.c: the display engine overfetches with VT-d on */
+#define DFLIP_HOST_VTD_GUARD	(168u * I915_GTT_PAGE_SIZE)
+
+struct dflip_host_vgpu;
+struct dflip_host_plane;
+
+/**
+ * struct dflip_host_fb - one framebuffer of a vGPU plane (the i915 owner)
+ * @hp: the vGPU plane
+ * @fb: the i915 framebuffer
+ * @gen: the state machine's framebuffer generation it has
+ * @link: entry in &dflip_host_plane.fbs
+ */
+struct dflip_host_fb {
+	struct dflip_host_plane *hp;
+	struct drm_framebuffer *fb;
+	u32 gen;
+	struct list_head link;
+};
+
+/**
+ * struct dflip_host_plane - glue state of one vGPU plane
+ * @hv: the vGPU
+ * @vp: the state machine's plane
+ * @fbs: its framebuffers, the current one last (vGPU lock)
+ * @hw_live: i915 armed @hw with a framebuffer of this plane and has not
+ *	reprogrammed it since: GVT may write @hw (&dflip_vplane.lock)
+ * @hw: that hardware plane (&dflip_vplane.lock)
+ * @hw_gen: generation of the framebuffer on @hw (&dflip_vplane.lock)
+ * @base: last surface given to i915 or written (&dflip_vplane.lock)
+ * @delta: what i915 added to @base in the surface register: the
+ *	compositor's source offset (&dflip_vplane.lock)
+ * @vblank: calls dflip_plane_vblank() at every vblank of @vblank_crtc
+ * @vblank_crtc: CRTC of the vblank reference, NULL without one
+ * @vblank_on: @vblank reschedules itself
+ */
+struct dflip_host_plane {
+	struct dflip_host_vgpu *hv;
+	struct dflip_vplane *vp;
+	struct list_head fbs;
+	bool hw_live;
+	struct intel_vgpu_fb_plane hw;
+	u32 hw_gen;
+	u32 base;
+	u32 delta;
+	struct drm_vblank_work vblank;
+	struct drm_crtc *vblank_crtc;
+	bool vblank_on;
+};
+
+/**
+ * struct dflip_host_vgpu - glue state of one vGPU
+ * @vgpu: the vGPU
+ * @core: the state machine
+ * @planes: per vGPU plane, indexed like &dflip_vgpu.planes
+ * @reconcile: brings the state machine's assignments in line with i915
+ * @dying: the vGPU goes away
+ * @used: the guest created a framebuffer at least once
+ */
+struct dflip_host_vgpu {
+	struct intel_vgpu *vgpu;
+	struct dflip_vgpu core;
+	struct dflip_host_plane planes[DFLIP_NUM_PLANES];
+	struct delayed_work reconcile;
+	bool dying;
+	bool used;
+};
+
+/* the GVT device the i915 ops are registered for (one at a time) */
+static struct intel_gvt *dflip_host_gvt;
+static DEFINE_MUTEX(dflip_host_mutex);
+
+static struct drm_i915_private *hp_i915(const struct dflip_host_plane *hp)
+{
+	return hp->hv->vgpu->gvt->gt->i915;
+}
+
+static struct dflip_host_plane *to_hp(struct dflip_vplane *vp)
+{
+	struct dflip_host_vgpu *hv = vp->vgpu->priv;
+
+	return &hv->planes[vp->id];
+}
+
+static i915_reg_t dflip_host_surf_reg(struct drm_i915_private *i915,
+				      const struct intel_vgpu_fb_plane *hw)
+{
+	if (hw->id == PLANE_CURSOR)
+		return CURBASE(i915, hw->pipe);
+	return PLANE_SURF(hw->pipe, hw->id);
+}
+
+static void dflip_host_kick(struct dflip_host_vgpu *hv)
+{
+	if (!READ_ONCE(hv->dying))
+		mod_delayed_work(system_wq, &hv->reconcile, 0);
+}
+
+/* i915 armed @hw: remember what it added to the surface we gave. */
+static void dflip_host_record_locked(struct dflip_host_plane *hp)
+{
+	struct drm_i915_private *i915 = hp_i915(hp);
+	u32 reg = intel_uncore_read_fw(&i915->uncore,
+				       dflip_host_surf_reg(i915, &hp->hw));
+
+	hp->delta = reg - hp->base;
+}
+
+static int dflip_host_fb_check(void *owner, const struct intel_vgpu_fb_plane *hw)
+{
+	struct dflip_host_fb *hfb = owner;
+	struct dflip_host_plane *hp = hfb->hp;
+	struct dflip_vplane *vp = hp->vp;
+	bool here, elsewhere;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!READ_ONCE(vp->vgpu->supported))
+		return -EOPNOTSUPP;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	here = hp->hw_live && hp->hw.plane == hw->plane;
+	elsewhere = hp->hw_live && hp->hw.plane != hw->plane;
+	if (!vp->fb.enabled || vp->fb.gen != hfb->gen)
+		ret = -ESTALE;
+	else if (elsewhere)
+		ret = -EBUSY;
+	else if (!vp->has_cur && !here)
+		ret = -ENODATA;
+	spin_unlock_irqrestore(&vp->lock, flags);
+
+	return ret;
+}
+
+static void dflip_host_fb_hold(void *owner, const struct intel_vgpu_fb_plane *hw)
+{
+	struct dflip_host_fb *hfb = owner;
+	struct dflip_flip flip;
+
+	/* no flip is armed until dflip_plane_surface_done() */
+	dflip_plane_surface(hfb->hp->vp, &flip);
+}
+
+static u32 dflip_host_fb_surface(void *owner, const struct intel_vgpu_fb_plane *hw)
+{
+	struct dflip_host_fb *hfb = owner;
+	struct dflip_host_plane *hp = hfb->hp;
+	struct dflip_vplane *vp = hp->vp;
+	struct dflip_flip flip;
+	unsigned long flags;
+	bool assigned;
+	u32 surf;
+
+	assigned = dflip_plane_surface(vp, &flip);
+
+	spin_lock_irqsave(&vp->lock, flags);
+	if (assigned && flip.desc.enabled)
+		surf = lower_32_bits(flip.desc.surf);
+	else if (vp->has_cur && vp->fb.gen == hfb->gen)
+		surf = lower_32_bits(vp->cur.desc.surf);
+	else
+		surf = hp->base;	/* the last frame: still the guest's */
+	hp->base = surf;
+	spin_unlock_irqrestore(&vp->lock, flags);
+
+	return surf;
+}
+
+static void dflip_host_fb_surface_done(void *owner,
+				       const struct intel_vgpu_fb_plane *hw)
+{
+	struct dflip_host_fb *hfb = owner;
+	struct dflip_host_plane *hp = hfb->hp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hp->vp->lock, flags);
+	if (hp->hw_live && hp->hw.plane == hw->plane)
+		dflip_host_record_locked(hp);
+	spin_unlock_irqrestore(&hp->vp->lock, flags);
+
+	dflip_plane_surface_done(hp->vp);
+}
+
+static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *hw)
+{
+	struct dflip_host_fb *hfb = owner;
+	struct dflip_host_plane *hp = hfb->hp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hp->vp->lock, flags);
+	hp->hw = *hw;
+	hp->hw_live = true;
+	hp->hw_gen = hfb->gen;
+	dflip_host_record_locked(hp);
+	spin_unlock_irqrestore(&hp->vp->lock, flags);
+
+	/* the plane moved: end the hold surface() started, if any */
+	dflip_plane_surface_done(hp->vp);
+	dflip_host_kick(hp->hv);
+}
+
+static void dflip_host_fb_unassign(void *owner,
+				   const struct intel_vgpu_fb_plane *hw)
+{
+	struct dflip_host_fb *hfb = owner;
+	struct dflip_host_plane *hp = hfb->hp;
+	unsigned long flags;
+
+	/* from here on dflip_host_arm() writes nothing to @hw */
+	spin_lock_irqsave(&hp->vp->lock, flags);
+	if (hp->hw_live && hp->hw.plane == hw->plane)
+		hp->hw_live = false;
+	spin_unlock_irqrestore(&hp->vp->lock, flags);
+
+	dflip_host_kick(hp->hv);
+}
+
+static const struct intel_vgpu_fb_ops dflip_host_fb_ops = {
+	.check = dflip_host_fb_check,
+	.hold = dflip_host_fb_hold,
+	.surface = dflip_host_fb_surface,
+	.surface_done = dflip_host_fb_surface_done,
+	.assign = dflip_host_fb_assign,
+	.unassign = dflip_host_fb_unassign,
+};
+
+static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
+			   const struct dflip_flip *flip)
+{
+	struct dflip_host_plane *hp = hw;
+	struct drm_i915_private *i915 = hp_i915(hp);
+
+	lockdep_assert_held(&vp->lock);
+
+	if (!hp->hw_live || !flip->desc.enabled)
+		return;
+	hp->base = lower_32_bits(flip->desc.surf);
+	intel_uncore_write_fw(&i915->uncore, dflip_host_surf_reg(i915, &hp->hw),
+			      hp->base + hp->delta);
+}
+
+static u32 dflip_host_frame(struct dflip_vplane *vp, void *hw)
+{
+	struct dflip_host_plane *hp = hw;
+	struct drm_i915_private *i915 = hp_i915(hp);
+
+	return intel_uncore_read_fw(&i915->uncore,
+				    PIPE_FRMCOUNT_G4X(i915, hp->hw.pipe));
+}
+
+static void dflip_host_disable(struct dflip_vplane *vp, void *hw)
+{
+	/*
+	 * The hardware plane is i915's: it keeps the last frame, which is
+	 * still the guest's memory, until i915 reprograms it; the
+	 * framebuffer is destroyed (taken off every plane) before the
+	 * vGPU's graphics memory is freed.
+	 */
+}
+
+static bool dflip_host_fb_shown(struct dflip_host_fb *hfb)
+{
+	struct dflip_host_plane *hp = hfb->hp;
+	unsigned long flags;
+	bool shown;
+
+	spin_lock_irqsave(&hp->vp->lock, flags);
+	shown = hp->hw_live && hp->hw_gen == hfb->gen;
+	spin_unlock_irqrestore(&hp->vp->lock, flags);
+	return shown;
+}
+
+/* Destroy the old framebuffers of @hp that no hardware plane shows. */
+static void dflip_host_gc(struct dflip_host_plane *hp, u32 cur_gen)
+{
+	struct dflip_host_fb *hfb, *next;
+
+	list_for_each_entry_safe(hfb, next, &hp->fbs, link) {
+		if (hfb->gen == cur_gen || dflip_host_fb_shown(hfb))
+			continue;
+		list_del(&hfb->link);
+		intel_vgpu_fb_destroy(hfb->fb);
+		kfree(hfb);
+	}
+}
+
+static void dflip_host_uevent(struct dflip_host_plane *hp,
+			      struct drm_framebuffer *fb)
+{
+	struct device *dev = hp->hv->vgpu->vfio_device.dev;
+	char plane[32], id[32];
+	char *envp[3];
+
+	if (!dev)
+		return;
+	snprintf(plane, sizeof(plane), "DFLIP_PLANE=%u", hp->vp->id);
+	snprintf(id, sizeof(id), "DFLIP_FB_ID=%u", fb ? fb->base.id : 0);
+	envp[0] = plane;
+	envp[1] = id;
+	envp[2] = NULL;
+	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
+}
+
+static int dflip_host_new_geometry(struct dflip_vplane *vp,
+				   const struct dflip_plane_desc *desc)
+{
+	struct dflip_host_plane *hp = to_hp(vp);
+	struct drm_i915_private *i915 = hp_i915(hp);
+	const struct dflip_geometry *geo = &desc->geo;
+	struct drm_framebuffer *fb = NULL;
+	struct dflip_host_fb *hfb = NULL;
+	u32 gen = vp->fb.gen + 1;
+
+	if (desc->enabled) {
+		struct intel_vgpu_fb_geometry info = {
+			.format = geo->format,
+			.modifier = geo->modifier,
+			.width = geo->width,
+			.height = geo->height,
+			.stride = geo->stride,
+			.cursor = vp->kind == DFLIP_PLANE_CURSOR,
+		};
+
+		/* no rotated or compressed vGPU framebuffers (yet) */
+		if ((geo->rotation && geo->rotation != DRM_MODE_ROTATE_0) ||
+		    geo->aux_stride)
+			return -EOPNOTSUPP;
+
+		hfb = kzalloc(sizeof(*hfb), GFP_KERNEL);
+		if (!hfb)
+			return -ENOMEM;
+		hfb->hp = hp;
+		hfb->gen = gen;
+		fb = intel_vgpu_fb_create(&i915->drm, &info, hfb);
+		if (IS_ERR(fb)) {
+			kfree(hfb);
+			return PTR_ERR(fb);
+		}
+		hfb->fb = fb;
+	}
+
+	dflip_host_gc(hp, gen);
+	if (hfb)
+		list_add_tail(&hfb->link, &hp->fbs);
+	hp->hv->used = true;
+	dflip_host_uevent(hp, fb);
+	return 0;
+}
+
+static void dflip_host_vblank_fn(struct kthread_work *work)
+{
+	struct drm_vblank_work *vw = to_drm_vblank_work(work);
+	struct dflip_host_plane *hp = container_of(vw, struct dflip_host_plane,
+						   vblank);
+
+	dflip_plane_vblank(hp->vp);
+	if (READ_ONCE(hp->vblank_on))
+		drm_vblank_work_schedule(vw,
+					 drm_crtc_vblank_count(hp->vblank_crtc) + 1,
+					 false);
+}
+
+static int dflip_host_vblank_get(struct dflip_vplane *vp, void *hw)
+{
+	struct dflip_host_plane *hp = hw;
+	struct drm_crtc *crtc;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	crtc = hp->hw.crtc;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	if (!crtc)
+		return -ENODEV;
+
+	ret = drm_crtc_vblank_get(crtc);
+	if (ret)
+		return ret;
+	hp->vblank_crtc = crtc;
+	drm_vblank_work_init(&hp->vblank, crtc, dflip_host_vblank_fn);
+	WRITE_ONCE(hp->vblank_on, true);
+	drm_vblank_work_schedule(&hp->vblank, drm_crtc_vblank_count(crtc) + 1,
+				 false);
+	return 0;
+}
+
+static void dflip_host_vblank_put(struct dflip_vplane *vp, void *hw)
+{
+	struct dflip_host_plane *hp = hw;
+
+	if (!hp->vblank_crtc)
+		return;
+	WRITE_ONCE(hp->vblank_on, false);
+	/* the work may have rescheduled itself once more */
+	while (drm_vblank_work_cancel_sync(&hp->vblank))
+		;
+	drm_crtc_vblank_put(hp->vblank_crtc);
+	hp->vblank_crtc = NULL;
+}
+
+static void dflip_host_flip_done(struct dflip_vplane *vp)
+{
+	struct dflip_host_plane *hp = to_hp(vp);
+	struct intel_vgpu *vgpu = hp->hv->vgpu;
+	enum plane_id plane;
+
+	/* GVT emulates no cursor flip-done */
+	if (vp->kind == DFLIP_PLANE_CURSOR)
+		return;
+	plane = vp->kind == DFLIP_PLANE_PRIMARY ? PLANE_PRIMARY : PLANE_SPRITE0;
+	/* injected at the vGPU's next emulated vblank */
+	set_bit(SKL_FLIP_EVENT(vp->pipe, plane),
+		vgpu->irq.flip_done_event[vp->pipe]);
+}
+
+static const struct dflip_backend_ops dflip_host_backend_ops = {
+	.arm = dflip_host_arm,
+	.frame = dflip_host_frame,
+	.disable = dflip_host_disable,
+	.new_geometry = dflip_host_new_geometry,
+	.vblank_get = dflip_host_vblank_get,
+	.vblank_put = dflip_host_vblank_put,
+	.flip_done = dflip_host_flip_done,
+};
+
+/* With the vGPU's lock held: make the state machine follow i915. */
+static void dflip_host_reconcile_plane(struct dflip_host_plane *hp)
+{
+	struct dflip_vplane *vp = hp->vp;
+	struct drm_crtc *crtc;
+	unsigned long flags;
+	bool live;
+	u32 gen;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	live = hp->hw_live;
+	gen = hp->hw_gen;
+	crtc = hp->hw.crtc;
+	spin_unlock_irqrestore(&vp->lock, flags);
+
+	if (vp->hw && (!live || hp->vblank_crtc != crtc))
+		dflip_plane_unassign(vp);
+	if (live)
+		dflip_plane_assign(vp, hp, gen);
+	dflip_host_gc(hp, vp->fb.gen);
+}
+
+static void dflip_host_reconcile(struct work_struct *work)
+{
+	struct dflip_host_vgpu *hv =
+		container_of(to_delayed_work(work), struct dflip_host_vgpu,
+			     reconcile);
+	unsigned int i;
+
+	/* dflip_host_vgpu_fini() cancels this work with the lock held */
+	if (!mutex_trylock(&hv->vgpu->vgpu_lock)) {
+		if (!READ_ONCE(hv->dying))
+			mod_delayed_work(system_wq, &hv->reconcile, 1);
+		return;
+	}
+	if (!READ_ONCE(hv->dying))
+		for (i = 0; i < DFLIP_NUM_PLANES; i++)
+			dflip_host_reconcile_plane(&hv->planes[i]);
+	mutex_unlock(&hv->vgpu->vgpu_lock);
+}
+
+/**
+ * dflip_host_guest_flip - a guest wrote a plane's arming register
+ * @vgpu: the vGPU, its lock held
+ * @pipe: the virtual pipe
+ * @kind: the plane
+ * @surf: the surface register value the write leaves
+ *
+ * Hands the guest's plane registers to the state machine.
+ *
+ * Return: true if the flip went to (or is queued for) the hardware plane
+ * and its flip-done comes when the hardware latches it; false if GVT
+ * emulates the flip and its flip-done as without direct flip.
+ */
+bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
+			   enum dflip_plane_kind kind, u32 surf)
+{
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+	struct drm_i915_private *i915 = vgpu->gvt->gt->i915;
+	struct dflip_plane_regs regs = {};
+	enum dflip_flip_result res;
+	struct dflip_host_plane *hp;
+	struct dflip_vplane *vp;
+	enum plane_id id;
+	unsigned long flags;
+	bool live;
+
+	if (!hv || pipe >= DFLIP_MAX_PIPES)
+		return false;
+	vp = dflip_vgpu_plane(&hv->core, pipe, kind);
+	if (!vp)
+		return false;
+	hp = &hv->planes[vp->id];
+
+	if (kind == DFLIP_PLANE_CURSOR) {
+		regs.ctl = vgpu_vreg_t(vgpu, CURCNTR(i915, pipe));
+		regs.pos = vgpu_vreg_t(vgpu, CURPOS(i915, pipe));
+	} else {
+		id = kind == DFLIP_PLANE_PRIMARY ? PLANE_1 : PLANE_2;
+		regs.ctl = vgpu_vreg_t(vgpu, PLANE_CTL(pipe, id));
+		regs.stride = vgpu_vreg_t(vgpu, PLANE_STRIDE(pipe, id));
+		regs.pos = vgpu_vreg_t(vgpu, PLANE_POS(pipe, id));
+		regs.size = vgpu_vreg_t(vgpu, PLANE_SIZE(pipe, id));
+		regs.offset = vgpu_vreg_t(vgpu, PLANE_OFFSET(pipe, id));
+		regs.aux_dist = vgpu_vreg_t(vgpu, PLANE_AUX_DIST(pipe, id));
+		regs.aux_offset = vgpu_vreg_t(vgpu, PLANE_AUX_OFFSET(pipe, id));
+		regs.keyval = vgpu_vreg_t(vgpu, PLANE_KEYVAL(pipe, id));
+		regs.keymsk = vgpu_vreg_t(vgpu, PLANE_KEYMSK(pipe, id));
+		regs.keymax = vgpu_vreg_t(vgpu, PLANE_KEYMAX(pipe, id));
+	}
+	regs.surf = surf;
+
+	res = dflip_plane_guest_write(vp, &regs);
+
+	/* a plane i915 shows that the state machine could not take yet */
+	spin_lock_irqsave(&vp->lock, flags);
+	live = hp->hw_live;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	if (live && !vp->hw)
+		dflip_host_reconcile_plane(hp);
+
+	return res == DFLIP_FLIP_FLIPPED || res == DFLIP_FLIP_QUEUED;
+}
+
+/**
+ * dflip_host_vgpu_init - set up direct flip for a new vGPU
+ * @vgpu: the vGPU, its graphics memory allocated
+ *
+ * Direct flip is unavailable for the vGPU (its flips are emulated as
+ * without it) if this fails to allocate.
+ */
+void dflip_host_vgpu_init(struct intel_vgpu *vgpu)
+{
+	struct drm_i915_private *i915 = vgpu->gvt->gt->i915;
+	struct dflip_host_vgpu *hv;
+	struct dflip_gm gm = {
+		.aperture = {
+			.start = vgpu_aperture_gmadr_base(vgpu),
+			.end = vgpu_aperture_gmadr_end(vgpu) + 1,
+		},
+		.hidden = {
+			.start = vgpu_hidden_gmadr_base(vgpu),
+			.end = vgpu_hidden_gmadr_end(vgpu) + 1,
+		},
+		.vtd_guard = device_iommu_mapped(i915->drm.dev) ?
+			     DFLIP_HOST_VTD_GUARD : 0,
+	};
+	bool supported;
+	unsigned int i;
+
+	hv = kzalloc(sizeof(*hv), GFP_KERNEL);
+	if (!hv)
+		return;
+	mutex_lock(&dflip_host_mutex);
+	supported = DISPLAY_VER(i915) >= 9 && dflip_host_gvt == vgpu->gvt;
+	mutex_unlock(&dflip_host_mutex);
+
+	hv->vgpu = vgpu;
+	dflip_vgpu_init(&hv->core, &vgpu->vgpu_lock, &dflip_host_backend_ops,
+			hv, &gm, supported);
+	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
+		hv->planes[i].hv = hv;
+		hv->planes[i].vp = &hv->core.planes[i];
+		INIT_LIST_HEAD(&hv->planes[i].fbs);
+	}
+	INIT_DELAYED_WORK(&hv->reconcile, dflip_host_reconcile);
+	vgpu->dflip = hv;
+}
+
+/**
+ * dflip_host_vgpu_fini - tear down direct flip of a vGPU
+ * @vgpu: the vGPU; its lock held if the guest ever ran
+ *
+ * Called before the vGPU's graphics memory is freed: every framebuffer of
+ * the vGPU is taken off the hardware and destroyed.
+ */
+void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
+{
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+	struct dflip_host_fb *hfb, *next;
+	unsigned int i;
+
+	if (!hv)
+		return;
+	WRITE_ONCE(hv->dying, true);
+	/* nothing was ever assigned without a framebuffer */
+	if (hv->used)
+		dflip_vgpu_fini(&hv->core);
+	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
+		list_for_each_entry_safe(hfb, next, &hv->planes[i].fbs, link) {
+			list_del(&hfb->link);
+			intel_vgpu_fb_destroy(hfb->fb);
+			kfree(hfb);
+		}
+	}
+	cancel_delayed_work_sync(&hv->reconcile);
+	vgpu->dflip = NULL;
+	kfree(hv);
+}
+
+/**
+ * dflip_host_vgpu_reset - the vGPU is reset
+ * @vgpu: the vGPU, its lock held
+ *
+ * The state machine forgets the guest's planes; the framebuffers and what
+ * the hardware planes show stay until the guest flips again.
+ */
+void dflip_host_vgpu_reset(struct intel_vgpu *vgpu)
+{
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+
+	if (hv && hv->used)
+		dflip_vgpu_reset(&hv->core);
+}
+
+/**
+ * dflip_host_init - a GVT device comes up
+ * @gvt: the GVT device
+ *
+ * Registers the vGPU framebuffer callbacks with i915. Direct flip works on
+ * one GVT device at a time; on another one it reports unsupported.
+ */
+void dflip_host_init(struct intel_gvt *gvt)
+{
+	int ret;
+
+	mutex_lock(&dflip_host_mutex);
+	if (!dflip_host_gvt) {
+		ret = intel_vgpu_fb_set_ops(&dflip_host_fb_ops);
+		if (ret)
+			pr_info("gvt: local display direct flip unavailable: %d\n",
+				ret);
+		else
+			dflip_host_gvt = gvt;
+	}
+	mutex_unlock(&dflip_host_mutex);
+}
+
+/**
+ * dflip_host_fini - a GVT device goes away
+ * @gvt: the GVT device, its vGPUs already destroyed
+ *
+ * Unregisters the callbacks: i915 first takes every remaining vGPU
+ * framebuffer off the hardware.
+ */
+void dflip_host_fini(struct intel_gvt *gvt)
+{
+	mutex_lock(&dflip_host_mutex);
+	if (dflip_host_gvt == gvt) {
+		intel_vgpu_fb_clear_ops(&dflip_host_fb_ops);
+		dflip_host_gvt = NULL;
+	}
+	mutex_unlock(&dflip_host_mutex);
+}

@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * Local Display Direct Flip: the vGPU plane state machine.
+ */
+
+#define pr_fmt(fmt) "gvt: dflip: " fmt
+
+#include <linux/lockdep.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+
+#include "dflip_plane.h"
+
+/**
+ * DOC: vGPU plane state machine
+ *
+ * Every vGPU plane (primary, sprite 0 and cursor of each virtual pipe) is
+ * exposed to the host as a DRM framebuffer whose metadata is the plane's
+ * current geometry (&struct dflip_fb_geo, with a generation counter).  A
+ * host compositor puts that framebuffer on a real hardware plane once;
+ * the i915 glue then calls dflip_plane_assign() and from that point every
+ * guest flip trapped by GVT goes through dflip_plane_guest_write() and is
+ * written straight onto the hardware plane, latched at the real vblank.
+ *
+ * Each guest write of an arming register is decoded and validated against
+ * the vGPU's graphics memory.  An invalid state is counted and dropped: the
+ * last good frame stays on the screen and the guest still gets its
+ * flip-done, so it never hangs on a rejected flip.  A state whose geometry
+ * (including enabled/disabled) differs from the framebuffer's is never
+ * written to hardware: the backend creates a new framebuffer object and
+ * tells userspace, and the assigned hardware plane stays on the last good
+ * frame of the old framebuffer until the host commits the new one.
+ *
+ * Per plane, at most one flip is armed (written, not yet latched) at a
+ * time.  Writing plane registers after an arm and before its latch would
+ * join the pending update and could make a frame mixing two guest flips,
+ * so a flip arriving while one is armed is queued (latest wins) and armed
+ * by the vblank entry that sees the previous one latched.  A flip counts
+ * as latched once the hardware frame counter moved past the value read
+ * right after its arming write, which is never too early even when the
+ * vblank interrupt is late or runs while the flip is being written.
+ * Asynchronous guest flips (&dflip_plane_desc.async) are treated like
+ * synchronous ones: latched at the vblank, flip-done then.
+ *
+ * States and transitions of one vGPU plane::
+ *
+ *                    guest flip (same geometry): record as current
+ *                    guest flip (new geometry): new_geometry(), gen++
+ *                         +-------------+
+ *                         |             v
+ *   init/reset ----> +------------------------+
+ *                    |       UNASSIGNED       |<--------------------+
+ *                    +------------------------+                     |
+ *                       |  assign(hw, gen == fb gen)                |
+ *                       |  vblank_get, arm current                  |
+ *                       v                                           |
+ *     +--------------------------------+   unassign, reassign(old), |
+ *     |  ASSIGNED, IDLE (live latched) |-- host CRTC off/modeset, --+
+ *     +--------------------------------+   reset, suspend, destroy: |
+ *        |  guest flip: arm       ^         disable, vblank_put,    |
+ *        v                        |         flip-done if pending    |
+ *     +--------------------------------+                            |
+ *     |  ASSIGNED, ARMED               |----------------------------+
+ *     |  guest flip: queue (coalesce)  |
+ *     |  vblank, latched: flip-done,   |
+ *     |  arm queued if any             |
+ *     +--------------------------------+
+ *
+ *   ASSIGNED + guest flip with a new geometry (also guest disable, guest
+ *   driver unload): new_geometry(), gen++, ASSIGNED-STALE: the hardware
+ *   plane keeps the last good frame, later flips of the new geometry are
+ *   held (flip-done, not shown) until assign(hw, new gen) re-commits.
+ *   assign() of a plane assigned to another hardware plane: -EBUSY (no
+ *   mirroring); reassign() moves it (unassign + assign).
+ *
+ * vGPU reset and VFIO close (dflip_vgpu_reset()) take every assignment
+ * down (hardware planes off), forget the guest state and counters, and
+ * keep the framebuffer objects and their ids.  Host suspend
+ * (dflip_vgpu_suspend()) takes the assignments down; after resume
+ * userspace re-commits.  A host CRTC disable or modeset is a host-initiated
+ * dflip_plane_unassign().  vGPU destroy and kvmgt unload call
+ * dflip_vgpu_fini(): everything off before the state is freed.
+ */
+
+/**
+ * DOC: vGPU plane locking
+ *
+ * Lock order: the vGPU's lock (GVT's vgpu_lock, a mutex) before
+ * &dflip_vplane.lock (a spinlock, always taken irqsave).
+ *
+ * - Guest flips, assign/unassign/reassign, reset, suspend and fini run in
+ *   process context with the vGPU's lock held (lockdep-asserted).
+ * - dflip_plane_vblank() runs in interrupt context and takes only the
+ *   plane's spinlock.  dflip_plane_surface() and dflip_plane_surface_done()
+ *   are called by the host commit, possibly with interrupts off, and also
+ *   take only the spinlock.
+ * - The backend's arm, frame, disable and flip_done callbacks are called
+ *   with the spinlock held and must not sleep or allocate; new_geometry,
+ *   vblank_get and vblank_put are called without it.
+ */
+
+static void dflip_signal_locked(struct dflip_vplane *vp)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+
+	lockdep_assert_held(&vp->lock);
+	if (vp->kind == DFLIP_PLANE_CURSOR)
+		return;
+	vp->flip_done_pending = true;
+	vp->stats.flip_done++;
+	vgpu->ops->flip_done(vp);
+}
+
+static void dflip_arm_locked(struct dflip_vplane *vp,
+			     const struct dflip_flip *flip, bool signal)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+
+	lockdep_assert_held(&vp->lock);
+	vgpu->ops->arm(vp, vp->hw, flip);
+	vp->armed_frame = vgpu->ops->frame(vp, vp->hw);
+	vp->armed = true;
+	vp->armed_signal = signal;
+	vp->live = *flip;
+	vp->stats.flips_applied++;
+}
+
+/* Retire the armed flip if the hardware latched it. */
+static void dflip_retire_locked(struct dflip_vplane *vp)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+
+	lockdep_assert_held(&vp->lock);
+	if (!vp->hw || !vp->armed)
+		return;
+	if (vgpu->ops->frame(vp, vp->hw) == vp->armed_frame)
+		return;
+	vp->armed = false;
+	vp->stats.flips_latched++;
+	if (vp->armed_signal)
+		dflip_signal_locked(vp);
+}
+
+/* Arm @flip now if the hardware plane is free, else queue it. */
+static enum dflip_flip_result dflip_show_locked(struct dflip_vplane *vp,
+						const struct dflip_flip *flip,
+						bool signal)
+{
+	dflip_retire_locked(vp);
+	if (!vp->armed && !vp->host_busy) {
+		dflip_arm_locked(vp, flip, signal);
+		return DFLIP_FLIP_FLIPPED;
+	}
+	if (vp->has_queued) {
+		vp->stats.flips_coalesced++;
+		signal |= vp->queued_signal;
+	}
+	vp->queued = *flip;
+	vp->has_queued = true;
+	vp->queued_signal = signal;
+	vp->stats.flips_queued++;
+	return DFLIP_FLIP_QUEUED;
+}
+
+static bool dflip_same_geometry(const struct dflip_fb_geo *fb,
+				const struct dflip_plane_desc *desc)
+{
+	if (fb->enabled != desc->enabled)
+		return false;
+	return !desc->enabled || dflip_geometry_equal(&fb->geo, &desc->geo);
+}
+
+/* Decode and validate; returns DFLIP_OK or why the state is rejected. */
+static enum dflip_reject dflip_check(struct dflip_vplane *vp,
+				     struct dflip_flip *flip)
+{
+	enum dflip_reject why = DFLIP_OK;
+
+	if (dflip_decode_plane(vp->kind, &flip->regs, &flip->desc, &why))
+		return why != DFLIP_OK && why < DFLIP_REJECT_COUNT ?
+			why : DFLIP_REJECT_FORMAT;
+	if (!flip->desc.enabled)
+		return DFLIP_OK;
+	if (dflip_validate_plane(&flip->desc, &vp->vgpu->gm, &why))
+		return why != DFLIP_OK && why < DFLIP_REJECT_COUNT ?
+			why : DFLIP_REJECT_RANGE;
+	return DFLIP_OK;
+}
+
+static enum dflip_flip_result dflip_reject_flip(struct dflip_vplane *vp,
+						enum dflip_reject why)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	vp->stats.rejects[why]++;
+	dflip_signal_locked(vp);
+	spin_unlock_irqrestore(&vp->lock, flags);
+
+	pr_info_ratelimited("pipe %c plane %u: guest flip rejected: %s\n",
+			    'A' + vp->pipe, vp->kind, dflip_reject_name(why));
+	return DFLIP_FLIP_REJECTED;
+}
+
+static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
+						  const struct dflip_flip *flip)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+	unsigned long flags;
+	int ret;
+
+	ret = vgpu->ops->new_geometry(vp, &flip->desc);
+
+	spin_lock_irqsave(&vp->lock, flags);
+	if (ret) {
+		vp->stats.geometry_failures++;
+	} else {
+		memset(&vp->fb.geo, 0, sizeof(vp->fb.geo));
+		vp->fb.enabled = flip->desc.enabled;
+		if (flip->desc.enabled)
+			vp->fb.geo = flip->desc.geo;
+		vp->fb.gen++;
+		vp->cur = *flip;
+		vp->has_cur = flip->desc.enabled;
+		vp->stats.geometry_changes++;
+	}
+	dflip_signal_locked(vp);
+	spin_unlock_irqrestore(&vp->lock, flags);
+
+	if (ret)
+		pr_info_ratelimited("pipe %c plane %u: new framebuffer failed: %d\n",
+				    'A' + vp->pipe, vp->kind, ret);
+	return DFLIP_FLIP_GEOMETRY;
+}
+
+static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
+						       const struct dflip_flip *flip)
+{
+	enum dflip_flip_result res;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	vp->cur = *flip;
+	vp->has_cur = flip->desc.enabled;
+	if (!vp->hw) {
+		res = DFLIP_FLIP_NOT_ASSIGNED;
+	} else if (vp->hw_gen != vp->fb.gen) {
+		vp->stats.flips_held++;
+		dflip_signal_locked(vp);
+		res = DFLIP_FLIP_HELD;
+	} else {
+		res = dflip_show_locked(vp, flip, true);
+	}
+	spin_unlock_irqrestore(&vp->lock, flags);
+	return res;
+}
+
+/**
+ * dflip_plane_guest_write() - a guest wrote an arming plane register
+ * @vp: the vGPU plane
+ * @regs: the guest's plane registers after the write
+ *
+ * Called by GVT's MMIO write handler of PLANE_SURF (CURBASE, CURPOS, and
+ * CURCNTR when it enables, for the cursor) with the vGPU's lock held.  The
+ * fast path (same geometry, plane assigned) takes only the plane's
+ * spinlock and neither allocates nor sleeps.
+ *
+ * For every result but %DFLIP_FLIP_NOT_ASSIGNED and
+ * %DFLIP_FLIP_UNSUPPORTED, the flip-done of a primary or sprite plane is
+ * signalled by the state machine (now, or once the flip is latched); the
+ * caller signals it itself, as GVT always did, for those two.
+ *
+ * Return: what happened to the flip, see &enum dflip_flip_result.
+ */
+enum dflip_flip_result
+dflip_plane_guest_write(struct dflip_vplane *vp,
+			const struct dflip_plane_regs *regs)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+	struct dflip_flip flip = { .regs = *regs };
+	enum dflip_reject why;
+
+	lockdep_assert_held(vgpu->lock);
+	if (!vgpu->supported)
+		return DFLIP_FLIP_UNSUPPORTED;
+
+	why = dflip_check(vp, &flip);
+	if (why != DFLIP_OK)
+		return dflip_reject_flip(vp, why);
+	if (!dflip_same_geometry(&vp->fb, &flip.desc))
+		return dflip_geometry_flip(vp, &flip);
+	return dflip_same_geometry_flip(vp, &flip);
+}
+
+/**
+ * dflip_plane_vblank() - a vblank of the CRTC the plane is assigned to
+ * @vp: the vGPU plane
+ *
+ * Called from the host's vblank interrupt.  If the armed flip was latched,
+ * it is retired (flip-done for primary and sprite) and the queued flip, if
+ * any, is armed: at most one flip is applied per vblank and plane.  Spurious
+ * calls (other CRTC, nothing armed) do nothing.
+ */
+void dflip_plane_vblank(struct dflip_vplane *vp)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	if (vp->hw) {
+		dflip_retire_locked(vp);
+		if (!vp->armed && !vp->host_busy && vp->has_queued) {
+			vp->has_queued = false;
+			dflip_arm_locked(vp, &vp->queued, vp->queued_signal);
+		}
+	}
+	spin_unlock_irqrestore(&vp->lock, flags);
+}
+
+static int dflip_assign_check(struct dflip_vplane *vp, void *hw, u32 fb_gen)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+
+	lockdep_assert_held(vgpu->lock);
+	if (!vgpu->supported)
+		return -EOPNOTSUPP;
+	if (!hw)
+		return -EINVAL;
+	if (!vp->fb.enabled || fb_gen != vp->fb.gen)
+		return -ESTALE;
+	if (!vp->has_cur)
+		return -ENODATA;
+	return 0;
+}
+
+/**
+ * dflip_plane_assign() - the host committed the plane's framebuffer
+ * @vp: the vGPU plane
+ * @hw: backend handle of the hardware plane (and its CRTC)
+ * @fb_gen: generation of the framebuffer the host committed
+ *
+ * Called with the vGPU's lock held, in process context.  The first assign
+ * takes a vblank reference on the CRTC; assigning again to the same @hw
+ * (the host re-committed, e.g. the new framebuffer after a geometry
+ * change) only updates the generation.  Either way the latest valid guest
+ * state is armed (or queued behind an armed flip).
+ *
+ * Return: 0, -EOPNOTSUPP when direct flip is unsupported, -EINVAL without
+ * @hw, -ESTALE when @fb_gen is not the plane's current framebuffer (or the
+ * plane is disabled), -ENODATA when the guest has no valid state yet,
+ * -EBUSY when the plane is assigned to another hardware plane (no
+ * mirroring), or the error of the vblank reference.
+ */
+int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+	unsigned long flags;
+	int ret;
+
+	ret = dflip_assign_check(vp, hw, fb_gen);
+	if (ret)
+		return ret;
+	if (vp->hw && vp->hw != hw)
+		return -EBUSY;
+	if (!vp->hw) {
+		ret = vgpu->ops->vblank_get(vp, hw);
+		if (ret)
+			return ret;
+	}
+
+	spin_lock_irqsave(&vp->lock, flags);
+	vp->hw = hw;
+	vp->hw_gen = fb_gen;
+	dflip_show_locked(vp, &vp->cur, false);
+	spin_unlock_irqrestore(&vp->lock, flags);
+	return 0;
+}
+
+/**
+ * dflip_plane_reassign() - the host moved the plane to another hardware plane
+ * @vp: the vGPU plane
+ * @hw: the new hardware plane
+ * @fb_gen: generation of the framebuffer the host committed
+ *
+ * Called with the vGPU's lock held.  Takes the old hardware plane off and
+ * assigns @hw.  Nothing changes if the new assignment is refused by its
+ * checks; if the vblank reference on the new CRTC fails, the plane is left
+ * unassigned.
+ *
+ * Return: 0 or an error of dflip_plane_assign() (never -EBUSY).
+ */
+int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
+{
+	int ret;
+
+	ret = dflip_assign_check(vp, hw, fb_gen);
+	if (ret)
+		return ret;
+	if (vp->hw != hw)
+		dflip_plane_unassign(vp);
+	return dflip_plane_assign(vp, hw, fb_gen);
+}
+
+/**
+ * dflip_plane_unassign() - take the plane off its hardware plane
+ * @vp: the vGPU plane
+ *
+ * Called with the vGPU's lock held when the host disables the hardware
+ * plane, puts another framebuffer on it, disables or modesets its CRTC,
+ * and on reset, suspend and destroy.  The hardware plane is disabled, the
+ * queued flip dropped, a flip-done the guest still waits for is signalled,
+ * and the vblank reference dropped.  Does nothing if not assigned.
+ */
+void dflip_plane_unassign(struct dflip_vplane *vp)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+	unsigned long flags;
+	void *hw;
+
+	lockdep_assert_held(vgpu->lock);
+	spin_lock_irqsave(&vp->lock, flags);
+	hw = vp->hw;
+	if (hw) {
+		vgpu->ops->disable(vp, hw);
+		if ((vp->armed && vp->armed_signal) ||
+		    (vp->has_queued && vp->queued_signal))
+			dflip_signal_locked(vp);
+		vp->armed = false;
+		vp->has_queued = false;
+		vp->host_busy = false;
+		vp->hw = NULL;
+	}
+	spin_unlock_irqrestore(&vp->lock, flags);
+
+	if (hw)
+		vgpu->ops->vblank_put(vp, hw);
+}
+
+/**
+ * dflip_plane_surface() - what a host commit must program on the plane
+ * @vp: the vGPU plane
+ * @flip: returns the state on (or going to) the hardware plane
+ *
+ * For a host commit that reprograms the assigned hardware plane (e.g. a
+ * DDB or watermark change), possibly with interrupts off.  Until
+ * dflip_plane_surface_done(), no flip is armed, so the host writes the
+ * same values as the pending update and never restores a stale surface.
+ *
+ * Return: true if the plane is assigned (call dflip_plane_surface_done()
+ * after programming), false if not (@flip is untouched).
+ */
+bool dflip_plane_surface(struct dflip_vplane *vp, struct dflip_flip *flip)
+{
+	unsigned long flags;
+	bool assigned;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	assigned = vp->hw;
+	if (assigned) {
+		*flip = vp->live;
+		vp->host_busy = true;
+	}
+	spin_unlock_irqrestore(&vp->lock, flags);
+	return assigned;
+}
+
+/**
+ * dflip_plane_surface_done() - the host commit programmed the plane
+ * @vp: the vGPU plane
+ *
+ * The host's writes armed the hardware plane: the next flip waits for
+ * that update to be latched.
+ */
+void dflip_plane_surface_done(struct dflip_vplane *vp)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	if (vp->host_busy && vp->hw) {
+		vp->host_busy = false;
+		if (!vp->armed)
+			vp->armed_signal = false;
+		vp->armed = true;
+		vp->armed_frame = vgpu->ops->frame(vp, vp->hw);
+	}
+	spin_unlock_irqrestore(&vp->lock, flags);
+}
+
+/**
+ * dflip_plane_take_flip_done() - consume the plane's pending flip-done
+ * @vp: the vGPU plane
+ *
+ * Return: true if a flip-done was signalled since the last call.
+ */
+bool dflip_plane_take_flip_done(struct dflip_vplane *vp)
+{
+	unsigned long flags;
+	bool pending;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	pending = vp->flip_done_pending;
+	vp->flip_done_pending = false;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	return pending;
+}
+
+/**
+ * dflip_plane_get_stats() - a consistent copy of the plane's counters
+ * @vp: the vGPU plane
+ * @stats: returns the counters
+ */
+void dflip_plane_get_stats(struct dflip_vplane *vp,
+			   struct dflip_plane_stats *stats)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	*stats = vp->stats;
+	spin_unlock_irqrestore(&vp->lock, flags);
+}
+
+/**
+ * dflip_flip_result_name() - a short name of a flip result, for logs
+ * @res: the result
+ *
+ * Return: a static string.
+ */
+const char *dflip_flip_result_name(enum dflip_flip_result res)
+{
+	static const char * const names[] = {
+		[DFLIP_FLIP_NOT_ASSIGNED] = "not-assigned",
+		[DFLIP_FLIP_FLIPPED] = "flipped",
+		[DFLIP_FLIP_QUEUED] = "queued",
+		[DFLIP_FLIP_HELD] = "held",
+		[DFLIP_FLIP_GEOMETRY] = "geometry",
+		[DFLIP_FLIP_REJECTED] = "rejected",
+		[DFLIP_FLIP_UNSUPPORTED] = "unsupported",
+	};
+
+	if ((unsigned int)res >= ARRAY_SIZE(names))
+		return "unknown";
+	return names[res];
+}
+
+/**
+ * dflip_vgpu_plane() - look up a vGPU plane
+ * @vgpu: the vGPU
+ * @pipe: virtual pipe
+ * @kind: plane kind
+ *
+ * Return: the plane, or NULL for an invalid @pipe or @kind.
+ */
+struct dflip_vplane *dflip_vgpu_plane(struct dflip_vgpu *vgpu,
+				      unsigned int pipe,
+				      enum dflip_plane_kind kind)
+{
+	if (pipe >= DFLIP_MAX_PIPES || (unsigned int)kind >= DFLIP_PLANE_KINDS)
+		return NULL;
+	return &vgpu->planes[pipe * DFLIP_PLANE_KINDS + kind];
+}
+
+/**
+ * dflip_vgpu_init() - set up the direct flip state of a vGPU
+ * @vgpu: the state to set up
+ * @lock: the vGPU's lock (GVT's vgpu_lock)
+ * @ops: the hardware backend
+ * @priv: backend private data
+ * @gm: the graphics memory the vGPU owns
+ * @supported: false on devices without direct flip (Broadwell): every
+ *	call then reports it unsupported
+ */
+void dflip_vgpu_init(struct dflip_vgpu *vgpu, struct mutex *lock,
+		     const struct dflip_backend_ops *ops, void *priv,
+		     const struct dflip_gm *gm, bool supported)
+{
+	unsigned int i;
+
+	memset(vgpu, 0, sizeof(*vgpu));
+	vgpu->lock = lock;
+	vgpu->ops = ops;
+	vgpu->priv = priv;
+	vgpu->gm = *gm;
+	vgpu->supported = supported;
+	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
+		struct dflip_vplane *vp = &vgpu->planes[i];
+
+		vp->vgpu = vgpu;
+		vp->kind = i % DFLIP_PLANE_KINDS;
+		vp->pipe = i / DFLIP_PLANE_KINDS;
+		vp->id = i;
+		spin_lock_init(&vp->lock);
+	}
+}
+
+static void dflip_vgpu_unassign_all(struct dflip_vgpu *vgpu)
+{
+	unsigned int i;
+
+	lockdep_assert_held(vgpu->lock);
+	for (i = 0; i < DFLIP_NUM_PLANES; i++)
+		dflip_plane_unassign(&vgpu->planes[i]);
+}
+
+/**
+ * dflip_vgpu_reset() - vGPU reset or VFIO close
+ * @vgpu: the vGPU
+ *
+ * Called with the vGPU's lock held.  Every assignment is taken down (the
+ * hardware planes go off), the guest state, pending flip-done and counters
+ * are forgotten; the framebuffer geometries and generations are kept, so
+ * the host's framebuffer objects and their ids stay valid.
+ */
+void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	dflip_vgpu_unassign_all(vgpu);
+	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
+		struct dflip_vplane *vp = &vgpu->planes[i];
+
+		spin_lock_irqsave(&vp->lock, flags);
+		memset(&vp->cur, 0, sizeof(vp->cur));
+		memset(&vp->live, 0, sizeof(vp->live));
+		vp->has_cur = false;
+		vp->flip_done_pending = false;
+		memset(&vp->stats, 0, sizeof(vp->stats));
+		spin_unlock_irqrestore(&vp->lock, flags);
+	}
+}
+
+/**
+ * dflip_vgpu_suspend() - the host suspends
+ * @vgpu: the vGPU
+ *
+ * Called with the vGPU's lock held.  Every assignment is taken down; the
+ * guest state is kept.  After resume userspace re-commits the planes.
+ */
+void dflip_vgpu_suspend(struct dflip_vgpu *vgpu)
+{
+	dflip_vgpu_unassign_all(vgpu);
+}
+
+/**
+ * dflip_vgpu_fini() - vGPU destroy (also on kvmgt unload)
+ * @vgpu: the vGPU
+ *
+ * Called with the vGPU's lock held.  Every hardware plane is taken off and
+ * every vblank reference dropped, so the caller may free @vgpu afterwards.
+ * Later calls report direct flip unsupported.
+ */
+void dflip_vgpu_fini(struct dflip_vgpu *vgpu)
+{
+	dflip_vgpu_unassign_all(vgpu);
+	vgpu->supported = false;
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * Local Display Direct Flip: the hardware-independent vGPU plane state
+ * machine (guest flip path, vblank latch, assignment lifecycle).
+ */
+
+#ifndef _GVT_DFLIP_PLANE_H_
+#define _GVT_DFLIP_PLANE_H_
+
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "dflip.h"
+
+struct dflip_vgpu;
+struct dflip_vplane;
+
+/**
+ * struct dflip_flip - one guest plane state: raw registers and their decode
+ * @regs: the guest's raw registers
+ * @desc: what @regs decode to
+ */
+struct dflip_flip {
+	struct dflip_plane_regs regs;
+	struct dflip_plane_desc desc;
+};
+
+/**
+ * struct dflip_fb_geo - the geometry of a vGPU plane's framebuffer object
+ * @enabled: the guest plane is enabled (a disabled plane has no geometry)
+ * @geo: the geometry, valid when @enabled
+ * @gen: generation, incremented whenever a new framebuffer object replaces
+ *	the plane's framebuffer (0: the plane never had one)
+ */
+struct dflip_fb_geo {
+	bool enabled;
+	struct dflip_geometry geo;
+	u32 gen;
+};
+
+/**
+ * struct dflip_plane_stats - per vGPU plane counters
+ * @flips_applied: flips written to the hardware plane
+ * @flips_latched: armed flips the hardware latched at a vblank
+ * @flips_queued: flips stored because an earlier one was not latched yet
+ * @flips_coalesced: queued flips replaced by a later one before arming
+ * @flips_held: valid flips not shown because the assigned framebuffer is
+ *	of an older geometry (waiting for the host to commit the new one)
+ * @rejects: rejected guest flips, per &enum dflip_reject
+ * @geometry_changes: new framebuffer objects created
+ * @geometry_failures: new_geometry() backend failures
+ * @flip_done: flip-done events signalled to the guest
+ */
+struct dflip_plane_stats {
+	u64 flips_applied;
+	u64 flips_latched;
+	u64 flips_queued;
+	u64 flips_coalesced;
+	u64 flips_held;
+	u64 rejects[DFLIP_REJECT_COUNT];
+	u64 geometry_changes;
+	u64 geometry_failures;
+	u64 flip_done;
+};
+
+/**
+ * struct dflip_vplane - one vGPU plane
+ * @vgpu: the vGPU the plane belongs to
+ * @kind: primary, sprite or cursor
+ * @pipe: virtual pipe
+ * @id: plane number, @pipe * %DFLIP_PLANE_KINDS + @kind
+ * @lock: protects everything below that the vblank interrupt and the host
+ *	commit path share with the guest flip path (taken irqsave)
+ * @cur: latest valid guest state whose geometry is @fb (what a host commit
+ *	of the plane's current framebuffer shows); vgpu_lock + @lock
+ * @has_cur: @cur holds a valid state
+ * @live: last good state written (or about to be written) to hardware
+ * @fb: geometry of the plane's current framebuffer object
+ * @hw: backend handle of the assigned hardware plane, NULL if unassigned
+ * @hw_gen: framebuffer generation the host committed on @hw
+ * @armed: a flip was written to @hw and is not latched yet
+ * @armed_frame: hardware frame counter read right after the arming write
+ * @armed_signal: the armed flip owes the guest a flip-done when latched
+ * @host_busy: a host commit is programming @hw from @live
+ * @queued: the latest flip waiting for @armed to be latched
+ * @has_queued: @queued is valid
+ * @queued_signal: the queued flip owes the guest a flip-done
+ * @flip_done_pending: a flip-done for this plane was signalled and not yet
+ *	consumed with dflip_plane_take_flip_done()
+ * @stats: counters
+ */
+struct dflip_vplane {
+	struct dflip_vgpu *vgpu;
+	enum dflip_plane_kind kind;
+	unsigned int pipe;
+	unsigned int id;
+
+	spinlock_t lock; /* see the DOC: vGPU plane locking */
+	struct dflip_flip cur;
+	bool has_cur;
+	struct dflip_flip live;
+	struct dflip_fb_geo fb;
+	void *hw;
+	u32 hw_gen;
+	bool armed;
+	u32 armed_frame;
+	bool armed_signal;
+	bool host_busy;
+	struct dflip_flip queued;
+	bool has_queued;
+	bool queued_signal;
+	bool flip_done_pending;
+	struct dflip_plane_stats stats;
+};
+
+/**
+ * struct dflip_backend_ops - what the state machine needs from the hardware
+ *
+ * Implemented by the i915 glue, and in the KUnit tests by a fake that
+ * writes a Gen9 register-file model.  Every callback gets the vGPU plane
+ * (its &dflip_vplane.vgpu has the backend's private data); @hw is the
+ * opaque handle of one hardware plane on one CRTC, as passed to
+ * dflip_plane_assign().
+ *
+ * @arm: write a validated flip to the hardware plane, the arming register
+ *	last.  Called with &dflip_vplane.lock held and interrupts off: must
+ *	not sleep or allocate.
+ * @frame: the hardware frame counter of the CRTC of @hw (PIPE_FRMCOUNT).
+ *	Called under &dflip_vplane.lock right after @arm and from the vblank
+ *	entry; a flip is latched once the counter moved past the value read
+ *	after its arming write.
+ * @disable: take the hardware plane off.  Same context as @arm.
+ * @new_geometry: process context, without &dflip_vplane.lock, with the
+ *	vGPU's lock held: create the plane's framebuffer object for
+ *	@desc (or drop it when @desc is disabled) and tell userspace with a
+ *	uevent naming the vGPU and plane.  May allocate and sleep; an error
+ *	keeps the old framebuffer and the last good frame.
+ * @vblank_get: take a vblank reference on the CRTC of @hw and start
+ *	calling dflip_plane_vblank() for the plane at its vblanks (process
+ *	context, without &dflip_vplane.lock).
+ * @vblank_put: drop it.  Once it returns, dflip_plane_vblank() is no
+ *	longer called for this plane from @hw.
+ * @flip_done: make GVT inject the guest's flip-done event of the plane.
+ *	Called under &dflip_vplane.lock, possibly in interrupt context: only
+ *	marks a request for GVT's service thread.
+ */
+struct dflip_backend_ops {
+	void (*arm)(struct dflip_vplane *vp, void *hw,
+		    const struct dflip_flip *flip);
+	u32 (*frame)(struct dflip_vplane *vp, void *hw);
+	void (*disable)(struct dflip_vplane *vp, void *hw);
+	int (*new_geometry)(struct dflip_vplane *vp,
+			    const struct dflip_plane_desc *desc);
+	int (*vblank_get)(struct dflip_vplane *vp, void *hw);
+	void (*vblank_put)(struct dflip_vplane *vp, void *hw);
+	void (*flip_done)(struct dflip_vplane *vp);
+};
+
+/**
+ * struct dflip_vgpu - the direct flip state of one vGPU
+ * @planes: the vGPU planes, indexed by plane number
+ * @gm: the graphics memory the vGPU owns
+ * @ops: the hardware backend
+ * @priv: backend private data
+ * @lock: the vGPU's lock (GVT's vgpu_lock), held by every caller except
+ *	the vblank entry and the host surface accessors
+ * @supported: direct flip works on this device (false on Broadwell)
+ */
+struct dflip_vgpu {
+	struct dflip_vplane planes[DFLIP_NUM_PLANES];
+	struct dflip_gm gm;
+	const struct dflip_backend_ops *ops;
+	void *priv;
+	struct mutex *lock; /* GVT's vgpu_lock, outer to the plane locks */
+	bool supported;
+};
+
+/**
+ * enum dflip_flip_result - what dflip_plane_guest_write() did
+ * @DFLIP_FLIP_NOT_ASSIGNED: no hardware plane: GVT emulates the flip as
+ *	before (the caller signals its flip-done)
+ * @DFLIP_FLIP_FLIPPED: written to the hardware plane, latched at the next
+ *	vblank (flip-done then)
+ * @DFLIP_FLIP_QUEUED: stored; applied at the vblank that latches the
+ *	previous flip (flip-done after it is latched)
+ * @DFLIP_FLIP_HELD: valid, but the assigned framebuffer is of an older
+ *	geometry; shown once the host commits the new one (flip-done now)
+ * @DFLIP_FLIP_GEOMETRY: new geometry: a new framebuffer object was asked
+ *	for, the last good frame stays (flip-done now)
+ * @DFLIP_FLIP_REJECTED: invalid, counted, the last good frame stays
+ *	(flip-done now)
+ * @DFLIP_FLIP_UNSUPPORTED: direct flip is not supported on this device
+ */
+enum dflip_flip_result {
+	DFLIP_FLIP_NOT_ASSIGNED,
+	DFLIP_FLIP_FLIPPED,
+	DFLIP_FLIP_QUEUED,
+	DFLIP_FLIP_HELD,
+	DFLIP_FLIP_GEOMETRY,
+	DFLIP_FLIP_REJECTED,
+	DFLIP_FLIP_UNSUPPORTED,
+};
+
+void dflip_vgpu_init(struct dflip_vgpu *vgpu, struct mutex *lock,
+		     const struct dflip_backend_ops *ops, void *priv,
+		     const struct dflip_gm *gm, bool supported);
+void dflip_vgpu_reset(struct dflip_vgpu *vgpu);
+void dflip_vgpu_suspend(struct dflip_vgpu *vgpu);
+void dflip_vgpu_fini(struct dflip_vgpu *vgpu);
+
+struct dflip_vplane *dflip_vgpu_plane(struct dflip_vgpu *vgpu,
+				      unsigned int pipe,
+				      enum dflip_plane_kind kind);
+
+enum dflip_flip_result
+dflip_plane_guest_write(struct dflip_vplane *vp,
+			const struct dflip_plane_regs *regs);
+void dflip_plane_vblank(struct dflip_vplane *vp);
+
+int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen);
+int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen);
+void dflip_plane_unassign(struct dflip_vplane *vp);
+
+bool dflip_plane_surface(struct dflip_vplane *vp, struct dflip_flip *flip);
+void dflip_plane_surface_done(struct dflip_vplane *vp);
+
+bool dflip_plane_take_flip_done(struct dflip_vplane *vp);
+void dflip_plane_get_stats(struct dflip_vplane *vp,
+			   struct dflip_plane_stats *stats);
+const char *dflip_flip_result_name(enum dflip_flip_result res);
+
+#endif /* _GVT_DFLIP_PLANE_H_ */

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * Local Display Direct Flip: check a decoded guest plane before the
+ * display engine scans it out.
+ *
+ * Every byte the display engine may fetch for the plane (the main surface
+ * and, for NV12 and CCS, the auxiliary one, each rounded up to whole tile
+ * rows and padded by the VT-d overfetch guard) must lie inside one of the
+ * vGPU's own graphics memory ranges. Runs on the trap path: no allocation.
+ */
+
+#include <linux/array_size.h>
+#include <linux/bitops.h>
+#include <linux/build_bug.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/math.h>
+#include <linux/minmax.h>
+#include <linux/overflow.h>
+#include <linux/sizes.h>
+
+#include <kunit/visibility.h>
+
+#include <drm/drm_blend.h>
+#include <drm/drm_fourcc.h>
+
+#include "dflip.h"
+
+/* Largest PLANE_OFFSET/PLANE_AUX_OFFSET x or y (skl_check_nv12_aux_surface()) */
+#define DFLIP_MAX_OFFSET	8191
+/* skl_plane_max_height() */
+#define DFLIP_MAX_HEIGHT	4096
+/* skl_plane_max_stride(): 8192 pixels (the PLANE_OFFSET limit), 32 KiB */
+#define DFLIP_MAX_STRIDE_PIXELS	8192
+#define DFLIP_MAX_STRIDE_BYTES	SZ_32K
+
+static int dflip_fail(enum dflip_reject *why, enum dflip_reject reason,
+		      int err)
+{
+	*why = reason;
+	return err;
+}
+
+static bool dflip_is_ccs(u64 modifier)
+{
+	return modifier == I915_FORMAT_MOD_Y_TILED_CCS ||
+	       modifier == I915_FORMAT_MOD_Yf_TILED_CCS;
+}
+
+static bool dflip_is_fp16(u32 format)
+{
+	return format == DRM_FORMAT_XRGB16161616F ||
+	       format == DRM_FORMAT_XBGR16161616F;
+}
+
+static bool dflip_is_8888(u32 format)
+{
+	return format == DRM_FORMAT_XRGB8888 || format == DRM_FORMAT_XBGR8888 ||
+	       format == DRM_FORMAT_ARGB8888 || format == DRM_FORMAT_ABGR8888;
+}
+
+/*
+ * Before display version 12 asynchronous flips need X, Y or Yf tiling
+ * and a single colour plane (intel_async_flip_check_hw()).
+ */
+static bool dflip_async_ok(const struct dflip_geometry *geo)
+{
+	return (geo->modifier == I915_FORMAT_MOD_X_TILED ||
+		geo->modifier == I915_FORMAT_MOD_Y_TILED ||
+		geo->modifier == I915_FORMAT_MOD_Yf_TILED) &&
+	       !dflip_geometry_has_aux(geo);
+}
+
+/* Format/modifier pairs Gen9 scans out: skl_plane_format_mod_supported() */
+static int dflip_check_format(const struct dflip_plane_desc *desc,
+			      enum dflip_reject *why)
+{
+	const struct dflip_geometry *geo = &desc->geo;
+	struct dflip_layout lay;
+
+	if (dflip_plane_layout(geo, 0, &lay)) {
+		if (geo->modifier == DRM_FORMAT_MOD_LINEAR)
+			return dflip_fail(why, DFLIP_REJECT_FORMAT, -EINVAL);
+		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+	}
+
+	if (desc->kind == DFLIP_PLANE_CURSOR) {
+		if (geo->format != DRM_FORMAT_ARGB8888)
+			return dflip_fail(why, DFLIP_REJECT_FORMAT, -EINVAL);
+		if (geo->modifier != DRM_FORMAT_MOD_LINEAR)
+			return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+		return 0;
+	}
+
+	if (dflip_is_ccs(geo->modifier) && !dflip_is_8888(geo->format))
+		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+	if (geo->modifier == I915_FORMAT_MOD_Yf_TILED && dflip_is_fp16(geo->format))
+		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+	if (desc->async && !dflip_async_ok(geo))
+		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+	return 0;
+}
+
+/*
+ * Rotation limits of skl_plane_check_fb(): 90/270 needs plain Y or Yf
+ * tiling (intel_fb_supports_90_270_rotation()) and neither RGB565 nor FP16;
+ * horizontal reflection exists from display version 11 on
+ * (skl_universal_plane_create()); the cursor only turns by 180.
+ */
+static int dflip_check_rotation(const struct dflip_plane_desc *desc,
+				enum dflip_reject *why)
+{
+	const struct dflip_geometry *geo = &desc->geo;
+	unsigned int rotation = geo->rotation;
+
+	if (hweight32(rotation & DRM_MODE_ROTATE_MASK) != 1 ||
+	    rotation & ~DRM_MODE_ROTATE_MASK)
+		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
+
+	if (!drm_rotation_90_or_270(rotation))
+		return 0;
+
+	if (desc->kind == DFLIP_PLANE_CURSOR)
+		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
+	if (geo->modifier != I915_FORMAT_MOD_Y_TILED &&
+	    geo->modifier != I915_FORMAT_MOD_Yf_TILED)
+		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
+	if (geo->format == DRM_FORMAT_RGB565 || dflip_is_fp16(geo->format))
+		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
+	return 0;
+}
+
+/* skl_plane_max_width(): Y/Yf halve the linear/X limit, FP16 lowers both */
+static u32 dflip_max_width(const struct dflip_geometry *geo, unsigned int cpp)
+{
+	if (geo->modifier == DRM_FORMAT_MOD_LINEAR ||
+	    geo->modifier == I915_FORMAT_MOD_X_TILED)
+		return cpp == 8 ? 4096 : 5120;
+	return cpp == 8 ? 2048 : 4096;
+}
+
+static int dflip_check_size(const struct dflip_plane_desc *desc,
+			    const struct dflip_layout *lay,
+			    enum dflip_reject *why)
+{
+	const struct dflip_geometry *geo = &desc->geo;
+
+	if (desc->kind == DFLIP_PLANE_CURSOR) {
+		if (geo->width != geo->height ||
+		    (geo->width != 64 && geo->width != 128 && geo->width != 256))
+			return dflip_fail(why, DFLIP_REJECT_SIZE, -EINVAL);
+		if (geo->stride != geo->width * lay->cpp)
+			return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
+		if (desc->x || desc->y)
+			return dflip_fail(why, DFLIP_REJECT_OFFSET, -EINVAL);
+		return 0;
+	}
+
+	if (!geo->width || geo->width > dflip_max_width(geo, lay->cpp) ||
+	    !geo->height || geo->height > DFLIP_MAX_HEIGHT)
+		return dflip_fail(why, DFLIP_REJECT_SIZE, -EINVAL);
+	if (desc->x > DFLIP_MAX_OFFSET || desc->y > DFLIP_MAX_OFFSET ||
+	    desc->aux_x > DFLIP_MAX_OFFSET || desc->aux_y > DFLIP_MAX_OFFSET)
+		return dflip_fail(why, DFLIP_REJECT_OFFSET, -EINVAL);
+	return 0;
+}
+
+/*
+ * One row of the visible part, offset included, must fit in the stride,
+ * and the stride in the limit of skl_plane_max_stride() (which is the same
+ * in bytes for the rotated view). Display WA #0531: CCS wider than 3840
+ * needs a stride of whole groups of four tiles (intel_fb_stride_alignment()).
+ */
+static int dflip_check_stride(const struct dflip_plane_desc *desc,
+			      const struct dflip_layout *lay,
+			      enum dflip_reject *why)
+{
+	const struct dflip_geometry *geo = &desc->geo;
+	u32 max = min_t(u32, DFLIP_MAX_STRIDE_PIXELS * lay->cpp,
+			DFLIP_MAX_STRIDE_BYTES);
+	u64 row = ((u64)desc->x + geo->width) * lay->cpp;
+
+	if (!geo->stride || geo->stride > max || row > geo->stride)
+		return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
+	if (geo->stride % lay->stride_unit)
+		return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
+	if (dflip_is_ccs(geo->modifier) && geo->width > 3840 &&
+	    geo->stride % (4 * lay->stride_unit))
+		return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
+	return 0;
+}
+
+/*
+ * PLANE_SURF alignment per skl_plane_min_alignment() (256 KiB linear and X,
+ * 1 MiB Y and Yf), 4 KiB for the cursor (i9xx_cursor_min_alignment()).
+ * PLANE_AUX_DIST itself only holds 4 KiB multiples.
+ */
+static u32 dflip_surf_alignment(const struct dflip_plane_desc *desc)
+{
+	if (desc->kind == DFLIP_PLANE_CURSOR)
+		return SZ_4K;
+	if (desc->geo.modifier == DRM_FORMAT_MOD_LINEAR ||
+	    desc->geo.modifier == I915_FORMAT_MOD_X_TILED)
+		return SZ_256K;
+	return SZ_1M;
+}
+
+static bool dflip_range_holds(const struct dflip_gm_range *r, u64 start,
+			      u64 end)
+{
+	return r->start <= start && start < end && end <= r->end;
+}
+
+/**
+ * dflip_span_fits - whether a surface span lies inside one guest range
+ * @gm: the vGPU's graphics memory
+ * @base: graphics memory address of the surface
+ * @stride: bytes per row
+ * @rows: rows read, already rounded up to whole tile rows
+ *
+ * The span is [@base - guard, @base + @stride * @rows + guard), computed
+ * in 64 bits, where guard is @gm->vtd_guard: i915 pads scanout VMAs on
+ * both sides because VT-d may overfetch before and after them
+ * (i915_gem_object_pin_to_display_plane()).
+ *
+ * Return: true if the whole span lies in the aperture or in the hidden
+ * range; false if it does not, straddles both, or its arithmetic wraps.
+ */
+VISIBLE_IF_KUNIT bool dflip_span_fits(const struct dflip_gm *gm, u64 base,
+				      u64 stride, u64 rows)
+{
+	u64 len, start, end;
+
+	if (check_mul_overflow(stride, rows, &len) ||
+	    check_add_overflow(base, len, &end) ||
+	    check_add_overflow(end, gm->vtd_guard, &end) ||
+	    check_sub_overflow(base, gm->vtd_guard, &start))
+		return false;
+
+	return dflip_range_holds(&gm->aperture, start, end) ||
+	       dflip_range_holds(&gm->hidden, start, end);
+}
+EXPORT_SYMBOL_IF_KUNIT(dflip_span_fits);
+
+/* Rows read from y to y + h, rounded out to whole tile rows. */
+static u64 dflip_tile_rows(u64 y_end, unsigned int tile_rows)
+{
+	return DIV_ROUND_UP_ULL(y_end, tile_rows) * tile_rows;
+}
+
+static int dflip_check_main(const struct dflip_plane_desc *desc,
+			    const struct dflip_layout *lay,
+			    const struct dflip_gm *gm, enum dflip_reject *why)
+{
+	u64 rows = dflip_tile_rows((u64)desc->y + desc->geo.height,
+				   lay->tile_rows);
+
+	if (desc->surf % dflip_surf_alignment(desc))
+		return dflip_fail(why, DFLIP_REJECT_ALIGN, -EINVAL);
+	if (!dflip_span_fits(gm, desc->surf, desc->geo.stride, rows))
+		return dflip_fail(why, DFLIP_REJECT_RANGE, -ERANGE);
+	return 0;
+}
+
+/*
+ * The auxiliary surface: NV12's CbCr plane (offsets in its own pixels) or
+ * the CCS (offsets in main-surface pixels, one CCS byte per 8x16 of them).
+ */
+static int dflip_check_aux(const struct dflip_plane_desc *desc,
+			   const struct dflip_gm *gm, enum dflip_reject *why)
+{
+	const struct dflip_geometry *geo = &desc->geo;
+	struct dflip_layout lay;
+	u64 x_end, y_end, base;
+
+	if (!dflip_geometry_has_aux(geo))
+		return 0;
+	if (dflip_plane_layout(geo, 1, &lay))
+		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+
+	if (lay.main_coords) {
+		x_end = DIV_ROUND_UP_ULL((u64)desc->aux_x + geo->width, lay.hsub);
+		y_end = DIV_ROUND_UP_ULL((u64)desc->aux_y + geo->height, lay.vsub);
+	} else {
+		x_end = desc->aux_x + DIV_ROUND_UP_ULL(geo->width, lay.hsub);
+		y_end = desc->aux_y + DIV_ROUND_UP_ULL(geo->height, lay.vsub);
+	}
+
+	if (!geo->aux_stride || geo->aux_stride % lay.stride_unit ||
+	    x_end * lay.cpp > geo->aux_stride ||
+	    geo->aux_stride > DFLIP_MAX_STRIDE_BYTES)
+		return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
+	if (geo->aux_dist % SZ_4K)
+		return dflip_fail(why, DFLIP_REJECT_ALIGN, -EINVAL);
+
+	base = desc->surf + geo->aux_dist;
+	if (!dflip_span_fits(gm, base, geo->aux_stride,
+			     dflip_tile_rows(y_end, lay.tile_rows)))
+		return dflip_fail(why, DFLIP_REJECT_AUX_RANGE, -ERANGE);
+	return 0;
+}
+
+/**
+ * dflip_validate_plane - check that a decoded plane is safe to scan out
+ * @desc: the decoded guest plane (see dflip_decode_plane())
+ * @gm: the graphics memory the vGPU owns
+ * @why: set to %DFLIP_OK, or to the first reason the plane is rejected
+ *
+ * Checks the format/modifier/rotation combination (and that an async flip
+ * uses a layout that allows one), the size, offset and stride limits of
+ * Gen9 universal planes (skl_universal_plane.c) or the cursor, the surface
+ * alignment, and that every span the display engine reads lies inside one
+ * of the guest's ranges (see dflip_span_fits()). A disabled plane reads
+ * nothing and is always accepted. Never allocates.
+ *
+ * Return: 0 if acceptable; -EINVAL if the state is malformed or beyond
+ * the hardware limits; -ERANGE if a surface lies (partly) outside the
+ * guest's graphics memory.
+ */
+int dflip_validate_plane(const struct dflip_plane_desc *desc,
+			 const struct dflip_gm *gm, enum dflip_reject *why)
+{
+	struct dflip_layout lay;
+	int ret;
+
+	*why = DFLIP_OK;
+	if (!desc->enabled)
+		return 0;
+
+	ret = dflip_check_format(desc, why);
+	if (ret)
+		return ret;
+	ret = dflip_check_rotation(desc, why);
+	if (ret)
+		return ret;
+	if (dflip_plane_layout(&desc->geo, 0, &lay))
+		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+	ret = dflip_check_size(desc, &lay, why);
+	if (ret)
+		return ret;
+	ret = dflip_check_stride(desc, &lay, why);
+	if (ret)
+		return ret;
+	ret = dflip_check_main(desc, &lay, gm, why);
+	if (ret)
+		return ret;
+	return dflip_check_aux(desc, gm, why);
+}
+
+/**
+ * dflip_geometry_equal - whether two geometries describe the same framebuffer
+ * @a: one geometry
+ * @b: the other
+ *
+ * Return: true if every field of @a and @b is equal.
+ */
+bool dflip_geometry_equal(const struct dflip_geometry *a,
+			  const struct dflip_geometry *b)
+{
+	return a->format == b->format &&
+	       a->modifier == b->modifier &&
+	       a->width == b->width &&
+	       a->height == b->height &&
+	       a->stride == b->stride &&
+	       a->rotation == b->rotation &&
+	       a->aux_stride == b->aux_stride &&
+	       a->aux_dist == b->aux_dist;
+}
+
+static const char * const dflip_reject_names[] = {
+	[DFLIP_OK] = "ok",
+	[DFLIP_REJECT_FORMAT] = "format",
+	[DFLIP_REJECT_MODIFIER] = "modifier",
+	[DFLIP_REJECT_ROTATION] = "rotation",
+	[DFLIP_REJECT_SIZE] = "size",
+	[DFLIP_REJECT_STRIDE] = "stride",
+	[DFLIP_REJECT_ALIGN] = "align",
+	[DFLIP_REJECT_RANGE] = "range",
+	[DFLIP_REJECT_AUX_RANGE] = "aux_range",
+	[DFLIP_REJECT_OFFSET] = "offset",
+	[DFLIP_REJECT_COLORKEY] = "colorkey",
+};
+
+static_assert(ARRAY_SIZE(dflip_reject_names) == DFLIP_REJECT_COUNT);
+
+/**
+ * dflip_reject_name - a stable short name for a reject reason
+ * @why: the reason
+ *
+ * The names are part of the debugfs interface and never change.
+ *
+ * Return: the name, or "unknown" for a value outside the enum.
+ */
+const char *dflip_reject_name(enum dflip_reject why)
+{
+	if ((unsigned int)why >= ARRAY_SIZE(dflip_reject_names))
+		return "unknown";
+	return dflip_reject_names[why];
+}

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * KUnit test of the direct flip host glue (gvt/dflip/dflip_host.c) from a
+ * guest's plane register writes to the host's real Skylake plane.
+ *
+ * The host is a fake SKL GT2 device (0x1912) with RAM registers and the
+ * real primary plane of pipe A (skl_universal_plane_create()); the vGPU
+ * is hand-built: its GVT device, graphics memory ranges, virtual register
+ * file and lock. The guest's writes go through dflip_host_guest_flip(),
+ * as the PLANE_SURF handler calls it, and so through the real decoder,
+ * validator and plane state machine; the compositor's commit is played by
+ * calling intel_plane_update_noarm()/_arm() with the vGPU framebuffer.
+ *
+ * Not covered: the hardware flips themselves. The fake CRTC has no vblank
+ * support, so dflip_plane_assign() fails to take its vblank reference and
+ * the state machine stays unassigned: the test checks what i915
+ * programs, not what GVT writes between i915's commits. Also not covered:
+ * the MMIO trap path itself (intel_vgpu_emulate_mmio_write()), the
+ * uevent (the vGPU has no mdev device) and kvmgt module load/unload.
+ */
+
+#include <kunit/test.h>
+
+#include <linux/dma-mapping.h>
+#include <linux/pci.h>
+#include <linux/sizes.h>
+#include <linux/vmalloc.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_kunit_helpers.h>
+
+#include "i915_drv.h"
+#include "gvt/gvt.h"
+#include "display/intel_atomic_plane.h"
+#include "display/intel_display_types.h"
+#include "display/intel_vgpu_fb.h"
+#include "display/skl_universal_plane.h"
+#include "display/skl_universal_plane_regs.h"
+
+#include "../dflip_host.h"
+
+#define HOST_APERTURE	0x01000000ull
+#define HOST_HIDDEN	0x40000000ull
+
+/**
+ * struct host_test - the host device and the vGPU
+ * @i915: the host device
+ * @primary: its PLANE_1 of pipe A
+ * @crtc: a CRTC for pipe A (no vblank support)
+ * @gvt: the GVT device
+ * @vgpu: the vGPU
+ */
+struct host_test {
+	struct drm_i915_private *i915;
+	struct intel_plane *primary;
+	struct intel_crtc *crtc;
+	struct intel_gvt *gvt;
+	struct intel_vgpu *vgpu;
+};
+
+static const struct intel_device_info host_skl_info = {
+	.platform = INTEL_SKYLAKE,
+	.gt = 2,
+	.dma_mask_size = 39,
+	.__runtime.graphics.ip.ver = 9,
+	.__runtime.media.ip.ver = 9,
+};
+
+static const struct drm_driver host_driver = {
+	.driver_features = DRIVER_MODESET | DRIVER_ATOMIC,
+};
+
+static void host_release_pdev(struct device *dev)
+{
+	kfree(to_pci_dev(dev));
+}
+
+static void host_put_pdev(void *data)
+{
+	struct pci_dev *pdev = data;
+
+	put_device(&pdev->dev);
+}
+
+static void host_release_devres(void *data)
+{
+	struct pci_dev *pdev = data;
+
+	devres_release_group(&pdev->dev, NULL);
+}
+
+static void host_display_remove(void *data)
+{
+	intel_display_device_remove(data);
+}
+
+static void host_free_regs(void *data)
+{
+	struct drm_i915_private *i915 = data;
+
+	vfree((__force void *)i915->uncore.regs);
+	i915->uncore.regs = NULL;
+}
+
+static void host_vfree(void *data)
+{
+	vfree(data);
+}
+
+static void host_gvt_fini(void *data)
+{
+	dflip_host_fini(data);
+}
+
+static void host_vgpu_fini(void *data)
+{
+	struct intel_vgpu *vgpu = data;
+
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_host_vgpu_fini(vgpu);
+	mutex_unlock(&vgpu->vgpu_lock);
+}
+
+static int host_test_init(struct kunit *test)
+{
+	struct drm_device *drm;
+	struct host_test *t;
+	struct pci_dev *pdev;
+	struct intel_gt *gt;
+	void *regs;
+	int ret;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	test->priv = t;
+
+	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	device_initialize(&pdev->dev);
+	pdev->dev.release = host_release_pdev;
+	ret = kunit_add_action_or_reset(test, host_put_pdev, pdev);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	dev_set_name(&pdev->dev, "dflip-host");
+	pdev->vendor = PCI_VENDOR_ID_INTEL;
+	pdev->device = 0x1912;
+	pdev->class = PCI_BASE_CLASS_DISPLAY << 16;
+	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(&pdev->dev,
+							   DMA_BIT_MASK(39)), 0);
+	KUNIT_ASSERT_NOT_NULL(test, devres_open_group(&pdev->dev, NULL,
+						      GFP_KERNEL));
+	ret = kunit_add_action_or_reset(test, host_release_devres, pdev);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	drm = __drm_kunit_helper_alloc_drm_device_with_driver(test, &pdev->dev,
+							      sizeof(*t->i915),
+							      offsetof(struct drm_i915_private,
+								       drm),
+							      &host_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, drm);
+	t->i915 = to_i915(drm);
+	drm->mode_config.max_width = 8192;
+	drm->mode_config.max_height = 8192;
+	intel_device_info_driver_create(t->i915, pdev->device, &host_skl_info);
+	intel_device_info_runtime_init_early(t->i915);
+	intel_display_device_probe(t->i915);
+	ret = kunit_add_action_or_reset(test, host_display_remove, t->i915);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, DISPLAY_VER(t->i915), 9);
+
+	regs = vzalloc(SZ_4M);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	t->i915->uncore.i915 = t->i915;
+	t->i915->uncore.regs = (__force void __iomem *)regs;
+	ret = kunit_add_action_or_reset(test, host_free_regs, t->i915);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	t->primary = skl_universal_plane_create(t->i915, PIPE_A, PLANE_1);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->primary);
+	t->crtc = kunit_kzalloc(test, sizeof(*t->crtc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t->crtc);
+	t->crtc->base.dev = drm;
+	t->crtc->pipe = PIPE_A;
+
+	/* GVT: just what the glue reads */
+	gt = kunit_kzalloc(test, sizeof(*gt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, gt);
+	gt->i915 = t->i915;
+	t->gvt = vzalloc(sizeof(*t->gvt));
+	KUNIT_ASSERT_NOT_NULL(test, t->gvt);
+	ret = kunit_add_action_or_reset(test, host_vfree, t->gvt);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	t->gvt->gt = gt;
+	dflip_host_init(t->gvt);
+	ret = kunit_add_action_or_reset(test, host_gvt_fini, t->gvt);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	t->vgpu = vzalloc(sizeof(*t->vgpu));
+	KUNIT_ASSERT_NOT_NULL(test, t->vgpu);
+	ret = kunit_add_action_or_reset(test, host_vfree, t->vgpu);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	t->vgpu->gvt = t->gvt;
+	mutex_init(&t->vgpu->vgpu_lock);
+	t->vgpu->mmio.vreg = vzalloc(SZ_2M);
+	KUNIT_ASSERT_NOT_NULL(test, t->vgpu->mmio.vreg);
+	ret = kunit_add_action_or_reset(test, host_vfree, t->vgpu->mmio.vreg);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	t->vgpu->gm.low_gm_node.start = HOST_APERTURE;
+	t->vgpu->gm.aperture_sz = SZ_64M;
+	t->vgpu->gm.high_gm_node.start = HOST_HIDDEN;
+	t->vgpu->gm.hidden_sz = SZ_256M;
+
+	dflip_host_vgpu_init(t->vgpu);
+	KUNIT_ASSERT_NOT_NULL(test, t->vgpu->dflip);
+	ret = kunit_add_action_or_reset(test, host_vgpu_fini, t->vgpu);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	return 0;
+}
+
+/* The guest programs its primary plane of pipe A, X-tiled XRGB8888. */
+static bool host_guest_flip(struct host_test *t, u32 width, u32 height,
+			    u64 surf)
+{
+	struct intel_vgpu *vgpu = t->vgpu;
+	bool flipped;
+
+	vgpu_vreg_t(vgpu, PLANE_CTL(PIPE_A, PLANE_1)) =
+		PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
+		PLANE_CTL_TILED_X;
+	vgpu_vreg_t(vgpu, PLANE_STRIDE(PIPE_A, PLANE_1)) = width * 4 / 512;
+	vgpu_vreg_t(vgpu, PLANE_SIZE(PIPE_A, PLANE_1)) =
+		PLANE_HEIGHT(height - 1) | PLANE_WIDTH(width - 1);
+	vgpu_vreg_t(vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = surf;
+
+	mutex_lock(&vgpu->vgpu_lock);
+	flipped = dflip_host_guest_flip(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+					surf);
+	mutex_unlock(&vgpu->vgpu_lock);
+	return flipped;
+}
+
+/* The vGPU framebuffer of the given size, NULL if there is none. */
+static struct drm_framebuffer *host_find_fb(struct host_test *t, u32 width,
+					    u32 height)
+{
+	struct drm_framebuffer *fb, *found = NULL;
+
+	mutex_lock(&t->i915->drm.mode_config.fb_lock);
+	drm_for_each_fb(fb, &t->i915->drm)
+		if (intel_vgpu_fb_is_vgpu(fb) && fb->width == width &&
+		    fb->height == height)
+			found = fb;
+	mutex_unlock(&t->i915->drm.mode_config.fb_lock);
+	return found;
+}
+
+/* The compositor's commit of @fb on the primary plane, as i915 runs it. */
+static u32 host_commit(struct kunit *test, struct host_test *t,
+		       struct drm_framebuffer *fb)
+{
+	struct intel_crtc_state *crtc_state;
+	struct intel_plane_state *ps;
+
+	crtc_state = kunit_kzalloc(test, sizeof(*crtc_state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, crtc_state);
+	crtc_state->uapi.crtc = &t->crtc->base;
+	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ps);
+	ps->uapi.plane = &t->primary->base;
+	ps->uapi.crtc = &t->crtc->base;
+	ps->uapi.visible = true;
+	ps->uapi.src = DRM_RECT_INIT(0, 0, fb->width << 16, fb->height << 16);
+	ps->uapi.dst = DRM_RECT_INIT(0, 0, fb->width, fb->height);
+	ps->hw.fb = fb;
+	ps->hw.crtc = &t->crtc->base;
+	ps->hw.rotation = DRM_MODE_ROTATE_0;
+	ps->view.gtt.type = I915_GTT_VIEW_NORMAL;
+	ps->view.color_plane[0].mapping_stride = fb->pitches[0];
+	ps->view.color_plane[0].scanout_stride = fb->pitches[0];
+	ps->scaler_id = -1;
+	ps->ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
+		  PLANE_CTL_TILED_X;
+
+	KUNIT_EXPECT_EQ(test, intel_vgpu_fb_plane_check(crtc_state, ps), 0);
+	intel_plane_update_noarm(NULL, t->primary, crtc_state, ps);
+	intel_plane_update_arm(NULL, t->primary, crtc_state, ps);
+	return readl(t->i915->uncore.regs +
+		     i915_mmio_reg_offset(PLANE_SURF(PIPE_A, PLANE_1)));
+}
+
+static void host_guest_plane_to_hw(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct drm_framebuffer *fb, *small;
+	struct intel_plane_state *ps;
+
+	/* the guest's first frame: a framebuffer of its geometry appears */
+	KUNIT_EXPECT_FALSE(test, host_guest_flip(t, 1920, 1080, HOST_APERTURE));
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 1);
+	fb = host_find_fb(t, 1920, 1080);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_EQ(test, fb->pitches[0], 7680);
+	KUNIT_EXPECT_EQ(test, fb->modifier, I915_FORMAT_MOD_X_TILED);
+	KUNIT_EXPECT_EQ(test, fb->format->format, DRM_FORMAT_XRGB8888);
+
+	/* the compositor shows it: i915 programs the guest's surface */
+	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE);
+
+	/* the guest flips; i915's next programming shows the new frame */
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE + SZ_8M);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 1);
+	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE + SZ_8M);
+
+	/* a surface outside the guest's memory is never programmed */
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE + SZ_64M);
+	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE + SZ_8M);
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE + SZ_64M - SZ_4M);
+	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE + SZ_8M);
+
+	/* new geometry: a new framebuffer, the old one stays on the plane */
+	host_guest_flip(t, 1280, 720, HOST_HIDDEN);
+	small = host_find_fb(t, 1280, 720);
+	KUNIT_ASSERT_NOT_NULL(test, small);
+	KUNIT_EXPECT_PTR_EQ(test, host_find_fb(t, 1920, 1080), fb);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 2);
+
+	/* the compositor may not newly show the stale one */
+	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ps);
+	ps->uapi.plane = &t->primary->base;
+	ps->hw.fb = fb;
+	ps->hw.rotation = DRM_MODE_ROTATE_0;
+	KUNIT_EXPECT_EQ(test, intel_vgpu_fb_plane_check(NULL, ps), -ESTALE);
+
+	/* it shows the new one: the old framebuffer goes with the next flip */
+	KUNIT_EXPECT_EQ(test, host_commit(test, t, small), HOST_HIDDEN);
+	host_guest_flip(t, 1280, 720, HOST_HIDDEN + SZ_4M);
+	KUNIT_EXPECT_NULL(test, host_find_fb(t, 1920, 1080));
+	KUNIT_EXPECT_EQ(test, host_commit(test, t, small), HOST_HIDDEN + SZ_4M);
+
+	/* vGPU destroy: every framebuffer is taken off and destroyed */
+	mutex_lock(&t->vgpu->vgpu_lock);
+	dflip_host_vgpu_fini(t->vgpu);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	KUNIT_EXPECT_NULL(test, t->vgpu->dflip);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 0);
+}
+
+static struct kunit_case host_cases[] = {
+	KUNIT_CASE(host_guest_plane_to_hw),
+	{}
+};
+
+static struct kunit_suite host_suite = {
+	.name = "dflip_vgpu_host",
+	.init = host_test_init,
+	.test_cases = host_cases,
+};
+
+kunit_test_suite(host_suite);
