@@ -126,8 +126,11 @@ struct dflip_vplane {
  * dflip_plane_assign().
  *
  * @arm: write a validated flip to the hardware plane, the arming register
- *	last.  Called with &dflip_vplane.lock held and interrupts off: must
- *	not sleep or allocate.
+ *	last (the control register last when it enables the plane: it
+ *	self-arms then).  Write what was validated: addresses from
+ *	@flip->desc, never raw guest bits outside the decoded fields.
+ *	Called with &dflip_vplane.lock held and interrupts off: must not
+ *	sleep or allocate.
  * @frame: the hardware frame counter of the CRTC of @hw (PIPE_FRMCOUNT).
  *	Called under &dflip_vplane.lock right after @arm and from the vblank
  *	entry; a flip is latched once the counter moved past the value read

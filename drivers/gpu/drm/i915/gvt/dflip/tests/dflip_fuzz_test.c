@@ -15,7 +15,6 @@
 
 #include "dflip_regfile.h"
 
-#define DFLIP_FUZZ_SEED		0x9e3779b97f4a7c15ull
 #define DFLIP_FUZZ_WRITES	100000
 #define DFLIP_FUZZ_PIPE		0
 
@@ -43,6 +42,8 @@ static const struct dflip_gm dflip_fuzz_gm = {
  * @bad_live: its registers
  * @checked: scan-outs of an enabled plane checked
  * @unchecked: scan-outs of layouts the model does not compute
+ * @applied: flips written to the hardware (all planes, across resets)
+ * @rejected: flips rejected (all planes, across resets)
  */
 struct dflip_fuzz {
 	struct kunit *test;
@@ -59,6 +60,8 @@ struct dflip_fuzz {
 	u32 bad_live[DFLIP_RF_NREGS];
 	u64 checked;
 	u64 unchecked;
+	u64 applied;
+	u64 rejected;
 };
 
 static u64 dflip_fuzz_next(struct dflip_fuzz *f)
@@ -336,6 +339,21 @@ static bool dflip_fuzz_arms(enum dflip_plane_kind kind, enum dflip_rf_reg reg,
 	       (ctl & MCURSOR_MODE_MASK);
 }
 
+/* Add the planes' counters to the totals (before a reset clears them). */
+static void dflip_fuzz_count(struct dflip_fuzz *f)
+{
+	struct dflip_plane_stats st;
+	unsigned int k, i;
+
+	for (k = 0; k < DFLIP_PLANE_KINDS; k++) {
+		dflip_plane_get_stats(dflip_vgpu_plane(&f->env->vgpu,
+						       DFLIP_FUZZ_PIPE, k), &st);
+		f->applied += st.flips_applied;
+		for (i = 0; i < DFLIP_REJECT_COUNT; i++)
+			f->rejected += st.rejects[i];
+	}
+}
+
 static void dflip_fuzz_step(struct dflip_fuzz *f)
 {
 	static const enum dflip_rf_reg cursor_regs[] = {
@@ -356,8 +374,10 @@ static void dflip_fuzz_step(struct dflip_fuzz *f)
 	mutex_lock(&f->env->lock);
 	if (dflip_fuzz_arms(kind, reg, old_ctl, r->ctl))
 		dflip_fuzz_host(f, vp, dflip_plane_guest_write(vp, r));
-	if (!dflip_fuzz_below(f, 20000))
+	if (!dflip_fuzz_below(f, 20000)) {
+		dflip_fuzz_count(f);
 		dflip_vgpu_reset(&f->env->vgpu);
+	}
 	mutex_unlock(&f->env->lock);
 
 	dflip_fuzz_deliver_irq(f);
@@ -394,13 +414,22 @@ static struct dflip_fuzz *dflip_fuzz_new(struct kunit *test, u64 seed)
 	return f;
 }
 
+static const u64 dflip_fuzz_seeds[] = {
+	0x9e3779b97f4a7c15ull, 0x2545f4914f6cdd1dull, 0xd1b54a32d192ed03ull,
+};
+
+static void dflip_fuzz_seed_desc(const u64 *seed, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "seed %#llx", *seed);
+}
+
+KUNIT_ARRAY_PARAM(dflip_fuzz_seed, dflip_fuzz_seeds, dflip_fuzz_seed_desc);
+
 static void dflip_fuzz_test_isolation(struct kunit *test)
 {
-	const u64 seed = DFLIP_FUZZ_SEED;
+	const u64 seed = *(const u64 *)test->param_value;
 	struct dflip_fuzz *f = dflip_fuzz_new(test, seed);
-	struct dflip_plane_stats st;
-	u64 applied = 0, rejected = 0;
-	unsigned int i, k;
+	unsigned int i;
 
 	for (f->iter = 0; f->iter < DFLIP_FUZZ_WRITES && !f->bad; f->iter++)
 		dflip_fuzz_step(f);
@@ -411,18 +440,13 @@ static void dflip_fuzz_test_isolation(struct kunit *test)
 		return;
 	}
 
-	for (k = 0; k < DFLIP_PLANE_KINDS; k++) {
-		dflip_plane_get_stats(dflip_vgpu_plane(&f->env->vgpu,
-						       DFLIP_FUZZ_PIPE, k), &st);
-		applied += st.flips_applied;
-		for (i = 0; i < DFLIP_REJECT_COUNT; i++)
-			rejected += st.rejects[i];
-	}
-	kunit_info(test, "seed %#llx: %llu scan-outs checked, %llu not modelled, %llu flips applied and %llu rejected since the last reset\n",
-		   seed, f->checked, f->unchecked, applied, rejected);
-	/* the fuzz must have put frames on the screen to mean anything */
-	KUNIT_EXPECT_GT(test, f->checked, 1000ull);
-	KUNIT_EXPECT_GT(test, applied + rejected, 0ull);
+	dflip_fuzz_count(f);
+	kunit_info(test, "seed %#llx: %llu scan-outs checked, %llu not modelled, %llu flips applied, %llu rejected\n",
+		   seed, f->checked, f->unchecked, f->applied, f->rejected);
+	/* the fuzz must have put many frames on the screen to mean anything */
+	KUNIT_EXPECT_GT(test, f->checked, 10000ull);
+	KUNIT_EXPECT_GT(test, f->applied, 300ull);
+	KUNIT_EXPECT_GT(test, f->rejected, 1000ull);
 
 	mutex_lock(&f->env->lock);
 	dflip_vgpu_fini(&f->env->vgpu);
@@ -450,7 +474,7 @@ static void dflip_fuzz_test_checker_catches_escape(struct kunit *test)
 
 static struct kunit_case dflip_fuzz_tests[] = {
 	KUNIT_CASE(dflip_fuzz_test_checker_catches_escape),
-	KUNIT_CASE(dflip_fuzz_test_isolation),
+	KUNIT_CASE_PARAM(dflip_fuzz_test_isolation, dflip_fuzz_seed_gen_params),
 	{}
 };
 

@@ -513,6 +513,11 @@ int dflip_rf_scanout(struct dflip_regfile *rf, unsigned int pipe,
  * evasion a vblank right after it would latch the new control with the
  * old surface (after a disable: address 0, not the guest's memory); the
  * other way round a vblank in between latches a plane still disabled.
+ *
+ * The surface address written is the validated one (&dflip_plane_desc.surf),
+ * not the guest's raw PLANE_SURF/CURBASE: their low bits are not part of
+ * the address the validator checked (PLANE_SURF_DECRYPT, reserved CURBASE
+ * bits) and must not reach the hardware.
  */
 
 static void dflip_fake_wr(struct dflip_fake_hw *hw, enum dflip_rf_reg reg,
@@ -523,29 +528,31 @@ static void dflip_fake_wr(struct dflip_fake_hw *hw, enum dflip_rf_reg reg,
 }
 
 static void dflip_fake_write_cursor(struct dflip_fake_hw *hw,
-				    const struct dflip_plane_regs *r)
+				    const struct dflip_plane_regs *r, u32 surf)
 {
 	bool enable = dflip_rf_cursor_on(r->ctl);
 
 	if (enable && !hw->enabled) {
 		dflip_fake_wr(hw, DFLIP_RF_POS, r->pos);
-		dflip_fake_wr(hw, DFLIP_RF_SURF, r->surf);
+		dflip_fake_wr(hw, DFLIP_RF_SURF, surf);
 		dflip_fake_wr(hw, DFLIP_RF_CTL, r->ctl);
 	} else {
 		dflip_fake_wr(hw, DFLIP_RF_CTL, r->ctl);
 		dflip_fake_wr(hw, DFLIP_RF_POS, r->pos);
-		dflip_fake_wr(hw, DFLIP_RF_SURF, r->surf);
+		dflip_fake_wr(hw, DFLIP_RF_SURF, surf);
 	}
 	hw->enabled = enable;
 }
 
 static void dflip_fake_write_regs(struct dflip_fake_hw *hw,
-				  const struct dflip_plane_regs *r)
+				  const struct dflip_flip *flip)
 {
+	const struct dflip_plane_regs *r = &flip->regs;
+	u32 surf = lower_32_bits(flip->desc.surf);
 	bool enable = r->ctl & PLANE_CTL_ENABLE;
 
 	if (hw->plane == DFLIP_RF_CURSOR) {
-		dflip_fake_write_cursor(hw, r);
+		dflip_fake_write_cursor(hw, r, surf);
 		return;
 	}
 	dflip_fake_wr(hw, DFLIP_RF_STRIDE, r->stride);
@@ -558,11 +565,11 @@ static void dflip_fake_write_regs(struct dflip_fake_hw *hw,
 	dflip_fake_wr(hw, DFLIP_RF_AUX_DIST, r->aux_dist);
 	dflip_fake_wr(hw, DFLIP_RF_AUX_OFFSET, r->aux_offset);
 	if (enable && !hw->enabled) {
-		dflip_fake_wr(hw, DFLIP_RF_SURF, r->surf);
+		dflip_fake_wr(hw, DFLIP_RF_SURF, surf);
 		dflip_fake_wr(hw, DFLIP_RF_CTL, r->ctl);
 	} else {
 		dflip_fake_wr(hw, DFLIP_RF_CTL, r->ctl);
-		dflip_fake_wr(hw, DFLIP_RF_SURF, r->surf);
+		dflip_fake_wr(hw, DFLIP_RF_SURF, surf);
 	}
 	hw->enabled = enable;
 }
@@ -578,7 +585,7 @@ static void dflip_fake_arm(struct dflip_vplane *vp, void *hw,
 	struct dflip_fake_hw *h = hw;
 
 	h->arms++;
-	dflip_fake_write_regs(h, &flip->regs);
+	dflip_fake_write_regs(h, flip);
 }
 
 static u32 dflip_fake_frame(struct dflip_vplane *vp, void *hw)
@@ -728,7 +735,7 @@ void dflip_fake_host_commit(struct dflip_fake *fake, struct dflip_vplane *vp,
 	if (!dflip_plane_surface(vp, &flip))
 		return;
 	local_irq_save(flags);
-	dflip_fake_write_regs(hw, &flip.regs);
+	dflip_fake_write_regs(hw, &flip);
 	local_irq_restore(flags);
 	dflip_plane_surface_done(vp);
 }

@@ -240,7 +240,7 @@ static void dflip_stress_test_flip_assign_vblank_destroy(struct kunit *test)
 }
 
 static struct kunit_case dflip_stress_tests[] = {
-	KUNIT_CASE(dflip_stress_test_flip_assign_vblank_destroy),
+	KUNIT_CASE_SLOW(dflip_stress_test_flip_assign_vblank_destroy),
 	{}
 };
 

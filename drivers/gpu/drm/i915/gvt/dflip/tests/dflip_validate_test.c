@@ -17,6 +17,9 @@
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 
+#include "display/intel_cursor_regs.h"
+#include "display/skl_universal_plane_regs.h"
+
 #include "../dflip.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
@@ -329,7 +332,7 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 	REJECT("stride x height overflowing 32 bits",
 	       PLANE(XRGB, LIN, 1024, 4096, 0x10000000, R0, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
-	REJECT("CCS wider than 3840 needs 4-tile strides (WA #0531)",
+	REJECT("CCS wider than 3840 needs 4-tile strides (Display WA 0531)",
 	       AUX(XRGB, YCCS, 3841, 64, 15488, AP_START, 512, SZ_1M, 0, 0),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("NV12 without a CbCr stride",
@@ -592,9 +595,72 @@ static void dflip_reject_name_unique_test(struct kunit *test)
 	}
 }
 
+/* Guest register values through dflip_decode_plane() and the validator */
+struct dflip_regs_case {
+	const char *name;
+	enum dflip_plane_kind kind;
+	struct dflip_plane_regs regs;
+	int ret;
+	enum dflip_reject why;
+};
+
+#define FHD_SIZE	(PLANE_HEIGHT(1080 - 1) | PLANE_WIDTH(1920 - 1))
+
+static const struct dflip_regs_case dflip_regs_cases[] = {
+	{ "Y-tiled 1080p in the aperture", DFLIP_PLANE_PRIMARY,
+	  { .ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
+		   PLANE_CTL_TILED_Y, .stride = 60, .size = FHD_SIZE,
+	    .surf = AP_START + SZ_1M }, 0, DFLIP_OK },
+	{ "Y-tiled 1080p 1 MiB short of the end", DFLIP_PLANE_PRIMARY,
+	  { .ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
+		   PLANE_CTL_TILED_Y, .stride = 60, .size = FHD_SIZE,
+	    .surf = AP_END - SZ_8M + SZ_1M }, -ERANGE, DFLIP_REJECT_RANGE },
+	{ "NV12 CbCr distance beyond the hidden range", DFLIP_PLANE_SPRITE,
+	  { .ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_NV12, .stride = 30,
+	    .size = FHD_SIZE, .surf = HI_END - SZ_4M,
+	    .aux_dist = SZ_4M | PLANE_AUX_STRIDE(30) }, -ERANGE,
+	  DFLIP_REJECT_AUX_RANGE },
+	{ "cursor 64x64 in the last 16 KiB of the aperture", DFLIP_PLANE_CURSOR,
+	  { .ctl = MCURSOR_MODE_64_ARGB_AX, .surf = AP_END - SZ_16K,
+	    .pos = CURSOR_POS_X_SIGN | CURSOR_POS_X(32) }, 0, DFLIP_OK },
+	{ "cursor 128x128 in the last 16 KiB of the aperture", DFLIP_PLANE_CURSOR,
+	  { .ctl = MCURSOR_MODE_128_ARGB_AX, .surf = AP_END - SZ_16K }, -ERANGE,
+	  DFLIP_REJECT_RANGE },
+	{ "largest PLANE_SIZE", DFLIP_PLANE_PRIMARY,
+	  { .ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888,
+	    .stride = 0xfff, .size = 0xffffffff, .surf = AP_START }, -EINVAL,
+	  DFLIP_REJECT_SIZE },
+	{ "largest PLANE_STRIDE", DFLIP_PLANE_PRIMARY,
+	  { .ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
+		   PLANE_CTL_TILED_X, .stride = 0xfff, .size = FHD_SIZE,
+	    .surf = AP_START }, -EINVAL, DFLIP_REJECT_STRIDE },
+};
+
+static void dflip_regs_case_desc(const struct dflip_regs_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(dflip_regs, dflip_regs_cases, dflip_regs_case_desc);
+
+static void dflip_regs_test(struct kunit *test)
+{
+	const struct dflip_regs_case *t = test->param_value;
+	struct dflip_plane_desc desc;
+	enum dflip_reject why;
+
+	KUNIT_ASSERT_EQ(test, dflip_decode_plane(t->kind, &t->regs, &desc, &why),
+			0);
+	KUNIT_ASSERT_TRUE(test, desc.enabled);
+	KUNIT_EXPECT_EQ(test, dflip_validate_plane(&desc, &dflip_gm_split, &why),
+			t->ret);
+	KUNIT_EXPECT_EQ(test, why, t->why);
+}
+
 static struct kunit_case dflip_validate_test_cases[] = {
 	KUNIT_CASE_PARAM(dflip_validate_test, dflip_validate_gen_params),
 	KUNIT_CASE_PARAM(dflip_span_test, dflip_span_gen_params),
+	KUNIT_CASE_PARAM(dflip_regs_test, dflip_regs_gen_params),
 	KUNIT_CASE_PARAM(dflip_geometry_equal_test, dflip_equal_gen_params),
 	KUNIT_CASE_PARAM(dflip_reject_name_test, dflip_name_gen_params),
 	KUNIT_CASE(dflip_reject_name_unique_test),
