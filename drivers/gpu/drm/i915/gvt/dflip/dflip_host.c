@@ -110,6 +110,7 @@ struct dflip_host_plane {
  * @reconcile: brings the state machine's assignments in line with i915
  * @dying: the vGPU goes away
  * @used: the guest created a framebuffer at least once
+ * @selected: the plane number sysfs plane_id_index reports (vGPU lock)
  */
 struct dflip_host_vgpu {
 	struct intel_vgpu *vgpu;
@@ -118,6 +119,7 @@ struct dflip_host_vgpu {
 	struct delayed_work reconcile;
 	bool dying;
 	bool used;
+	unsigned int selected;
 };
 
 /* the GVT device the i915 ops are registered for (one at a time) */
@@ -579,6 +581,72 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 		dflip_host_reconcile_plane(hp);
 
 	return res == DFLIP_FLIP_FLIPPED || res == DFLIP_FLIP_QUEUED;
+}
+
+/**
+ * dflip_host_supported - does direct flip work on this vGPU?
+ * @vgpu: the vGPU
+ *
+ * Return: false on Broadwell, on a second GVT device, and when setting up
+ * direct flip for the vGPU failed.
+ */
+bool dflip_host_supported(struct intel_vgpu *vgpu)
+{
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+
+	return hv && READ_ONCE(hv->core.supported);
+}
+
+/**
+ * dflip_host_plane_fb - the current framebuffer of a vGPU plane
+ * @vgpu: the vGPU, its lock held
+ * @plane: plane number
+ *
+ * Return: the framebuffer that shows the guest's current geometry of the
+ * plane, or NULL before the guest first enabled the plane (or when it
+ * disabled it).
+ */
+struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
+					    unsigned int plane)
+{
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+	struct dflip_host_plane *hp;
+	struct dflip_host_fb *last;
+
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	if (!hv || plane >= DFLIP_NUM_PLANES)
+		return NULL;
+	hp = &hv->planes[plane];
+	if (list_empty(&hp->fbs))
+		return NULL;
+	last = list_last_entry(&hp->fbs, struct dflip_host_fb, link);
+	if (last->gen != hp->vp->fb.gen)
+		return NULL;
+	return last->fb;
+}
+
+/**
+ * dflip_host_selected_plane - the plane selected through sysfs
+ * @vgpu: the vGPU, its lock held
+ *
+ * Return: the plane number last written to plane_id_index, 0 before any.
+ */
+unsigned int dflip_host_selected_plane(struct intel_vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	return vgpu->dflip ? vgpu->dflip->selected : 0;
+}
+
+/**
+ * dflip_host_select_plane - select the plane plane_id_index reports
+ * @vgpu: the vGPU, its lock held
+ * @plane: a valid plane number
+ */
+void dflip_host_select_plane(struct intel_vgpu *vgpu, unsigned int plane)
+{
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	if (vgpu->dflip && plane < DFLIP_NUM_PLANES)
+		vgpu->dflip->selected = plane;
 }
 
 /**

@@ -9,14 +9,35 @@
 #ifndef _GVT_DFLIP_HOST_H_
 #define _GVT_DFLIP_HOST_H_
 
+#include <linux/errno.h>
+#include <linux/sysfs.h>
 #include <linux/types.h>
 
 #include "dflip.h"
 
+struct attribute_group;
+struct device;
+struct device_attribute;
+struct drm_framebuffer;
 struct intel_gvt;
 struct intel_vgpu;
 
 #if IS_ENABLED(CONFIG_DRM_I915_GVT_DFLIP)
+
+/* sysfs (dflip_sysfs.c) */
+extern const struct attribute_group dflip_vgpu_planes_group;
+ssize_t plane_id_index_show(struct device *dev,
+				  struct device_attribute *attr, char *buf);
+ssize_t plane_id_index_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count);
+
+bool dflip_host_supported(struct intel_vgpu *vgpu);
+struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
+					    unsigned int plane);
+unsigned int dflip_host_selected_plane(struct intel_vgpu *vgpu);
+void dflip_host_select_plane(struct intel_vgpu *vgpu, unsigned int plane);
+int dflip_host_vfio_query(struct intel_vgpu *vgpu, void __user *arg);
 
 void dflip_host_init(struct intel_gvt *gvt);
 void dflip_host_fini(struct intel_gvt *gvt);
@@ -27,6 +48,29 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 			   enum dflip_plane_kind kind, u32 surf);
 
 #else
+
+/* without direct flip: no plane files, plane_id_index unsupported */
+static const struct attribute_group dflip_vgpu_planes_group;
+
+static inline ssize_t plane_id_index_show(struct device *dev,
+						struct device_attribute *attr,
+						char *buf)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline ssize_t plane_id_index_store(struct device *dev,
+						 struct device_attribute *attr,
+						 const char *buf, size_t count)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int dflip_host_vfio_query(struct intel_vgpu *vgpu,
+					void __user *arg)
+{
+	return -EINVAL;
+}
 
 static inline void dflip_host_init(struct intel_gvt *gvt)
 {

@@ -24,7 +24,10 @@
 #include <kunit/test.h>
 
 #include <linux/dma-mapping.h>
+#include <linux/mman.h>
 #include <linux/pci.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 
@@ -41,6 +44,7 @@
 #include "display/skl_universal_plane_regs.h"
 
 #include "../dflip_host.h"
+#include "../dflip_uapi.h"
 
 #define HOST_APERTURE	0x01000000ull
 #define HOST_HIDDEN	0x40000000ull
@@ -349,8 +353,195 @@ static void host_guest_plane_to_hw(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 0);
 }
 
+/* sysfs: plane_id_index (HOST_INDEX) or the intel_vgpu_planes file of a plane */
+static int host_sysfs_read(struct kunit *test, struct device *dev,
+			   int plane, u32 *val)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct device_attribute *attr;
+	ssize_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	if (plane < 0) {
+		len = plane_id_index_show(dev, NULL, buf);
+	} else {
+		attr = container_of(dflip_vgpu_planes_group.attrs[plane],
+				    struct device_attribute, attr);
+		KUNIT_EXPECT_STREQ(test, attr->attr.name,
+				   dflip_plane_name(plane));
+		len = attr->show(dev, attr, buf);
+	}
+	if (len < 0)
+		return len;
+	KUNIT_EXPECT_EQ(test, buf[len - 1], '\n');
+	KUNIT_EXPECT_EQ(test, kstrtou32(buf, 10, val), 0);
+	return 0;
+}
+
+#define HOST_INDEX	(-1)
+
+static ssize_t host_sysfs_write(struct device *dev, const char *s)
+{
+	return plane_id_index_store(dev, NULL, s, strlen(s));
+}
+
+static struct device *host_vgpu_dev(struct kunit *test, struct host_test *t)
+{
+	struct device *dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev_set_drvdata(dev, t->vgpu);
+	return dev;
+}
+
+static void host_sysfs_plane_ids(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct device *dev = host_vgpu_dev(test, t);
+	struct drm_framebuffer *fb;
+	u32 id;
+
+	/* before the guest enabled a plane: selection 0, id 0 */
+	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
+					      HOST_INDEX, &id), 0);
+	KUNIT_EXPECT_EQ(test, id, 0);
+
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
+	fb = host_find_fb(t, 1920, 1080);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+
+	/* the default selection (pipe A primary) and the per-plane file */
+	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
+					      HOST_INDEX, &id), 0);
+	KUNIT_EXPECT_EQ(test, id, fb->base.id);
+	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
+					      0,
+					      &id), 0);
+	KUNIT_EXPECT_EQ(test, id, fb->base.id);
+	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
+					      3,
+					      &id), 0);
+	KUNIT_EXPECT_EQ(test, id, 0);
+
+	/* select pipe A cursor: no framebuffer */
+	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "2\n"), 2);
+	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
+					      HOST_INDEX, &id), 0);
+	KUNIT_EXPECT_EQ(test, id, 0);
+
+	/* bad input is refused and keeps the selection */
+	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "0x"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "9"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "-1"), -EINVAL);
+	mutex_lock(&t->vgpu->vgpu_lock);
+	KUNIT_EXPECT_EQ(test, dflip_host_selected_plane(t->vgpu), 2);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+
+	/* a geometry change gives the plane a new id */
+	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "0"), 1);
+	host_guest_flip(t, 1280, 720, HOST_HIDDEN);
+	fb = host_find_fb(t, 1280, 720);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
+					      HOST_INDEX, &id), 0);
+	KUNIT_EXPECT_EQ(test, id, fb->base.id);
+}
+
+static void host_sysfs_unsupported(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct device *dev = host_vgpu_dev(test, t);
+	u32 id;
+
+	WRITE_ONCE(t->vgpu->dflip->core.supported, false);
+	KUNIT_EXPECT_EQ(test, host_sysfs_read(test, dev,
+					      HOST_INDEX, &id),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, host_sysfs_read(test, dev,
+					      2, &id),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "1"), -EOPNOTSUPP);
+}
+
+/* VFIO: run the query on a copy of @in in user memory */
+static int host_vfio_query(struct kunit *test, struct host_test *t,
+			   const struct vfio_device_gfx_plane_info *in,
+			   struct vfio_device_gfx_plane_info *out)
+{
+	unsigned long uaddr;
+	void __user *arg;
+	int ret;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
+	arg = (void __user *)uaddr;
+	KUNIT_ASSERT_EQ(test, copy_to_user(arg, in, sizeof(*in)), 0);
+	ret = dflip_host_vfio_query(t->vgpu, arg);
+	KUNIT_ASSERT_EQ(test, copy_from_user(out, arg, sizeof(*out)), 0);
+	return ret;
+}
+
+static void host_vfio_drm_fb(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct vfio_device_gfx_plane_info in = {
+		.argsz = sizeof(in),
+		.flags = VFIO_GFX_PLANE_TYPE_DRM_FB,
+		.drm_plane_type = DRM_PLANE_TYPE_PRIMARY,
+		.reserved = 0,
+	}, out;
+	struct drm_framebuffer *fb;
+
+	/* probe */
+	in.flags |= VFIO_GFX_PLANE_TYPE_PROBE;
+	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
+	in.flags &= ~VFIO_GFX_PLANE_TYPE_PROBE;
+
+	/* a plane the guest has not enabled: id and geometry zero */
+	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.drm_fb_id, 0);
+	KUNIT_EXPECT_EQ(test, out.width, 0);
+
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
+	fb = host_find_fb(t, 1920, 1080);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.drm_fb_id, fb->base.id);
+	KUNIT_EXPECT_EQ(test, out.drm_format, DRM_FORMAT_XRGB8888);
+	KUNIT_EXPECT_EQ(test, out.drm_format_mod, I915_FORMAT_MOD_X_TILED);
+	KUNIT_EXPECT_EQ(test, out.width, 1920);
+	KUNIT_EXPECT_EQ(test, out.height, 1080);
+	KUNIT_EXPECT_EQ(test, out.stride, 7680);
+	KUNIT_EXPECT_EQ(test, out.size, PAGE_ALIGN(7680 * 1080));
+	KUNIT_EXPECT_EQ(test, out.reserved, 0);
+
+	/* another pipe's plane is another plane */
+	in.reserved = 1;
+	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.drm_fb_id, 0);
+
+	/* refusals leave the caller's struct as it was */
+	in.reserved = 3;
+	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, out.reserved, 3);
+	KUNIT_EXPECT_EQ(test, out.drm_fb_id, 0);
+	in.reserved = 0;
+	in.argsz = offsetofend(struct vfio_device_gfx_plane_info, dmabuf_id);
+	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
+
+	/* Broadwell: unsupported, the probe says so */
+	in.argsz = sizeof(in);
+	WRITE_ONCE(t->vgpu->dflip->core.supported, false);
+	in.flags |= VFIO_GFX_PLANE_TYPE_PROBE;
+	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
+}
+
 static struct kunit_case host_cases[] = {
 	KUNIT_CASE(host_guest_plane_to_hw),
+	KUNIT_CASE(host_sysfs_plane_ids),
+	KUNIT_CASE(host_sysfs_unsupported),
+	KUNIT_CASE(host_vfio_drm_fb),
 	{}
 };
 

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * VFIO_DEVICE_QUERY_GFX_PLANE with VFIO_GFX_PLANE_TYPE_DRM_FB.
+ */
+
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+
+#include "gvt/gvt.h"
+
+#include "dflip_host.h"
+#include "dflip_uapi.h"
+
+static void dflip_vfio_fill(struct vfio_device_gfx_plane_info *info,
+			    const struct drm_framebuffer *fb)
+{
+	info->drm_fb_id = fb ? fb->base.id : 0;
+	info->x_hot = 0xffffffff;
+	info->y_hot = 0xffffffff;
+	if (!fb)
+		return;	/* disabled plane: zeroed format and size */
+	info->drm_format = fb->format->format;
+	info->drm_format_mod = fb->modifier;
+	info->width = fb->width;
+	info->height = fb->height;
+	info->stride = fb->pitches[0];
+	info->size = PAGE_ALIGN(fb->pitches[0] * fb->height);
+}
+
+/**
+ * dflip_host_vfio_query - VFIO_DEVICE_QUERY_GFX_PLANE for DRM_FB
+ * @vgpu: the vGPU
+ * @arg: the user's &struct vfio_device_gfx_plane_info
+ *
+ * Called by the VFIO ioctl when the flags carry VFIO_GFX_PLANE_TYPE_DRM_FB;
+ * the rules are dflip_vfio_query_check()'s. Nothing changes on an error.
+ *
+ * Return: 0, -EINVAL for a bad or unsupported query, -EFAULT.
+ */
+int dflip_host_vfio_query(struct intel_vgpu *vgpu, void __user *arg)
+{
+	struct vfio_device_gfx_plane_info info;
+	unsigned int plane;
+	u32 argsz;
+	int ret;
+
+	if (get_user(argsz, (u32 __user *)arg))
+		return -EFAULT;
+	if (argsz < sizeof(info))
+		return -EINVAL;
+	if (copy_from_user(&info, arg, sizeof(info)))
+		return -EFAULT;
+	ret = dflip_vfio_query_check(&info, dflip_host_supported(vgpu), &plane);
+	if (ret <= 0)
+		return ret;
+
+	memset(&info.drm_format, 0, sizeof(info) -
+	       offsetof(struct vfio_device_gfx_plane_info, drm_format));
+	info.reserved = plane / DFLIP_PLANE_KINDS;
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_vfio_fill(&info, dflip_host_plane_fb(vgpu, plane));
+	mutex_unlock(&vgpu->vgpu_lock);
+
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
