@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+
 /* Exit codes, documented in gvt-dflip.rst */
 enum {
 	EX_DFLIP_OK = 0,
@@ -63,8 +67,7 @@ struct dflip_assignment {
 };
 
 /* util */
-int dflip_err(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) int dflip_err(int code, const char *fmt, ...);
 int dflip_parse_u32(const char *s, uint32_t *out);
 int dflip_errno_code(int err);
 

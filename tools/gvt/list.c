@@ -36,6 +36,27 @@ static void print_id(const char *key, uint32_t id, bool json)
 		printf("%-6s", "-");
 }
 
+/* "key":"s" in JSON, or "key":null without @s. */
+static void print_str(const char *key, const char *s)
+{
+	if (s)
+		printf("\"%s\":\"%s\"", key, s);
+	else
+		printf("\"%s\":null", key);
+}
+
+/* The framebuffer fields of a vGPU plane, closing its JSON object. */
+static void print_fb(drmModeFB2 *f)
+{
+	if (!f) {
+		printf(",\"format\":null,\"width\":null,\"height\":null,\"modifier\":null}");
+		return;
+	}
+	printf(",\"format\":\"%.4s\",\"width\":%u,\"height\":%u,\"modifier\":\"0x%llx\"}",
+	       (char *)&f->pixel_format, f->width, f->height,
+	       (unsigned long long)f->modifier);
+}
+
 /* A plane showing a vGPU's framebuffer: name that vGPU plane. */
 static bool find_owner(struct listing *l, uint32_t fb, int *vi, int *pi)
 {
@@ -61,12 +82,7 @@ static void vgpu_plane(struct listing *l, int fd, struct dflip_vgpu *v,
 	if (l->json) {
 		printf("%s{\"number\":%d,\"name\":\"%s\",", sep(n), n, name);
 		print_id("fb", v->fb[n], true);
-		if (f)
-			printf(",\"format\":\"%.4s\",\"width\":%u,\"height\":%u,\"modifier\":\"0x%llx\"}",
-			       (char *)&f->pixel_format, f->width, f->height,
-			       (unsigned long long)f->modifier);
-		else
-			printf(",\"format\":null,\"width\":null,\"height\":null,\"modifier\":null}");
+		print_fb(f);
 	} else {
 		if (f)
 			dflip_fb_format(fd, v->fb[n], desc, sizeof(desc));
@@ -91,16 +107,17 @@ static void list_vgpus(struct listing *l)
 	for (i = 0; i < l->nv; i++) {
 		v = &l->v[i];
 		fd = v->card[0] ? open(v->card, O_RDWR | O_CLOEXEC) : -1;
-		if (l->json)
-			printf("%s{\"uuid\":\"%s\",\"bdf\":\"%s\",\"vgpu_id\":%d,\"device\":%s%s%s,\"planes\":[",
-			       sep(i), v->uuid, v->bdf, v->vgpu_id,
-			       v->card[0] ? "\"" : "",
-			       v->card[0] ? v->card : "null",
-			       v->card[0] ? "\"" : "");
-		else
-			printf("vGPU %s (vgpu_id %d, %s, %s)\n    #  plane           fb     format\n",
+		if (l->json) {
+			printf("%s{\"uuid\":\"%s\",\"bdf\":\"%s\",\"vgpu_id\":%d,",
+			       sep(i), v->uuid, v->bdf, v->vgpu_id);
+			print_str("device", v->card[0] ? v->card : NULL);
+			printf(",\"planes\":[");
+		} else {
+			printf("vGPU %s (vgpu_id %d, %s, %s)\n"
+			       "    #  plane           fb     format\n",
 			       v->uuid, v->vgpu_id, v->bdf,
 			       v->card[0] ? v->card : "no DRM device");
+		}
 		for (n = 0; n < DFLIP_PLANES; n++)
 			vgpu_plane(l, fd, v, n);
 		if (l->json)
@@ -139,7 +156,8 @@ static void list_crtcs(struct listing *l, int fd, drmModeRes *res)
 	printf(l->json ? "]," : "");
 }
 
-static void possible_crtcs(struct listing *l, drmModeRes *res, uint32_t mask)
+static void print_possible_crtcs(struct listing *l, drmModeRes *res,
+				 uint32_t mask)
 {
 	int i, n = 0;
 	char buf[64] = "";
@@ -177,6 +195,7 @@ static void list_planes(struct listing *l, int fd, drmModeRes *res)
 {
 	drmModePlaneRes *pr = drmModeGetPlaneResources(fd);
 	drmModePlane *p;
+	const char *type;
 	uint32_t i;
 	int n = 0;
 
@@ -186,18 +205,15 @@ static void list_planes(struct listing *l, int fd, drmModeRes *res)
 		p = drmModeGetPlane(fd, pr->planes[i]);
 		if (!p)
 			continue;
+		type = dflip_plane_type_name(dflip_prop(fd, p->plane_id,
+							DRM_MODE_OBJECT_PLANE,
+							"type", NULL));
 		if (l->json)
 			printf("%s{\"id\":%u,\"type\":\"%s\",", sep(n++),
-			       p->plane_id, dflip_plane_type_name(
-				dflip_prop(fd, p->plane_id,
-					   DRM_MODE_OBJECT_PLANE, "type",
-					   NULL)));
+			       p->plane_id, type);
 		else
-			printf("  %-6u %-7s ", p->plane_id,
-			       dflip_plane_type_name(dflip_prop(fd,
-				p->plane_id, DRM_MODE_OBJECT_PLANE, "type",
-				NULL)));
-		possible_crtcs(l, res, p->possible_crtcs);
+			printf("  %-6u %-7s ", p->plane_id, type);
+		print_possible_crtcs(l, res, p->possible_crtcs);
 		print_id("crtc", p->crtc_id, l->json);
 		printf(l->json ? "," : " ");
 		print_id("fb", p->fb_id, l->json);
@@ -255,16 +271,17 @@ static void list_connectors(struct listing *l, int fd, drmModeRes *res)
 		snprintf(name, sizeof(name), "%s-%u",
 			 drmModeGetConnectorTypeName(c->connector_type) ?: "?",
 			 c->connector_type_id);
-		if (l->json)
-			printf("%s{\"id\":%u,\"name\":\"%s\",\"status\":\"%s\",\"preferred_mode\":%s%s%s,",
+		if (l->json) {
+			printf("%s{\"id\":%u,\"name\":\"%s\",\"status\":\"%s\",",
 			       sep(n++), c->connector_id, name,
-			       status_name(c->connection),
-			       c->count_modes ? "\"" : "",
-			       c->count_modes ? mode : "null",
-			       c->count_modes ? "\"" : "");
-		else
+			       status_name(c->connection));
+			print_str("preferred_mode",
+				  c->count_modes ? mode : NULL);
+			printf(",");
+		} else {
 			printf("  %-6u %-14s %-12s %-10s ", c->connector_id,
 			       name, status_name(c->connection), mode);
+		}
 		print_id("crtc", connector_crtc(fd, c), l->json);
 		printf(l->json ? "}" : "\n");
 		drmModeFreeConnector(c);

@@ -62,8 +62,7 @@ int dflip_plane_parse(const char *s)
 }
 
 /* snprintf that fails instead of truncating a path. */
-static __attribute__((format(printf, 3, 4)))
-int pathf(char *buf, size_t len, const char *fmt, ...)
+static __printf(3, 4) int pathf(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

@@ -26,6 +26,10 @@
 
 #include "kselftest_harness.h"
 
+#ifndef noinline
+#define noinline __attribute__((noinline))
+#endif
+
 #define NO_VGPU "no GVT-g vGPU (needs an Intel Gen9 host with a vGPU created)"
 #define NPLANES 9
 
@@ -196,7 +200,7 @@ TEST(fb_id_parser)
 	EXPECT_EQ(4294967295U, id);
 	EXPECT_EQ(-ERANGE, parse_fb_id("4294967296\n", &id));
 	EXPECT_EQ(-EINVAL, parse_fb_id("42", &id));
-	EXPECT_EQ(-EINVAL, parse_fb_id("42 \n", &id));
+	EXPECT_EQ(-EINVAL, parse_fb_id("42\x20\n", &id));
 	EXPECT_EQ(-EINVAL, parse_fb_id("-1\n", &id));
 	EXPECT_EQ(-EINVAL, parse_fb_id("\n", &id));
 	EXPECT_EQ(-EINVAL, parse_fb_id("", &id));
@@ -239,25 +243,27 @@ FIXTURE_TEARDOWN(vgpu)
 {
 }
 
-static int select_plane(struct __test_metadata *_metadata,
-			FIXTURE_DATA(vgpu) *self, int n, unsigned int *fb)
+/* Select plane @n through @index, the vGPU's plane_id_index. */
+static int select_plane(struct __test_metadata *_metadata, const char *index,
+			int n, unsigned int *fb)
 {
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%d\n", n);
-	if (write_attr(self->index, buf))
+	if (write_attr(index, buf))
 		return -1;
-	EXPECT_EQ(0, read_attr(self->index, buf, sizeof(buf)));
+	EXPECT_EQ(0, read_attr(index, buf, sizeof(buf)));
 	return parse_fb_id(buf, fb);
 }
 
+/* The framebuffer id in planes/<name> of plane @n, under the vGPU's @dir. */
 static unsigned int plane_fb(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(vgpu) *self, int n)
+			     const char *dir, int n)
 {
 	char path[PATH_MAX + 32], buf[32];
 	unsigned int fb = 0;
 
-	snprintf(path, sizeof(path), "%s/planes/%s", self->dir,
+	snprintf(path, sizeof(path), "%s/planes/%s", dir,
 		 plane_names[n]);
 	EXPECT_EQ(0, read_attr(path, buf, sizeof(buf))) TH_LOG("%s", path);
 	EXPECT_EQ(0, parse_fb_id(buf, &fb)) TH_LOG("%s: '%s'", path, buf);
@@ -270,7 +276,7 @@ TEST_F(vgpu, plane_id_index_valid)
 	int n;
 
 	for (n = 0; n < NPLANES; n++)
-		EXPECT_EQ(0, select_plane(_metadata, self, n, &fb))
+		EXPECT_EQ(0, select_plane(_metadata, self->index, n, &fb))
 			TH_LOG("plane %d", n);
 }
 
@@ -281,7 +287,7 @@ TEST_F(vgpu, plane_id_index_bad_input)
 	unsigned int before, after;
 	size_t i;
 
-	ASSERT_EQ(0, select_plane(_metadata, self, 4, &before));
+	ASSERT_EQ(0, select_plane(_metadata, self->index, 4, &before));
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		char buf[32];
 
@@ -299,8 +305,8 @@ TEST_F(vgpu, planes_agree_with_index)
 	int n;
 
 	for (n = 0; n < NPLANES; n++) {
-		ASSERT_EQ(0, select_plane(_metadata, self, n, &fb));
-		EXPECT_EQ(fb, plane_fb(_metadata, self, n))
+		ASSERT_EQ(0, select_plane(_metadata, self->index, n, &fb));
+		EXPECT_EQ(fb, plane_fb(_metadata, self->dir, n))
 			TH_LOG("%s", plane_names[n]);
 	}
 }
@@ -314,12 +320,12 @@ TEST_F(vgpu, fb_lookup)
 	fd = open_card(NULL, self->pci);
 	ASSERT_GE(fd, 0) TH_LOG("no DRM card under %s/drm", self->pci);
 	for (n = 0; n < NPLANES; n++) {
-		fb = plane_fb(_metadata, self, n);
+		fb = plane_fb(_metadata, self->dir, n);
 		if (!fb)
 			continue;
 		f = drmModeGetFB2(fd, fb);
 		EXPECT_NE(NULL, f) TH_LOG("%s: fb %u: %s", plane_names[n], fb,
-					 strerror(errno));
+					  strerror(errno));
 		if (f) {
 			EXPECT_NE(0U, f->width);
 			EXPECT_NE(0U, f->height);
@@ -370,7 +376,7 @@ static bool free_plane(int fd, uint32_t *plane, uint32_t *crtc,
  * try, or NULL with *err set. Not inlined into the test, whose frame the
  * harness's setjmp() shares.
  */
-static __attribute__((noinline)) const char *setplane(int fd, unsigned int fb, int *err)
+static noinline const char *setplane(int fd, unsigned int fb, int *err)
 {
 	uint32_t plane, crtc, w, h;
 	drmModeModeInfo mode;
@@ -403,7 +409,7 @@ TEST_F(vgpu, setplane_with_fb_id)
 	unsigned int fb;
 	int fd, err;
 
-	fb = plane_fb(_metadata, self, 0);
+	fb = plane_fb(_metadata, self->dir, 0);
 	if (!fb)
 		SKIP(return, "pipe_a_primary has no framebuffer (guest display off)");
 	fd = open_card(NULL, self->pci);
