@@ -141,7 +141,7 @@ static void read_vgpu(struct dflip_vgpu *v)
 	for (i = 0; i < DFLIP_PLANES; i++) {
 		v->fb[i] = 0;
 		dflip_plane_name(i, name, sizeof(name));
-		if (!pathf(path, sizeof(path), "%s/planes/%s", v->dir, name) &&
+		if (!pathf(path, sizeof(path), "%s/../intel_vgpu_planes/%s", v->dir, name) &&
 		    !read_line(path, line, sizeof(line)) &&
 		    !dflip_parse_u32(line, &val))
 			v->fb[i] = val;

@@ -27,17 +27,17 @@ cursor=$FB cursor_pid=$FB_PID
 check "stand-in framebuffers created ($bars, $small, $cursor)" \
 	[ -n "$bars" -a -n "$small" -a -n "$cursor" ]
 
-mkdir -p "$vg/planes" "$root/devices/pci0000:00/$bdf/drm/card$minor" \
+mkdir -p "$vg" "$vg/../intel_vgpu_planes" "$root/devices/pci0000:00/$bdf/drm/card$minor" \
 	"$root/bus/pci/devices"
 ln -s "../../../devices/pci0000:00/$bdf" "$root/bus/pci/devices/$bdf"
 echo 1 >"$vg/vgpu_id"
 for p in a b c; do
 	for k in primary sprite cursor; do
-		echo 0 >"$vg/planes/pipe_${p}_$k"
+		echo 0 >"$vg/../intel_vgpu_planes/pipe_${p}_$k"
 	done
 done
-echo "$bars" >"$vg/planes/pipe_a_primary"
-echo "$cursor" >"$vg/planes/pipe_a_cursor"
+echo "$bars" >"$vg/../intel_vgpu_planes/pipe_a_primary"
+echo "$cursor" >"$vg/../intel_vgpu_planes/pipe_a_cursor"
 export GVT_DFLIP_SYSFS=$root
 
 gvt-dflip list >list.txt
@@ -76,7 +76,7 @@ crc_bars=$(stable_crc "$minor")
 check "list names the vGPU plane the hardware plane shows" \
 	sh -c "gvt-dflip list | grep -Eq '^  $plane .* vGPU $uuid pipe_a_primary$'"
 
-echo "$small" >"$vg/planes/pipe_a_primary"
+echo "$small" >"$vg/../intel_vgpu_planes/pipe_a_primary"
 ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=1 DFLIP_FB_ID="$cursor"
 ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=0 DFLIP_FB_ID="$small"
 check "a geometry change uevent re-commits the plane's new framebuffer" \

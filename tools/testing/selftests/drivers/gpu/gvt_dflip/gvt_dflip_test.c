@@ -5,7 +5,7 @@
  * /sys/bus/pci/devices/<BDF>/<UUID>/intel_vgpu/
  *	plane_id_index	rw root: "N" selects plane N (0..8), reads back the
  *			DRM framebuffer id of the selected plane
- *	planes/pipe_{a,b,c}_{primary,sprite,cursor}
+ *	../intel_vgpu_planes/pipe_{a,b,c}_{primary,sprite,cursor}
  *			ro: that plane's framebuffer id
  * /sys/bus/pci/devices/<BDF>/drm/cardN: the i915 device of the ids.
  *
@@ -256,14 +256,14 @@ static int select_plane(struct __test_metadata *_metadata, const char *index,
 	return parse_fb_id(buf, fb);
 }
 
-/* The framebuffer id in planes/<name> of plane @n, under the vGPU's @dir. */
+/* The framebuffer id in ../intel_vgpu_planes/<name> of plane @n (@dir: intel_vgpu) */
 static unsigned int plane_fb(struct __test_metadata *_metadata,
 			     const char *dir, int n)
 {
 	char path[PATH_MAX + 32], buf[32];
 	unsigned int fb = 0;
 
-	snprintf(path, sizeof(path), "%s/planes/%s", dir,
+	snprintf(path, sizeof(path), "%s/../intel_vgpu_planes/%s", dir,
 		 plane_names[n]);
 	EXPECT_EQ(0, read_attr(path, buf, sizeof(buf))) TH_LOG("%s", path);
 	EXPECT_EQ(0, parse_fb_id(buf, &fb)) TH_LOG("%s: '%s'", path, buf);
