@@ -447,13 +447,28 @@ static void host_sysfs_plane_ids(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, id, fb->base.id);
 }
 
+/*
+ * Make direct flip unsupported on the vGPU, as on Broadwell: the vGPU is
+ * set up again while no GVT device has the i915 callbacks.
+ */
+static void host_make_unsupported(struct host_test *t)
+{
+	mutex_lock(&t->vgpu->vgpu_lock);
+	dflip_host_vgpu_fini(t->vgpu);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	dflip_host_fini(t->gvt);
+	dflip_host_vgpu_init(t->vgpu);
+}
+
 static void host_sysfs_unsupported(struct kunit *test)
 {
 	struct host_test *t = test->priv;
 	struct device *dev = host_vgpu_dev(test, t);
 	u32 id;
 
-	WRITE_ONCE(t->vgpu->dflip->core.supported, false);
+	host_make_unsupported(t);
+	KUNIT_ASSERT_NOT_NULL(test, t->vgpu->dflip);
+	KUNIT_EXPECT_FALSE(test, dflip_host_supported(t->vgpu));
 	KUNIT_EXPECT_EQ(test, host_sysfs_read(test, dev,
 					      HOST_INDEX, &id),
 			-EOPNOTSUPP);
@@ -532,7 +547,7 @@ static void host_vfio_drm_fb(struct kunit *test)
 
 	/* Broadwell: unsupported, the probe says so */
 	in.argsz = sizeof(in);
-	WRITE_ONCE(t->vgpu->dflip->core.supported, false);
+	host_make_unsupported(t);
 	in.flags |= VFIO_GFX_PLANE_TYPE_PROBE;
 	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
 }
