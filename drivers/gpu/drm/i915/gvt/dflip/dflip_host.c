@@ -598,6 +598,18 @@ bool dflip_host_supported(struct intel_vgpu *vgpu)
 }
 
 /**
+ * dflip_host_core - the state machine of a vGPU
+ * @vgpu: the vGPU, its lock held
+ *
+ * Return: its direct flip state, NULL if setting it up failed.
+ */
+struct dflip_vgpu *dflip_host_core(struct intel_vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	return vgpu->dflip ? &vgpu->dflip->core : NULL;
+}
+
+/**
  * dflip_host_plane_fb - the current framebuffer of a vGPU plane
  * @vgpu: the vGPU, its lock held
  * @plane: plane number

@@ -18,6 +18,7 @@
 struct attribute_group;
 struct device;
 struct device_attribute;
+struct dflip_vgpu;
 struct drm_framebuffer;
 struct intel_gvt;
 struct intel_vgpu;
@@ -33,6 +34,12 @@ ssize_t plane_id_index_store(struct device *dev,
 				   const char *buf, size_t count);
 
 bool dflip_host_supported(struct intel_vgpu *vgpu);
+struct dflip_vgpu *dflip_host_core(struct intel_vgpu *vgpu);
+void dflip_host_debugfs_add(struct intel_vgpu *vgpu);
+#if IS_ENABLED(CONFIG_KUNIT)
+struct seq_file;
+int dflip_debugfs_show(struct seq_file *m, void *unused);
+#endif
 struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 					    unsigned int plane);
 unsigned int dflip_host_selected_plane(struct intel_vgpu *vgpu);
@@ -70,6 +77,10 @@ static inline int dflip_host_vfio_query(struct intel_vgpu *vgpu,
 					void __user *arg)
 {
 	return -EINVAL;
+}
+
+static inline void dflip_host_debugfs_add(struct intel_vgpu *vgpu)
+{
 }
 
 static inline void dflip_host_init(struct intel_gvt *gvt)

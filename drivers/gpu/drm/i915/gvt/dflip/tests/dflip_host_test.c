@@ -26,6 +26,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/mman.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/sizes.h>
@@ -552,11 +553,39 @@ static void host_vfio_drm_fb(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
 }
 
+static void host_debugfs_counts(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct seq_file m = { .private = t->vgpu };
+	struct drm_framebuffer *fb;
+	char line[64];
+
+	m.size = PAGE_SIZE;
+	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m.buf);
+
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
+	/* outside the guest: rejected, counted by reason */
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE + SZ_64M);
+	fb = host_find_fb(t, 1920, 1080);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+
+	KUNIT_EXPECT_EQ(test, dflip_debugfs_show(&m, NULL), 0);
+	snprintf(line, sizeof(line), "pipe_a_primary: fb %u, unassigned\n",
+		 fb->base.id);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, line));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, " range 1 "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, "geometry: changes 1 "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf,
+					   "pipe_c_cursor: fb 0, unassigned\n"));
+}
+
 static struct kunit_case host_cases[] = {
 	KUNIT_CASE(host_guest_plane_to_hw),
 	KUNIT_CASE(host_sysfs_plane_ids),
 	KUNIT_CASE(host_sysfs_unsupported),
 	KUNIT_CASE(host_vfio_drm_fb),
+	KUNIT_CASE(host_debugfs_counts),
 	{}
 };
 
