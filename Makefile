@@ -5,7 +5,6 @@
 #   make          i915.ko + kvmgt.ko for Debian 12's stock 6.12 kernel, the
 #                 userspace tools, and the upstream series in out/series/
 #   make check    every test tier; ends with "N passed, N failed"
-#   make bench    benchmarks (not part of make check)
 #
 # Build directories live in $(DFLIP_WORK) (default /var/tmp/gvt-dflip),
 # outside the clone, so that a fresh clone on the same machine is warm.
@@ -15,7 +14,7 @@ export DFLIP_WORK ?= /var/tmp/gvt-dflip
 KREL := 6.12.117+deb12-amd64
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 
-.PHONY: all deps base lay modules tools series check bench help clean
+.PHONY: all deps base lay modules tools series check help clean
 
 all: modules tools series
 	@echo
@@ -48,11 +47,8 @@ series: base
 check:
 	@mk/check.sh
 
-bench:
-	@mk/bench.sh
-
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,10p' Makefile
 
 clean:
 	rm -rf out
