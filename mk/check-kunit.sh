@@ -11,6 +11,7 @@ mkdir -p "$(dirname "$res")"
 rm -f "$res"
 dflip_lock_and_lay > /dev/null || { echo "FAIL kunit: the overlay does not lay onto the base" >> "$res"; exit 0; }
 cd "$DFLIP_TREE" || dflip_die "no build tree"
+mkdir -p "$DFLIP_KUNIT_BUILD"
 json=$DFLIP_KUNIT_BUILD/results.json
 rm -f "$json" "$DFLIP_KUNIT_BUILD/test.log"
 dflip_log "kunit: building and running the test kernel (log: $DFLIP_KUNIT_BUILD/kunit.log)"

@@ -17,7 +17,7 @@ sed -n -E \
 	-e 's/^not ok +(.*)$/FAIL \1: failed (see out\/userspace-ktap.log)/p' \
 	-e 's/^skip +([^:]*: .*) \((.*)\)$/SKIP \1: \2/p' "$log" >> "$res"
 if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$res"; then
-	echo "FAIL userspace: $(grep -m3 '^userspace: ' "$log" | paste -sd ' ')" >> "$res"
+	echo "FAIL userspace: run.sh exited $rc: $(tail -n 3 "$log" | paste -sd ' ')" >> "$res"
 fi
 grep '^userspace: ' "$log" | tail -2
 exit 0
