@@ -27,7 +27,8 @@ mapfile -t patches < <(ls "$out"/[0-9][0-9][0-9][0-9]-*.patch | grep -v /0000-)
 
 # git am onto the pristine base
 git -C "$G" am --abort >/dev/null 2>&1
-git -C "$G" checkout -q -f --detach base && git -C "$G" clean -q -fdx
+git -C "$G" checkout -q -f --detach base && git -C "$G" reset -q --hard base &&
+	git -C "$G" clean -q -fdx
 if git -C "$G" -c user.name=check -c user.email=check@localhost am -q "${patches[@]}" > "$DFLIP_WORK/am.log" 2>&1; then
 	pass git-am
 else

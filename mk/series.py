@@ -106,11 +106,11 @@ def changed_files(repo, by_commit, args):
         yield path
 
 
-def git(gitdir, *args, env=None, capture=False):
+def git(gitdir, *args, env=None, capture=False, check=True):
     full = dict(os.environ, **ENV, **(env or {}))
     res = subprocess.run(['git', '-C', gitdir] + list(args), env=full,
-                         capture_output=capture, text=True)
-    if res.returncode:
+                         capture_output=capture or not check, text=True)
+    if res.returncode and check:
         die(f'git {" ".join(args)} failed' +
             (f':\n{res.stderr}' if capture else ''))
     return res.stdout if capture else None
@@ -154,8 +154,12 @@ def inputs_hash(repo, commits, by_commit):
 
 
 def build_branch(gitdir, repo, commits, by_commit):
+    git(gitdir, 'am', '--abort', check=False)
     git(gitdir, 'checkout', '-q', '-f', '-B', 'dflip', 'base')
+    git(gitdir, 'reset', '-q', '--hard', 'base')
     git(gitdir, 'clean', '-q', '-f', '-d', '-x')
+    if git(gitdir, 'status', '--porcelain', capture=True).strip():
+        die(f'{gitdir} is not clean at the base after a hard reset')
     for i, (msg, _, patches) in enumerate(commits):
         for src, dst in by_commit[i]:
             os.makedirs(os.path.dirname(os.path.join(gitdir, dst)),
