@@ -256,15 +256,17 @@ def main():
     ensure_base(args.git, args.pristine)
     digest = inputs_hash(REPO, commits, by_commit)
     stamp = os.path.join(args.git, '.git', 'dflip-inputs')
-    fresh = (os.path.exists(stamp) and open(stamp).read() == digest and
-             os.path.exists(os.path.join(args.out, '0000-cover-letter.patch')))
+    out_stamp = os.path.join(args.out, '.dflip-inputs')
+    fresh = all(os.path.exists(p) and open(p).read() == digest
+                for p in (stamp, out_stamp))
     if fresh:
         print(f'series: up to date in {args.out}')
         return
     build_branch(args.git, REPO, commits, by_commit)
     write_series(args.git, REPO, args.out)
-    with open(stamp, 'w') as f:
-        f.write(digest)
+    for path in (stamp, out_stamp):
+        with open(path, 'w') as f:
+            f.write(digest)
     print(f'series: {len(commits)} patches and a cover letter in {args.out}')
 
 
