@@ -41,7 +41,8 @@ tools: deps
 	@$(MAKE) -s -C tools/gvt
 
 series: base
-	@source mk/env.sh && python3 mk/series.py build --git "$$DFLIP_SERIES_GIT" \
+	@source mk/env.sh && exec 8>"$$DFLIP_WORK/series.lock" && flock 8 && \
+		python3 mk/series.py build --git "$$DFLIP_SERIES_GIT" \
 		--pristine "$$(dflip_pristine)" --out out/series
 
 check:

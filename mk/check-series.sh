@@ -14,6 +14,10 @@ mkdir -p "$(dirname "$res")"
 pass() { echo "PASS series.$1" >> "$res"; }
 fail() { echo "FAIL series.$1: $2" >> "$res"; }
 
+# one user of the series repository at a time
+exec 8>"$DFLIP_WORK/series.lock"
+flock 8
+
 G=$DFLIP_SERIES_GIT
 B=$DFLIP_WORK/bisect
 out=$DFLIP_OUT/series
