@@ -27,11 +27,10 @@ struct intel_vgpu;
 
 /* sysfs (dflip_sysfs.c) */
 extern const struct attribute_group dflip_vgpu_planes_group;
-ssize_t plane_id_index_show(struct device *dev,
-				  struct device_attribute *attr, char *buf);
-ssize_t plane_id_index_store(struct device *dev,
-				   struct device_attribute *attr,
-				   const char *buf, size_t count);
+ssize_t plane_id_index_show(struct device *dev, struct device_attribute *attr,
+			    char *buf);
+ssize_t plane_id_index_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count);
 
 bool dflip_host_supported(struct intel_vgpu *vgpu);
 struct dflip_vgpu *dflip_host_core(struct intel_vgpu *vgpu);
@@ -60,15 +59,15 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 static const struct attribute_group dflip_vgpu_planes_group;
 
 static inline ssize_t plane_id_index_show(struct device *dev,
-						struct device_attribute *attr,
-						char *buf)
+					  struct device_attribute *attr,
+					  char *buf)
 {
 	return -EOPNOTSUPP;
 }
 
 static inline ssize_t plane_id_index_store(struct device *dev,
-						 struct device_attribute *attr,
-						 const char *buf, size_t count)
+					   struct device_attribute *attr,
+					   const char *buf, size_t count)
 {
 	return -EOPNOTSUPP;
 }

@@ -64,8 +64,8 @@ static ssize_t dflip_sysfs_show_plane(struct device *dev, char *buf,
  *
  * Return: bytes written: the framebuffer id of the selected plane.
  */
-ssize_t plane_id_index_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
+ssize_t plane_id_index_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
 {
 	return dflip_sysfs_show_plane(dev, buf, 0, true);
 }
@@ -79,9 +79,8 @@ ssize_t plane_id_index_show(struct device *dev,
  *
  * Return: @count, or -EINVAL (selection kept), or -EOPNOTSUPP.
  */
-ssize_t plane_id_index_store(struct device *dev,
-				   struct device_attribute *attr,
-				   const char *buf, size_t count)
+ssize_t plane_id_index_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
 {
 	struct intel_vgpu *vgpu = dev_get_drvdata(dev);
 	unsigned int plane;
