@@ -91,6 +91,16 @@ build_tools() {	# the userspace tools and the kselftest, warnings are errors
 	rm -rf "$t"
 }
 normalize() { sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u; }
+objs_warnings() {	# C=N FILE.c... -> their warnings, normalized
+	local sparse=$1
+	shift
+	[ $# -gt 0 ] || return 0
+	local out
+	if ! out=$(kmake W=1 "$sparse" $(printf '%s\n' "$@" | sed 's/\.c$/.o/') 2>&1); then
+		echo "make-failed: $(echo "$out" | grep -m1 -E 'error|Error|No rule')"
+	fi
+	echo "$out" | grep -E 'warning:|error:' | normalize
+}
 compile_warnings() {	# FILE.c -> its warnings, normalized
 	kmake W=1 C=2 "${1%.c}.o" 2>&1 | grep -E 'warning:|error:' |
 		grep -F "$1" | normalize
@@ -124,12 +134,18 @@ for c in $commits; do
 	if git -C "$G" diff-tree --no-commit-id --name-only -r "$c" | grep -q '^tools/'; then
 		w=$(build_tools 2>&1) || bad="$bad tools: $(echo "$w" | grep -m2 -E 'error|warning')"
 	fi
-	for f in $( (git -C "$G" diff-tree --no-commit-id --name-only -r "$c" -- '*.c'
-		     git -C "$G" diff --name-only --diff-filter=A base "$c" -- '*.c') |
-		     grep -v '^tools/' | sort -u); do
+	touched=$(git -C "$G" diff-tree --no-commit-id --name-only -r "$c" -- '*.c' |
+		  grep -v '^tools/')
+	added=$(git -C "$G" diff --name-only --diff-filter=A base "$c" -- '*.c' |
+		grep -v '^tools/')
+	# sparse on what the commit touches, W=1 on all of it, one make each
+	w=$( { objs_warnings C=2 $touched
+	       objs_warnings C=0 $(comm -13 <(echo "$touched" | sort) <(echo "$added" | sort)); } )
+	case "$w" in *make-failed:*) bad="$bad $(echo "$w" | grep -m1 make-failed)" ;; esac
+	for f in $touched $added; do
 		[ -f "$G/$f" ] || continue
-		w=$(compile_warnings "$f")
-		new=$(comm -13 <(echo "${basewarn[$f]:-}") <(echo "$w") | grep -v '^$')
+		new=$(comm -13 <(echo "${basewarn[$f]:-}") <(echo "$w" | grep -F "$f" | sort -u) |
+		      grep -v '^$')
 		[ -z "$new" ] || bad="$bad $(echo "$new" | head -2)"
 	done
 	if [ -z "$bad" ]; then
