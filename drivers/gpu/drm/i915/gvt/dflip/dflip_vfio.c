@@ -44,7 +44,7 @@ static void dflip_vfio_fill(struct vfio_device_gfx_plane_info *info,
  */
 int dflip_host_vfio_query(struct intel_vgpu *vgpu, void __user *arg)
 {
-	struct vfio_device_gfx_plane_info info;
+	struct vfio_device_gfx_plane_info info, out;
 	unsigned int plane;
 	u32 argsz;
 	int ret;
@@ -59,12 +59,15 @@ int dflip_host_vfio_query(struct intel_vgpu *vgpu, void __user *arg)
 	if (ret <= 0)
 		return ret;
 
-	memset(&info.drm_format, 0, sizeof(info) -
-	       offsetof(struct vfio_device_gfx_plane_info, drm_format));
-	info.reserved = plane / DFLIP_PLANE_KINDS;
+	out = (struct vfio_device_gfx_plane_info) {
+		.argsz = info.argsz,
+		.flags = info.flags,
+		.drm_plane_type = info.drm_plane_type,
+		.reserved = plane / DFLIP_PLANE_KINDS,
+	};
 	mutex_lock(&vgpu->vgpu_lock);
-	dflip_vfio_fill(&info, dflip_host_plane_fb(vgpu, plane));
+	dflip_vfio_fill(&out, dflip_host_plane_fb(vgpu, plane));
 	mutex_unlock(&vgpu->vgpu_lock);
 
-	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+	return copy_to_user(arg, &out, sizeof(out)) ? -EFAULT : 0;
 }
