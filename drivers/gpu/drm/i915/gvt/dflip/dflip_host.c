@@ -46,6 +46,7 @@
 #include "i915_reg.h"
 #include "gvt/gvt.h"
 #include "display/intel_cursor_regs.h"
+#include "display/intel_de.h"
 #include "display/intel_vgpu_fb.h"
 #include "display/skl_universal_plane_regs.h"
 
@@ -156,8 +157,7 @@ static void dflip_host_kick(struct dflip_host_vgpu *hv)
 static void dflip_host_record_locked(struct dflip_host_plane *hp)
 {
 	struct drm_i915_private *i915 = hp_i915(hp);
-	u32 reg = intel_uncore_read_fw(&i915->uncore,
-				       dflip_host_surf_reg(i915, &hp->hw));
+	u32 reg = intel_de_read_fw(i915, dflip_host_surf_reg(i915, &hp->hw));
 
 	hp->delta = reg - hp->base;
 }
@@ -210,7 +210,11 @@ static u32 dflip_host_fb_surface(void *owner, const struct intel_vgpu_fb_plane *
 	assigned = dflip_plane_surface(vp, &flip);
 
 	spin_lock_irqsave(&vp->lock, flags);
-	if (assigned && flip.desc.enabled)
+	/*
+	 * The live frame is of the framebuffer the plane showed; when the
+	 * host commits a newer one, show the guest's frame of its geometry.
+	 */
+	if (assigned && flip.desc.enabled && hp->hw_gen == hfb->gen)
 		surf = lower_32_bits(flip.desc.surf);
 	else if (vp->has_cur && vp->fb.gen == hfb->gen)
 		surf = lower_32_bits(vp->cur.desc.surf);
@@ -291,8 +295,8 @@ static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
 	if (!hp->hw_live || !flip->desc.enabled)
 		return;
 	hp->base = lower_32_bits(flip->desc.surf);
-	intel_uncore_write_fw(&i915->uncore, dflip_host_surf_reg(i915, &hp->hw),
-			      hp->base + hp->delta);
+	intel_de_write_fw(i915, dflip_host_surf_reg(i915, &hp->hw),
+			  hp->base + hp->delta);
 }
 
 static u32 dflip_host_frame(struct dflip_vplane *vp, void *hw)
@@ -300,8 +304,7 @@ static u32 dflip_host_frame(struct dflip_vplane *vp, void *hw)
 	struct dflip_host_plane *hp = hw;
 	struct drm_i915_private *i915 = hp_i915(hp);
 
-	return intel_uncore_read_fw(&i915->uncore,
-				    PIPE_FRMCOUNT_G4X(i915, hp->hw.pipe));
+	return intel_de_read_fw(i915, PIPE_FRMCOUNT_G4X(i915, hp->hw.pipe));
 }
 
 static void dflip_host_disable(struct dflip_vplane *vp, void *hw)
