@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * KUnit test of guest flips reaching a live hardware plane: a vGPU plane
+ * the compositor assigned with an i915 commit, on a fake Skylake host whose
+ * CRTCs have vblank support (dflip_skl_host.c). Each guest flip goes
+ * through dflip_host_guest_flip() as GVT's surface register handler calls
+ * it; the hardware's vblank is played by dflip_skl_vblank().
+ */
+
+#include <kunit/test.h>
+
+#include <linux/sizes.h>
+
+#include <drm/drm_framebuffer.h>
+
+#include "i915_drv.h"
+#include "gvt/gvt.h"
+#include "display/intel_display_types.h"
+
+#include "../dflip_host.h"
+#include "dflip_skl_host.h"
+
+#define LIVE_W	1920
+#define LIVE_H	1080
+
+/**
+ * struct live_test - a host, a vGPU and the hardware plane it is shown on
+ * @fh: the fake host
+ * @vgpu: the vGPU
+ * @plane: pipe A's primary hardware plane
+ * @base: the vGPU's aperture base
+ */
+struct live_test {
+	struct dflip_skl_host *fh;
+	struct intel_vgpu *vgpu;
+	struct intel_plane *plane;
+	u64 base;
+};
+
+/* the guest shows @vgpu's primary; the compositor commits it on @plane */
+static void live_assign(struct kunit *test, struct dflip_skl_host *fh,
+			struct intel_vgpu *vgpu, struct intel_plane *plane)
+{
+	u64 base = vgpu->gm.low_gm_node.start;
+	struct drm_framebuffer *fb;
+
+	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, LIVE_W,
+				 LIVE_H, base);
+	KUNIT_EXPECT_FALSE(test, dflip_skl_guest_flip(vgpu, PIPE_A,
+						       DFLIP_PLANE_PRIMARY,
+						       base));
+	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, fh, plane, fb), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(fh, plane), (u32)base);
+	/*
+	 * GVT takes the assignment at the next guest flip at the latest and
+	 * arms the guest's frame; two vblanks later nothing is pending.
+	 */
+	dflip_skl_guest_flip(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, base);
+	dflip_skl_vblank(fh, plane->pipe);
+	dflip_skl_vblank(fh, plane->pipe);
+}
+
+static int live_test_init(struct kunit *test)
+{
+	struct live_test *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	test->priv = t;
+	t->fh = dflip_skl_host_create(test);
+	t->vgpu = dflip_skl_vgpu_create(test, t->fh);
+	t->plane = t->fh->planes[PIPE_A][0];
+	t->base = t->vgpu->gm.low_gm_node.start;
+	live_assign(test, t->fh, t->vgpu, t->plane);
+	return 0;
+}
+
+static bool live_flip(struct live_test *t, u64 surf)
+{
+	return dflip_skl_guest_flip(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+				     surf);
+}
+
+static bool live_flip_done(struct live_test *t)
+{
+	return test_and_clear_bit(SKL_FLIP_EVENT(PIPE_A, PLANE_PRIMARY),
+				  t->vgpu->irq.flip_done_event[PIPE_A]);
+}
+
+static void live_flip_reaches_plane(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+
+	live_flip_done(t);
+	/* written to the hardware plane at once, flip-done at its vblank */
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_8M));
+	KUNIT_EXPECT_FALSE(test, live_flip_done(t));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
+
+	/* a second flip before the vblank waits for it: no torn update */
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_16M));
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_32M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_16M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_32M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	/* another pipe's vblank latches nothing of pipe A */
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base));
+	dflip_skl_vblank(t->fh, PIPE_B);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)t->base);
+}
+
+static void live_reject_keeps_frame(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	u32 shown;
+
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	shown = dflip_skl_hw_surf(t->fh, t->plane);
+
+	/* past the aperture, straddling its end, the next vGPU's memory */
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_64M));
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_64M - SZ_4M));
+	KUNIT_EXPECT_FALSE(test, live_flip(t, 0));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown);
+
+	/* the hidden range is the guest's too */
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->vgpu->gm.high_gm_node.start));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)t->vgpu->gm.high_gm_node.start);
+}
+
+static void live_geometry_change(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct drm_framebuffer *old, *fb;
+	u32 shown = dflip_skl_hw_surf(t->fh, t->plane);
+
+	old = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	dflip_skl_guest_program(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 1280,
+				 720, t->base + SZ_16M);
+	/* a new framebuffer; the old frame stays until the host commits it */
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
+	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_PTR_NE(test, fb, old);
+	KUNIT_EXPECT_EQ(test, fb->width, 1280);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown);
+
+	/* the commit shows the guest's frame of the new geometry at once */
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_16M));
+	dflip_skl_guest_flip(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+			      t->base + SZ_16M);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_32M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_32M));
+}
+
+static void live_two_vgpus_isolated(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_plane *plane_b = t->fh->planes[PIPE_B][0];
+	struct intel_vgpu *b = dflip_skl_vgpu_create(test, t->fh);
+	u64 base_b = b->gm.low_gm_node.start;
+	u32 shown_a;
+
+	live_assign(test, t->fh, b, plane_b);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	shown_a = dflip_skl_hw_surf(t->fh, t->plane);
+
+	/* B flips its own plane only */
+	KUNIT_EXPECT_TRUE(test, dflip_skl_guest_flip(b, PIPE_A,
+						      DFLIP_PLANE_PRIMARY,
+						      base_b + SZ_8M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane_b),
+			(u32)(base_b + SZ_8M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown_a);
+	dflip_skl_vblank(t->fh, PIPE_B);
+
+	/* B may not show A's memory, on any plane */
+	KUNIT_EXPECT_FALSE(test, dflip_skl_guest_flip(b, PIPE_A,
+						       DFLIP_PLANE_PRIMARY,
+						       t->base));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane_b),
+			(u32)(base_b + SZ_8M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown_a);
+
+	/* nor may the compositor show one vGPU framebuffer on two planes */
+	KUNIT_EXPECT_EQ(test,
+			dflip_skl_commit(test, t->fh, t->fh->planes[PIPE_B][1],
+					  dflip_skl_vgpu_fb(t->vgpu, PIPE_A,
+							     DFLIP_PLANE_PRIMARY)),
+			-EBUSY);
+}
+
+static struct kunit_case live_cases[] = {
+	KUNIT_CASE(live_flip_reaches_plane),
+	KUNIT_CASE(live_reject_keeps_frame),
+	KUNIT_CASE(live_geometry_change),
+	KUNIT_CASE(live_two_vgpus_isolated),
+	{}
+};
+
+static struct kunit_suite live_suite = {
+	.name = "dflip_vgpu_live",
+	.init = live_test_init,
+	.test_cases = live_cases,
+};
+
+kunit_test_suite(live_suite);

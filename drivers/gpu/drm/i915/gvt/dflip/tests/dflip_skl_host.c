@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * A fake Skylake host for the tests and the benchmark of the direct flip
+ * glue (gvt/dflip/dflip_host.c).
+ *
+ * The host is a fake SKL GT2 device (0x1912) with its registers in RAM,
+ * the real universal planes of its three pipes
+ * (skl_universal_plane_create()) and a CRTC per pipe with vblank support
+ * but no interrupt: dflip_skl_vblank() plays the hardware's vblank by
+ * moving the pipe's frame counter and running DRM's vblank handling. The
+ * vGPUs are hand-built: GVT device, graphics memory ranges, virtual
+ * register file and lock, then dflip_host_vgpu_init() as vGPU creation
+ * calls it. A guest's plane flip goes through dflip_host_guest_flip(), as
+ * GVT's PLANE_SURF and CURBASE handlers call it; the compositor's commit is
+ * played by i915's own plane check and programming with the vGPU
+ * framebuffer.
+ */
+
+#include <kunit/test.h>
+
+#include <linux/dma-mapping.h>
+#include <linux/kthread.h>
+#include <linux/pci.h>
+#include <linux/sizes.h>
+#include <linux/vmalloc.h>
+
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_kunit_helpers.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_vblank.h>
+#include <drm/drm_vblank_work.h>
+
+#include "i915_drv.h"
+#include "i915_reg.h"
+#include "gvt/gvt.h"
+#include "display/intel_atomic_plane.h"
+#include "display/intel_cursor_regs.h"
+#include "display/intel_display_types.h"
+#include "display/intel_vgpu_fb.h"
+#include "display/skl_universal_plane.h"
+#include "display/skl_universal_plane_regs.h"
+
+#include "../dflip_host.h"
+#include "dflip_skl_host.h"
+
+static const struct intel_device_info dflip_skl_skl_info = {
+	.platform = INTEL_SKYLAKE,
+	.gt = 2,
+	.dma_mask_size = 39,
+	.__runtime.graphics.ip.ver = 9,
+	.__runtime.media.ip.ver = 9,
+};
+
+static const struct drm_driver dflip_skl_driver = {
+	.driver_features = DRIVER_MODESET | DRIVER_ATOMIC,
+};
+
+/* universal planes per pipe on Skylake: three on pipes A and B, two on C */
+static const unsigned int dflip_skl_pipe_planes[DFLIP_SKL_PIPES] = {
+	3, 3, 2,
+};
+
+static int dflip_skl_enable_vblank(struct drm_crtc *crtc)
+{
+	return 0;
+}
+
+static void dflip_skl_disable_vblank(struct drm_crtc *crtc)
+{
+}
+
+static const struct drm_crtc_funcs dflip_skl_crtc_funcs = {
+	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.enable_vblank = dflip_skl_enable_vblank,
+	.disable_vblank = dflip_skl_disable_vblank,
+};
+
+static void dflip_skl_release_pdev(struct device *dev)
+{
+	kfree(to_pci_dev(dev));
+}
+
+static void dflip_skl_put_pdev(void *data)
+{
+	struct pci_dev *pdev = data;
+
+	put_device(&pdev->dev);
+}
+
+static void dflip_skl_release_devres(void *data)
+{
+	struct pci_dev *pdev = data;
+
+	devres_release_group(&pdev->dev, NULL);
+}
+
+static void dflip_skl_display_remove(void *data)
+{
+	intel_display_device_remove(data);
+}
+
+static void dflip_skl_free_regs(void *data)
+{
+	struct drm_i915_private *i915 = data;
+
+	vfree((__force void *)i915->uncore.regs);
+	i915->uncore.regs = NULL;
+}
+
+static void dflip_skl_vblank_off(void *data)
+{
+	struct dflip_skl_host *fh = data;
+	unsigned int pipe;
+
+	for (pipe = 0; pipe < DFLIP_SKL_PIPES; pipe++)
+		drm_crtc_vblank_off(&fh->crtcs[pipe]->base);
+}
+
+static void dflip_skl_vfree(void *data)
+{
+	vfree(data);
+}
+
+static void dflip_skl_gvt_fini(void *data)
+{
+	dflip_host_fini(data);
+}
+
+static void dflip_skl_vgpu_fini(void *data)
+{
+	struct intel_vgpu *vgpu = data;
+
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_host_vgpu_fini(vgpu);
+	mutex_unlock(&vgpu->vgpu_lock);
+}
+
+static struct pci_dev *dflip_skl_pdev(struct kunit *test)
+{
+	struct pci_dev *pdev;
+	int ret;
+
+	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	device_initialize(&pdev->dev);
+	pdev->dev.release = dflip_skl_release_pdev;
+	ret = kunit_add_action_or_reset(test, dflip_skl_put_pdev, pdev);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	dev_set_name(&pdev->dev, "dflip-fake-host");
+	pdev->vendor = PCI_VENDOR_ID_INTEL;
+	pdev->device = 0x1912;
+	pdev->class = PCI_BASE_CLASS_DISPLAY << 16;
+	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(&pdev->dev,
+							   DMA_BIT_MASK(39)), 0);
+	KUNIT_ASSERT_NOT_NULL(test, devres_open_group(&pdev->dev, NULL,
+						      GFP_KERNEL));
+	ret = kunit_add_action_or_reset(test, dflip_skl_release_devres, pdev);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	return pdev;
+}
+
+static void dflip_skl_display(struct kunit *test, struct dflip_skl_host *fh)
+{
+	struct drm_device *drm = &fh->i915->drm;
+	struct intel_crtc *crtc;
+	unsigned int pipe, i;
+	int ret;
+
+	for (pipe = 0; pipe < DFLIP_SKL_PIPES; pipe++) {
+		for (i = 0; i < dflip_skl_pipe_planes[pipe]; i++) {
+			fh->planes[pipe][i] =
+				skl_universal_plane_create(fh->i915, pipe,
+							   PLANE_1 + i);
+			KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fh->planes[pipe][i]);
+		}
+		crtc = drmm_kzalloc(drm, sizeof(*crtc), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, crtc);
+		crtc->pipe = pipe;
+		ret = drmm_crtc_init_with_planes(drm, &crtc->base,
+						 &fh->planes[pipe][0]->base,
+						 NULL, &dflip_skl_crtc_funcs,
+						 "pipe %c", pipe_name(pipe));
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		fh->crtcs[pipe] = crtc;
+	}
+	KUNIT_ASSERT_EQ(test, drm_vblank_init(drm, DFLIP_SKL_PIPES), 0);
+	/* after the vGPUs are gone, before the device is released */
+	ret = kunit_add_action_or_reset(test, dflip_skl_vblank_off, fh);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+}
+
+/**
+ * dflip_skl_host_create - make a fake Skylake host with a GVT device
+ * @test: the test; everything is released when it ends
+ *
+ * Return: the host (assertions end the test on failure).
+ */
+struct dflip_skl_host *dflip_skl_host_create(struct kunit *test)
+{
+	struct dflip_skl_host *fh;
+	struct drm_device *drm;
+	struct pci_dev *pdev;
+	struct intel_gt *gt;
+	void *regs;
+	int ret;
+
+	fh = kunit_kzalloc(test, sizeof(*fh), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fh);
+	pdev = dflip_skl_pdev(test);
+
+	drm = __drm_kunit_helper_alloc_drm_device_with_driver(test, &pdev->dev,
+							      sizeof(*fh->i915),
+							      offsetof(struct drm_i915_private,
+								       drm),
+							      &dflip_skl_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, drm);
+	fh->i915 = to_i915(drm);
+	drm->mode_config.max_width = 8192;
+	drm->mode_config.max_height = 8192;
+	intel_device_info_driver_create(fh->i915, pdev->device,
+					&dflip_skl_skl_info);
+	intel_device_info_runtime_init_early(fh->i915);
+	intel_display_device_probe(fh->i915);
+	ret = kunit_add_action_or_reset(test, dflip_skl_display_remove,
+					fh->i915);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, DISPLAY_VER(fh->i915), 9);
+
+	regs = vzalloc(SZ_4M);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	fh->i915->uncore.i915 = fh->i915;
+	fh->i915->uncore.regs = (__force void __iomem *)regs;
+	ret = kunit_add_action_or_reset(test, dflip_skl_free_regs, fh->i915);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	dflip_skl_display(test, fh);
+
+	/* GVT: just what the glue reads */
+	gt = kunit_kzalloc(test, sizeof(*gt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, gt);
+	gt->i915 = fh->i915;
+	fh->gvt = vzalloc(sizeof(*fh->gvt));
+	KUNIT_ASSERT_NOT_NULL(test, fh->gvt);
+	ret = kunit_add_action_or_reset(test, dflip_skl_vfree, fh->gvt);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	fh->gvt->gt = gt;
+	dflip_host_init(fh->gvt);
+	ret = kunit_add_action_or_reset(test, dflip_skl_gvt_fini, fh->gvt);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	return fh;
+}
+
+/**
+ * dflip_skl_vgpu_create - make the host's next vGPU
+ * @test: the test
+ * @fh: the host
+ *
+ * vGPU n owns 64 MiB of aperture at %DFLIP_SKL_APERTURE + n * 64 MiB and
+ * 256 MiB of hidden memory at %DFLIP_SKL_HIDDEN + n * 256 MiB.
+ *
+ * Return: the vGPU, with direct flip set up as at vGPU creation.
+ */
+struct intel_vgpu *dflip_skl_vgpu_create(struct kunit *test,
+					  struct dflip_skl_host *fh)
+{
+	unsigned int n = fh->num_vgpus;
+	struct intel_vgpu *vgpu;
+	int ret;
+
+	KUNIT_ASSERT_LT(test, n, DFLIP_SKL_MAX_VGPUS);
+	vgpu = vzalloc(sizeof(*vgpu));
+	KUNIT_ASSERT_NOT_NULL(test, vgpu);
+	ret = kunit_add_action_or_reset(test, dflip_skl_vfree, vgpu);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	vgpu->gvt = fh->gvt;
+	vgpu->id = n + 1;
+	mutex_init(&vgpu->vgpu_lock);
+	mutex_init(&vgpu->dmabuf_lock);
+	INIT_LIST_HEAD(&vgpu->dmabuf_obj_list_head);
+	idr_init(&vgpu->object_idr);
+	vgpu->mmio.vreg = vzalloc(SZ_2M);
+	KUNIT_ASSERT_NOT_NULL(test, vgpu->mmio.vreg);
+	ret = kunit_add_action_or_reset(test, dflip_skl_vfree,
+					vgpu->mmio.vreg);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	vgpu->gm.low_gm_node.start = DFLIP_SKL_APERTURE + n * SZ_64M;
+	vgpu->gm.aperture_sz = SZ_64M;
+	vgpu->gm.high_gm_node.start = DFLIP_SKL_HIDDEN + n * SZ_256M;
+	vgpu->gm.hidden_sz = SZ_256M;
+
+	dflip_host_vgpu_init(vgpu);
+	KUNIT_ASSERT_NOT_NULL(test, vgpu->dflip);
+	ret = kunit_add_action_or_reset(test, dflip_skl_vgpu_fini, vgpu);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	fh->vgpus[fh->num_vgpus++] = vgpu;
+	return vgpu;
+}
+
+static enum plane_id dflip_skl_plane_id(enum dflip_plane_kind kind)
+{
+	return kind == DFLIP_PLANE_PRIMARY ? PLANE_1 : PLANE_2;
+}
+
+/**
+ * dflip_skl_guest_program - the guest programs a plane, without flipping
+ * @vgpu: the vGPU
+ * @pipe: its virtual pipe (enabled, its source size set for a primary)
+ * @kind: the plane: a universal plane gets X-tiled XRGB8888 of
+ *	@width x @height; the cursor gets 64x64 ARGB
+ * @width: width in pixels
+ * @height: height in pixels
+ * @surf: the surface address, stored in the surface register
+ */
+void dflip_skl_guest_program(struct intel_vgpu *vgpu, unsigned int pipe,
+			      enum dflip_plane_kind kind, u32 width,
+			      u32 height, u64 surf)
+{
+	struct drm_i915_private *i915 = vgpu->gvt->gt->i915;
+	enum plane_id id = dflip_skl_plane_id(kind);
+
+	vgpu_vreg_t(vgpu, TRANSCONF(i915, pipe)) |= TRANSCONF_ENABLE;
+	if (kind == DFLIP_PLANE_CURSOR) {
+		vgpu_vreg_t(vgpu, CURCNTR(i915, pipe)) =
+			MCURSOR_MODE_64_ARGB_AX;
+		vgpu_vreg_t(vgpu, CURPOS(i915, pipe)) = 0;
+		vgpu_vreg_t(vgpu, CURBASE(i915, pipe)) = surf;
+		return;
+	}
+	if (kind == DFLIP_PLANE_PRIMARY)
+		vgpu_vreg_t(vgpu, PIPESRC(i915, pipe)) =
+			PIPESRC_WIDTH(width - 1) | PIPESRC_HEIGHT(height - 1);
+	vgpu_vreg_t(vgpu, PLANE_CTL(pipe, id)) =
+		PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
+		PLANE_CTL_TILED_X;
+	vgpu_vreg_t(vgpu, PLANE_STRIDE(pipe, id)) = width * 4 / 512;
+	vgpu_vreg_t(vgpu, PLANE_POS(pipe, id)) = 0;
+	vgpu_vreg_t(vgpu, PLANE_SIZE(pipe, id)) =
+		PLANE_HEIGHT(height - 1) | PLANE_WIDTH(width - 1);
+	vgpu_vreg_t(vgpu, PLANE_SURF(pipe, id)) = surf;
+}
+
+/**
+ * dflip_skl_guest_flip - the guest writes a plane's surface register
+ * @vgpu: the vGPU
+ * @pipe: the virtual pipe
+ * @kind: the plane
+ * @surf: the new surface address
+ *
+ * Stores @surf in the virtual register and calls the glue as GVT's
+ * surface register handler does, with the vGPU's lock held.
+ *
+ * Return: what dflip_host_guest_flip() returned.
+ */
+bool dflip_skl_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
+			   enum dflip_plane_kind kind, u64 surf)
+{
+	struct drm_i915_private *i915 = vgpu->gvt->gt->i915;
+	bool flipped;
+
+	if (kind == DFLIP_PLANE_CURSOR)
+		vgpu_vreg_t(vgpu, CURBASE(i915, pipe)) = surf;
+	else
+		vgpu_vreg_t(vgpu, PLANE_SURF(pipe,
+					     dflip_skl_plane_id(kind))) = surf;
+	mutex_lock(&vgpu->vgpu_lock);
+	flipped = dflip_host_guest_flip(vgpu, pipe, kind, surf);
+	mutex_unlock(&vgpu->vgpu_lock);
+	return flipped;
+}
+
+/**
+ * dflip_skl_vgpu_fb - the current framebuffer of a vGPU plane
+ * @vgpu: the vGPU
+ * @pipe: the virtual pipe
+ * @kind: the plane
+ *
+ * Return: the framebuffer, NULL if the plane has none.
+ */
+struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
+					   unsigned int pipe,
+					   enum dflip_plane_kind kind)
+{
+	struct drm_framebuffer *fb;
+
+	mutex_lock(&vgpu->vgpu_lock);
+	fb = dflip_host_plane_fb(vgpu, pipe * DFLIP_PLANE_KINDS + kind);
+	mutex_unlock(&vgpu->vgpu_lock);
+	return fb;
+}
+
+/**
+ * dflip_skl_commit - the compositor shows a framebuffer on a plane
+ * @test: the test
+ * @fh: the host
+ * @plane: a universal plane of the host
+ * @fb: an X-tiled XRGB8888 framebuffer, shown full size at 0,0
+ *
+ * Runs i915's vGPU framebuffer check and, when it passes, the plane's
+ * noarm and arm programming as a commit on the plane's CRTC does.
+ *
+ * Return: the check's result.
+ */
+int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
+		      struct intel_plane *plane, struct drm_framebuffer *fb)
+{
+	struct intel_crtc *crtc = fh->crtcs[plane->pipe];
+	struct intel_crtc_state *crtc_state;
+	struct intel_plane_state *ps;
+	int ret;
+
+	crtc_state = kunit_kzalloc(test, sizeof(*crtc_state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, crtc_state);
+	crtc_state->uapi.crtc = &crtc->base;
+	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ps);
+	ps->uapi.plane = &plane->base;
+	ps->uapi.crtc = &crtc->base;
+	ps->uapi.visible = true;
+	ps->uapi.src = DRM_RECT_INIT(0, 0, fb->width << 16, fb->height << 16);
+	ps->uapi.dst = DRM_RECT_INIT(0, 0, fb->width, fb->height);
+	ps->hw.fb = fb;
+	ps->hw.crtc = &crtc->base;
+	ps->hw.rotation = DRM_MODE_ROTATE_0;
+	ps->view.gtt.type = I915_GTT_VIEW_NORMAL;
+	ps->view.color_plane[0].mapping_stride = fb->pitches[0];
+	ps->view.color_plane[0].scanout_stride = fb->pitches[0];
+	ps->scaler_id = -1;
+	ps->ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
+		  PLANE_CTL_TILED_X;
+
+	ret = intel_vgpu_fb_plane_check(crtc_state, ps);
+	if (ret)
+		return ret;
+	intel_plane_update_noarm(NULL, plane, crtc_state, ps);
+	intel_plane_update_arm(NULL, plane, crtc_state, ps);
+	return 0;
+}
+
+/**
+ * dflip_skl_hw_surf - what the hardware plane's surface register holds
+ * @fh: the host
+ * @plane: a universal plane of the host
+ *
+ * Return: PLANE_SURF of @plane.
+ */
+u32 dflip_skl_hw_surf(struct dflip_skl_host *fh, struct intel_plane *plane)
+{
+	return readl(fh->i915->uncore.regs +
+		     i915_mmio_reg_offset(PLANE_SURF(plane->pipe, plane->id)));
+}
+
+/**
+ * dflip_skl_vblank - a vblank of a pipe of the host
+ * @fh: the host
+ * @pipe: the pipe
+ *
+ * Moves the pipe's frame counter, as the hardware does when it latches the
+ * armed plane registers, runs DRM's vblank handling as the interrupt
+ * handler would and waits for the vblank works it started.
+ */
+void dflip_skl_vblank(struct dflip_skl_host *fh, unsigned int pipe)
+{
+	struct drm_i915_private *i915 = fh->i915;
+	struct drm_crtc *crtc = &fh->crtcs[pipe]->base;
+	void __iomem *frm = i915->uncore.regs +
+		i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(i915, pipe));
+
+	writel(readl(frm) + 1, frm);
+	local_irq_disable();
+	drm_crtc_handle_vblank(crtc);
+	local_irq_enable();
+	kthread_flush_worker(drm_crtc_vblank_crtc(crtc)->worker);
+}
