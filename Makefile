@@ -5,6 +5,8 @@
 #   make          i915.ko + kvmgt.ko for Debian 12's stock 6.12 kernel, the
 #                 userspace tools, and the upstream series in out/series/
 #   make check    every test tier; ends with "N passed, N failed"
+#   make bench    benchmark kernel (no sanitizers) in QEMU: writes
+#                 bench/RESULTS.md and bench/flip-cost.svg (not in check)
 #
 # Build directories live in $(DFLIP_WORK) (default /var/tmp/gvt-dflip),
 # outside the clone, so that a fresh clone on the same machine is warm.
@@ -14,7 +16,7 @@ export DFLIP_WORK ?= /var/tmp/gvt-dflip
 KREL := 6.12.117+deb12-amd64
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 
-.PHONY: all deps base lay modules tools series check help clean
+.PHONY: all deps base lay modules tools series check bench help clean
 
 all: modules tools series
 	@echo
@@ -48,8 +50,11 @@ series: base
 check:
 	@mk/check.sh
 
+bench: base
+	@mk/bench.sh
+
 help:
-	@sed -n '3,10p' Makefile
+	@sed -n '3,12p' Makefile
 
 clean:
 	rm -rf out

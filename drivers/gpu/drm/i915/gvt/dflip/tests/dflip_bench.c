@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The GVT-g direct flip authors
+ *
+ * Benchmark of a guest flip's in-kernel host work: the direct path against
+ * the dma-buf path, on the same fake Skylake host and vGPU (see
+ * dflip_skl_host.c). Run by `make bench`, never by `make check`: it
+ * asserts nothing about time, it only reports.
+ *
+ * - direct: dflip_host_guest_flip(), what GVT's PLANE_SURF handler calls,
+ *   with the vGPU plane assigned to a hardware plane: decode, validate,
+ *   state machine, the hardware PLANE_SURF write. The vblank that latches
+ *   each flip is played between iterations, outside the measurement.
+ * - dmabuf: QEMU's per-refresh VFIO_DEVICE_QUERY_GFX_PLANE of the primary
+ *   and the cursor plane, intel_vgpu_query_plane(): GVT's plane decode,
+ *   the GGTT translation and the dma-buf object lookup. The guest flips
+ *   between two surfaces, so after the first two frames every query finds
+ *   an existing object and QEMU needs no VFIO_DEVICE_GET_GFX_DMABUF.
+ *
+ * Every path is first run with counting on: register writes and reads
+ * through i915's display register accessors (tracepoint i915_reg_rw),
+ * allocations (tracepoints kmalloc, kmem_cache_alloc, mm_page_alloc) and
+ * lock acquisitions (ftrace on the spinlock, mutex and rwsem entry points)
+ * made by the benchmark task. Then it is timed with counting off, one
+ * ktime_get_ns() pair per iteration. Results are "dflip_bench:" lines,
+ * parsed by bench/report.py.
+ */
+
+#include <kunit/test.h>
+
+#include <linux/ftrace.h>
+#include <linux/ktime.h>
+#include <linux/sizes.h>
+#include <linux/sort.h>
+#include <linux/vfio.h>
+#include <linux/vmalloc.h>
+
+#include <trace/events/kmem.h>
+
+#include "i915_drv.h"
+#include "i915_reg.h"
+#include "i915_trace.h"
+#include "gvt/gvt.h"
+#include "display/intel_display_types.h"
+
+#include "../dflip_host.h"
+#include "../dflip_plane.h"
+#include "dflip_skl_host.h"
+
+/* iterations timed per path; the first DFLIP_BENCH_WARMUP are not kept */
+#define DFLIP_BENCH_ITERATIONS	100000
+#define DFLIP_BENCH_WARMUP	1000
+/* iterations run with counting on */
+#define DFLIP_BENCH_COUNTED	1000
+
+#define DFLIP_BENCH_WIDTH	1920
+#define DFLIP_BENCH_HEIGHT	1080
+
+/**
+ * struct dflip_bench_counts - what one benchmark task did
+ * @reg_writes: display register writes (i915_reg_rw)
+ * @reg_reads: display register reads (i915_reg_rw)
+ * @allocs: slab and page allocations
+ * @spinlocks: spinlock, rwlock acquisitions (raw entry points)
+ * @mutexes: mutex and rwsem acquisitions
+ */
+struct dflip_bench_counts {
+	u64 reg_writes;
+	u64 reg_reads;
+	u64 allocs;
+	u64 spinlocks;
+	u64 mutexes;
+};
+
+static struct dflip_bench_counts dflip_bench_counts;
+static struct task_struct *dflip_bench_task;
+
+static bool dflip_bench_counting(void)
+{
+	return READ_ONCE(dflip_bench_task) == current && in_task();
+}
+
+static void dflip_bench_reg_rw(void *data, bool write, i915_reg_t reg,
+			       u64 val, int len, bool trace)
+{
+	if (!dflip_bench_counting())
+		return;
+	if (write)
+		dflip_bench_counts.reg_writes++;
+	else
+		dflip_bench_counts.reg_reads++;
+}
+
+static void dflip_bench_kmalloc(void *data, unsigned long call_site,
+				const void *ptr, size_t bytes_req,
+				size_t bytes_alloc, gfp_t gfp_flags, int node)
+{
+	if (dflip_bench_counting())
+		dflip_bench_counts.allocs++;
+}
+
+static void dflip_bench_cache_alloc(void *data, unsigned long call_site,
+				    const void *ptr, struct kmem_cache *s,
+				    gfp_t gfp_flags, int node)
+{
+	if (dflip_bench_counting())
+		dflip_bench_counts.allocs++;
+}
+
+static void dflip_bench_page_alloc(void *data, struct page *page,
+				   unsigned int order, gfp_t gfp_flags,
+				   int migratetype)
+{
+	if (dflip_bench_counting())
+		dflip_bench_counts.allocs++;
+}
+
+static void notrace dflip_bench_spin(unsigned long ip, unsigned long pip,
+				     struct ftrace_ops *op,
+				     struct ftrace_regs *fregs)
+{
+	if (dflip_bench_counting())
+		dflip_bench_counts.spinlocks++;
+}
+
+static void notrace dflip_bench_mutex(unsigned long ip, unsigned long pip,
+				      struct ftrace_ops *op,
+				      struct ftrace_regs *fregs)
+{
+	if (dflip_bench_counting())
+		dflip_bench_counts.mutexes++;
+}
+
+static struct ftrace_ops dflip_bench_spin_ops = {
+	.func = dflip_bench_spin,
+};
+
+static struct ftrace_ops dflip_bench_mutex_ops = {
+	.func = dflip_bench_mutex,
+};
+
+static const char * const dflip_bench_spin_fns[] = {
+	"_raw_spin_lock*", "_raw_spin_trylock*",
+	"_raw_read_lock*", "_raw_write_lock*",
+};
+
+static const char * const dflip_bench_mutex_fns[] = {
+	"mutex_lock*", "mutex_trylock", "down_read*", "down_write*",
+};
+
+static void dflip_bench_filter(struct kunit *test, struct ftrace_ops *ops,
+			       const char * const *fns, unsigned int n)
+{
+	char buf[32];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		strscpy(buf, fns[i], sizeof(buf));
+		KUNIT_ASSERT_EQ_MSG(test, ftrace_set_filter(ops, buf,
+							    strlen(buf), 0), 0,
+				    "ftrace filter %s", fns[i]);
+	}
+}
+
+static void dflip_bench_probes(struct kunit *test, bool on)
+{
+	if (on) {
+		KUNIT_ASSERT_EQ(test, register_trace_i915_reg_rw(dflip_bench_reg_rw,
+								 NULL), 0);
+		KUNIT_ASSERT_EQ(test, register_trace_kmalloc(dflip_bench_kmalloc,
+							     NULL), 0);
+		KUNIT_ASSERT_EQ(test,
+				register_trace_kmem_cache_alloc(dflip_bench_cache_alloc,
+								NULL), 0);
+		KUNIT_ASSERT_EQ(test,
+				register_trace_mm_page_alloc(dflip_bench_page_alloc,
+							     NULL), 0);
+		dflip_bench_filter(test, &dflip_bench_spin_ops,
+				   dflip_bench_spin_fns,
+				   ARRAY_SIZE(dflip_bench_spin_fns));
+		dflip_bench_filter(test, &dflip_bench_mutex_ops,
+				   dflip_bench_mutex_fns,
+				   ARRAY_SIZE(dflip_bench_mutex_fns));
+		KUNIT_ASSERT_EQ(test,
+				register_ftrace_function(&dflip_bench_spin_ops), 0);
+		KUNIT_ASSERT_EQ(test,
+				register_ftrace_function(&dflip_bench_mutex_ops), 0);
+		return;
+	}
+	unregister_ftrace_function(&dflip_bench_mutex_ops);
+	unregister_ftrace_function(&dflip_bench_spin_ops);
+	ftrace_free_filter(&dflip_bench_mutex_ops);
+	ftrace_free_filter(&dflip_bench_spin_ops);
+	unregister_trace_mm_page_alloc(dflip_bench_page_alloc, NULL);
+	unregister_trace_kmem_cache_alloc(dflip_bench_cache_alloc, NULL);
+	unregister_trace_kmalloc(dflip_bench_kmalloc, NULL);
+	unregister_trace_i915_reg_rw(dflip_bench_reg_rw, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+/**
+ * struct dflip_bench - one benchmark's host and vGPUs
+ * @test: the test
+ * @fh: the fake host
+ * @iter: the iteration about to run
+ * @run: one iteration of the path under test; only what it does is counted
+ *	and timed
+ * @between: what happens between two iterations (the vblank), neither
+ *	counted nor timed; may be NULL
+ * @samples: the timed iterations' durations in ns
+ * @hw: the hardware plane each vGPU's primary is assigned to
+ * @vp: each vGPU's primary plane in the state machine
+ */
+struct dflip_bench {
+	struct kunit *test;
+	struct dflip_skl_host *fh;
+	struct intel_plane *hw[DFLIP_SKL_MAX_VGPUS];
+	struct dflip_vplane *vp[DFLIP_SKL_MAX_VGPUS];
+	unsigned int iter;
+	void (*run)(struct dflip_bench *b);
+	void (*between)(struct dflip_bench *b);
+	u32 *samples;
+};
+
+static void dflip_bench_report(struct dflip_bench *b, const char *path,
+			       const char *metric, u64 val)
+{
+	kunit_info(b->test, "dflip_bench: %s %s %llu\n", path, metric, val);
+}
+
+static void dflip_bench_step(struct dflip_bench *b)
+{
+	b->run(b);
+	b->iter++;
+	if (b->between)
+		b->between(b);
+}
+
+/* counts of @n iterations of @path */
+static void dflip_bench_count(struct dflip_bench *b, const char *path,
+			      unsigned int n)
+{
+	struct dflip_bench_counts *c = &dflip_bench_counts;
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	dflip_bench_probes(b->test, true);
+	for (i = 0; i < n; i++) {
+		WRITE_ONCE(dflip_bench_task, current);
+		b->run(b);
+		WRITE_ONCE(dflip_bench_task, NULL);
+		b->iter++;
+		if (b->between)
+			b->between(b);
+	}
+	dflip_bench_probes(b->test, false);
+	dflip_bench_report(b, path, "iterations_counted", n);
+	dflip_bench_report(b, path, "reg_writes", c->reg_writes);
+	dflip_bench_report(b, path, "reg_reads", c->reg_reads);
+	dflip_bench_report(b, path, "allocs", c->allocs);
+	dflip_bench_report(b, path, "spinlocks", c->spinlocks);
+	dflip_bench_report(b, path, "mutexes", c->mutexes);
+}
+
+static int dflip_bench_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void dflip_bench_time(struct dflip_bench *b, const char *path)
+{
+	const unsigned int n = DFLIP_BENCH_ITERATIONS;
+	unsigned int i;
+	u64 t0, sum = 0;
+
+	b->samples = vmalloc_array(n, sizeof(*b->samples));
+	KUNIT_ASSERT_NOT_NULL(b->test, b->samples);
+	for (i = 0; i < DFLIP_BENCH_WARMUP; i++)
+		dflip_bench_step(b);
+	for (i = 0; i < n; i++) {
+		t0 = ktime_get_ns();
+		b->run(b);
+		b->samples[i] = min_t(u64, ktime_get_ns() - t0, U32_MAX);
+		b->iter++;
+		if (b->between)
+			b->between(b);
+		sum += b->samples[i];
+		cond_resched();
+	}
+	sort(b->samples, n, sizeof(*b->samples), dflip_bench_cmp, NULL);
+	dflip_bench_report(b, path, "iterations_timed", n);
+	dflip_bench_report(b, path, "median_ns", b->samples[n / 2]);
+	dflip_bench_report(b, path, "p99_ns", b->samples[n * 99 / 100]);
+	dflip_bench_report(b, path, "mean_ns", div_u64(sum, n));
+	for (i = 1; i < 20; i++)
+		kunit_info(b->test, "dflip_bench: %s quantile_%02u_ns %u\n",
+			   path, i * 5, b->samples[n * i / 20]);
+	vfree(b->samples);
+	b->samples = NULL;
+}
+
+/* the guest's two surfaces of frame @frame: double buffering */
+static u64 dflip_bench_surf(struct intel_vgpu *vgpu, unsigned int frame)
+{
+	return vgpu->gm.low_gm_node.start + (frame & 1) * SZ_16M;
+}
+
+/* each vGPU flips once per round of the iterations */
+static unsigned int dflip_bench_frame(const struct dflip_bench *b,
+				      unsigned int iter)
+{
+	return iter / b->fh->num_vgpus;
+}
+
+/*
+ * Direct path: the guest's primary plane of pipe A on a hardware plane.
+ * After the compositor's commit, the first guest flip makes GVT take the
+ * assignment; a flip written to hardware is latched by the next vblank.
+ */
+static void dflip_bench_assign(struct dflip_bench *b, struct intel_vgpu *vgpu,
+			       struct intel_plane *plane)
+{
+	struct kunit *test = b->test;
+	struct drm_framebuffer *fb;
+	struct dflip_vplane *vp;
+
+	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+				 DFLIP_BENCH_WIDTH, DFLIP_BENCH_HEIGHT,
+				 dflip_bench_surf(vgpu, 0));
+	dflip_skl_guest_flip(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+			      dflip_bench_surf(vgpu, 0));
+	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, b->fh, plane, fb), 0);
+	b->hw[b->fh->num_vgpus - 1] = plane;
+	dflip_skl_guest_flip(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+			      dflip_bench_surf(vgpu, 1));
+	/* the assignment's frame and a queued one latch: nothing pending */
+	dflip_skl_vblank(b->fh, plane->pipe);
+	dflip_skl_vblank(b->fh, plane->pipe);
+	mutex_lock(&vgpu->vgpu_lock);
+	vp = dflip_vgpu_plane(dflip_host_core(vgpu), PIPE_A,
+			      DFLIP_PLANE_PRIMARY);
+	mutex_unlock(&vgpu->vgpu_lock);
+	KUNIT_ASSERT_NOT_NULL(test, vp->hw);
+	KUNIT_ASSERT_FALSE(test, vp->armed);
+	b->vp[b->fh->num_vgpus - 1] = vp;
+}
+
+/* the flip of iteration @iter of @vgpu, checked to reach @plane */
+static void dflip_bench_direct_flip(struct dflip_bench *b,
+				    struct intel_vgpu *vgpu)
+{
+	u64 surf = dflip_bench_surf(vgpu, dflip_bench_frame(b, b->iter));
+	bool flipped;
+
+	vgpu_vreg_t(vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = surf;
+	mutex_lock(&vgpu->vgpu_lock);
+	flipped = dflip_host_guest_flip(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+					surf);
+	mutex_unlock(&vgpu->vgpu_lock);
+	if (!flipped)
+		KUNIT_FAIL(b->test, "flip %u of vGPU %d not direct", b->iter,
+			   vgpu->id);
+}
+
+static struct intel_vgpu *dflip_bench_vgpu_of(struct dflip_bench *b)
+{
+	return b->fh->vgpus[b->iter % b->fh->num_vgpus];
+}
+
+static void dflip_bench_direct_run(struct dflip_bench *b)
+{
+	struct intel_vgpu *vgpu = dflip_bench_vgpu_of(b);
+
+	/* the guest's write under GVT's lock, as the MMIO trap holds it */
+	dflip_bench_direct_flip(b, vgpu);
+}
+
+/* the hardware latches the last flip: frame counter moves, vblank entry */
+static void dflip_bench_direct_latch(struct dflip_bench *b)
+{
+	unsigned int n = (b->iter - 1) % b->fh->num_vgpus;
+	struct drm_i915_private *i915 = b->fh->i915;
+	struct dflip_vplane *vp = b->vp[n];
+	void __iomem *frm;
+
+	frm = i915->uncore.regs +
+	      i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(i915, b->hw[n]->pipe));
+	writel(readl(frm) + 1, frm);
+	dflip_plane_vblank(vp);
+}
+
+/* vGPU @n's last flip is on its hardware plane */
+static void dflip_bench_hw_check_vgpu(struct dflip_bench *b, unsigned int n)
+{
+	unsigned int last = b->iter - 1;
+
+	/* the last iteration of vGPU n */
+	last -= (last % b->fh->num_vgpus + b->fh->num_vgpus - n) %
+		b->fh->num_vgpus;
+	KUNIT_EXPECT_EQ(b->test, dflip_skl_hw_surf(b->fh, b->hw[n]),
+			(u32)dflip_bench_surf(b->fh->vgpus[n],
+					      dflip_bench_frame(b, last)));
+}
+
+
+static void dflip_bench_setup(struct kunit *test, struct dflip_bench *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->test = test;
+	b->fh = dflip_skl_host_create(test);
+}
+
+/* the guest's plane update as i915 programs it: one SKL plane commit */
+static void dflip_bench_plane_update_run(struct dflip_bench *b)
+{
+	struct intel_vgpu *vgpu = b->fh->vgpus[0];
+	struct drm_framebuffer *fb;
+
+	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_EQ(b->test, dflip_skl_commit(b->test, b->fh, b->hw[0],
+						   fb), 0);
+}
+
+static void dflip_bench_gtt_clean(void *data)
+{
+	intel_gvt_clean_gtt(data);
+}
+
+static void dflip_bench_ggtt_free(void *data)
+{
+	struct intel_vgpu *vgpu = data;
+
+	vfree(vgpu->gtt.ggtt_mm->ggtt_mm.virtual_ggtt);
+	vgpu->gtt.ggtt_mm = NULL;
+}
+
+static void dflip_bench_dmabuf_free(void *data)
+{
+	intel_vgpu_dmabuf_cleanup(data);
+}
+
+/*
+ * What GVT's plane decoder needs for the dma-buf path: GVT's GTT ops and
+ * the vGPU's guest GGTT, its aperture mapped to guest pages.
+ */
+static void dflip_bench_dmabuf_setup(struct dflip_bench *b,
+				     struct intel_vgpu *vgpu)
+{
+	struct kunit *test = b->test;
+	struct intel_vgpu_mm *mm;
+	unsigned long first, last, i;
+	u64 *ptes;
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, intel_gvt_init_gtt(b->fh->gvt), 0);
+	ret = kunit_add_action_or_reset(test, dflip_bench_gtt_clean,
+					b->fh->gvt);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	first = vgpu->gm.low_gm_node.start >> I915_GTT_PAGE_SHIFT;
+	last = (vgpu->gm.high_gm_node.start + vgpu->gm.hidden_sz) >>
+	       I915_GTT_PAGE_SHIFT;
+	mm = kunit_kzalloc(test, sizeof(*mm), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	mm->type = INTEL_GVT_MM_GGTT;
+	mm->vgpu = vgpu;
+	ptes = vzalloc(array_size(last, sizeof(*ptes)));
+	KUNIT_ASSERT_NOT_NULL(test, ptes);
+	mm->ggtt_mm.virtual_ggtt = ptes;
+	vgpu->gtt.ggtt_mm = mm;
+	ret = kunit_add_action_or_reset(test, dflip_bench_ggtt_free, vgpu);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	/* guest page frame n + 0x100000 behind aperture page n, present */
+	for (i = first; i < first + (vgpu->gm.aperture_sz >> PAGE_SHIFT); i++)
+		ptes[i] = ((i - first + 0x100000ull) << PAGE_SHIFT) | 1;
+
+	ret = kunit_add_action_or_reset(test, dflip_bench_dmabuf_free, vgpu);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+}
+
+/* QEMU's display refresh: query the primary and the cursor plane */
+static void dflip_bench_dmabuf_run(struct dflip_bench *b)
+{
+	struct intel_vgpu *vgpu = b->fh->vgpus[0];
+	struct vfio_device_gfx_plane_info info = {
+		.argsz = sizeof(info),
+		.flags = VFIO_GFX_PLANE_TYPE_DMABUF,
+		.drm_plane_type = DRM_PLANE_TYPE_PRIMARY,
+	};
+	int ret;
+
+	ret = intel_vgpu_query_plane(vgpu, &info);
+	if (ret || !info.size || info.dmabuf_id == 0)
+		KUNIT_FAIL(b->test, "primary query %u: %d, size %u", b->iter,
+			   ret, info.size);
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	info.flags = VFIO_GFX_PLANE_TYPE_DMABUF;
+	info.drm_plane_type = DRM_PLANE_TYPE_CURSOR;
+	ret = intel_vgpu_query_plane(vgpu, &info);
+	if (ret)
+		KUNIT_FAIL(b->test, "cursor query %u: %d", b->iter, ret);
+}
+
+/* the guest's next flip, as GVT's register emulation stores it */
+static void dflip_bench_dmabuf_guest(struct dflip_bench *b)
+{
+	struct intel_vgpu *vgpu = b->fh->vgpus[0];
+
+	vgpu_vreg_t(vgpu, PLANE_SURF(PIPE_A, PLANE_1)) =
+		dflip_bench_surf(vgpu, b->iter);
+}
+
+/*
+ * Both paths on the same vGPU: its primary on a hardware plane (direct),
+ * then the same guest frames queried as QEMU does (dma-buf).
+ */
+static void dflip_bench_paths(struct kunit *test)
+{
+	struct intel_plane *plane;
+	struct intel_vgpu *vgpu;
+	struct dflip_bench b;
+
+	dflip_bench_setup(test, &b);
+	vgpu = dflip_skl_vgpu_create(test, b.fh);
+	plane = b.fh->planes[PIPE_A][0];
+	dflip_bench_assign(&b, vgpu, plane);
+
+	b.run = dflip_bench_plane_update_run;
+	dflip_bench_count(&b, "guest_plane_update", 100);
+
+	b.iter = 2;
+	b.run = dflip_bench_direct_run;
+	b.between = dflip_bench_direct_latch;
+	dflip_bench_count(&b, "direct", DFLIP_BENCH_COUNTED);
+	dflip_bench_time(&b, "direct");
+	dflip_bench_hw_check_vgpu(&b, 0);
+
+	dflip_bench_dmabuf_setup(&b, vgpu);
+	b.iter = 0;
+	b.run = dflip_bench_dmabuf_run;
+	b.between = dflip_bench_dmabuf_guest;
+	dflip_bench_dmabuf_guest(&b);
+	/* the first two frames: a dma-buf object per surface */
+	dflip_bench_count(&b, "dmabuf_new", 2);
+	dflip_bench_count(&b, "dmabuf", DFLIP_BENCH_COUNTED);
+	dflip_bench_time(&b, "dmabuf");
+}
+
+/* every plane of every pipe of a vGPU enabled: nine framebuffers */
+static void dflip_bench_enable_all(struct intel_vgpu *vgpu)
+{
+	enum dflip_plane_kind kind;
+	unsigned int pipe;
+	u64 surf = vgpu->gm.high_gm_node.start;
+
+	for (pipe = 0; pipe < DFLIP_MAX_PIPES; pipe++)
+		for (kind = 0; kind < DFLIP_PLANE_KINDS; kind++) {
+			if (pipe == PIPE_A && kind == DFLIP_PLANE_PRIMARY)
+				continue;
+			dflip_skl_guest_program(vgpu, pipe, kind, 1280, 720,
+						 surf);
+			dflip_skl_guest_flip(vgpu, pipe, kind, surf);
+			surf += SZ_8M;
+		}
+}
+
+static void dflip_bench_scaling(struct kunit *test, unsigned int vgpus)
+{
+	unsigned int n = 0, pipe, i;
+	struct intel_plane *plane;
+	struct intel_vgpu *vgpu;
+	struct dflip_bench b;
+	char path[16];
+
+	dflip_bench_setup(test, &b);
+	for (i = 0; i < vgpus; i++) {
+		vgpu = dflip_skl_vgpu_create(test, b.fh);
+		dflip_bench_enable_all(vgpu);
+		/* the next universal plane: pipe A's, then B's, then C's */
+		do {
+			pipe = n / DFLIP_SKL_PLANES;
+			plane = b.fh->planes[pipe][n % DFLIP_SKL_PLANES];
+			n++;
+		} while (!plane);
+		dflip_bench_assign(&b, vgpu, plane);
+	}
+	KUNIT_EXPECT_EQ(test, b.fh->i915->drm.mode_config.num_fb,
+			vgpus * DFLIP_NUM_PLANES);
+	snprintf(path, sizeof(path), "direct_x%u", vgpus);
+	dflip_bench_report(&b, path, "framebuffers",
+			   b.fh->i915->drm.mode_config.num_fb);
+	b.iter = 2 * vgpus;
+	b.run = dflip_bench_direct_run;
+	b.between = dflip_bench_direct_latch;
+	dflip_bench_count(&b, path, DFLIP_BENCH_COUNTED);
+	dflip_bench_time(&b, path);
+	for (i = 0; i < vgpus; i++)
+		dflip_bench_hw_check_vgpu(&b, i);
+}
+
+/* one vGPU with all nine planes enabled, its primary on hardware */
+static void dflip_bench_scaling_1(struct kunit *test)
+{
+	dflip_bench_scaling(test, 1);
+}
+
+/* eight such vGPUs (72 framebuffers), flipping round robin */
+static void dflip_bench_scaling_8(struct kunit *test)
+{
+	dflip_bench_scaling(test, DFLIP_SKL_MAX_VGPUS);
+}
+
+static struct kunit_case dflip_bench_cases[] = {
+	KUNIT_CASE_SLOW(dflip_bench_paths),
+	KUNIT_CASE_SLOW(dflip_bench_scaling_1),
+	KUNIT_CASE_SLOW(dflip_bench_scaling_8),
+	{}
+};
+
+static struct kunit_suite dflip_bench_suite = {
+	.name = "dflip_bench",
+	.test_cases = dflip_bench_cases,
+};
+
+kunit_test_suite(dflip_bench_suite);
