@@ -33,8 +33,7 @@ base: deps
 	@mk/base.sh
 
 lay: base
-	@source mk/env.sh && python3 mk/lay.py --repo . \
-		--pristine "$$(dflip_pristine)" --tree "$$DFLIP_TREE"
+	@source mk/env.sh && dflip_lock_and_lay
 
 modules: base
 	@source mk/env.sh && dflip_lock_and_lay && mk/modules.sh

@@ -24,7 +24,9 @@ tier() {	# NAME SCRIPT
 
 mk/base.sh || dflip_die "tier setup: preparing the base tree failed"
 python3 mk/series.py check || dflip_die "tier setup: series.map is inconsistent"
-python3 mk/lay.py --repo . --pristine "$(dflip_pristine)" --tree "$DFLIP_TREE" ||
+# under the tree lock (released when the subshell ends): another checkout's
+# build may be using the shared tree
+(dflip_lock_and_lay) ||
 	dflip_die "tier setup: the overlay does not lay onto the base"
 
 tiers=(kunit userspace modules series)
