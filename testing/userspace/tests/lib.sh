@@ -94,9 +94,32 @@ wait_file() {
 	[ -e "$1" ]
 }
 
-# stop PID: SIGTERM and reap; returns the exit status
+# exited PID: the child has exited (a zombie until reaped) or is gone
+exited() {
+	st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" \
+		2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+
+# stop PID: SIGTERM and reap; returns the exit status. A process that does
+# not exit within STOP_SECONDS (default 60) is reported with where it
+# sleeps in the kernel and killed, so that a hang fails one check instead
+# of the whole boot.
 stop() {
 	kill -TERM "$1" 2>/dev/null
+	i=$((${STOP_SECONDS:-60} * 10))
+	while ! exited "$1" && [ $i -gt 0 ]; do
+		sleep 0.1
+		i=$((i - 1))
+	done
+	if ! exited "$1"; then
+		echo "# pid $1 ($(cat /proc/$1/comm)) ignored SIGTERM for" \
+			"${STOP_SECONDS:-60} s; kernel wait: $(cat /proc/$1/wchan)"
+		cat "/proc/$1/stack" 2>/dev/null | sed 's/^/#   /'
+		kill -KILL "$1"
+		wait "$1"
+		return 137
+	fi
 	wait "$1"
 }
 
