@@ -5,6 +5,10 @@
 #   make          i915.ko + kvmgt.ko for Debian 12's stock 6.12 kernel, the
 #                 userspace tools, and the upstream series in out/series/
 #   make check    every test tier; ends with "N passed, N failed"
+#   make hwtest GUEST=<image> IGT_DIR=<igt build>
+#                 on a Gen9 host with GVT-g: a vGPU, a guest, the kselftest,
+#                 the IGT test and flip rates (mk/hwtest.sh; elsewhere one
+#                 line naming what is missing)
 #
 # Build directories live in $(DFLIP_WORK) (default /var/tmp/gvt-dflip),
 # outside the clone, so that a fresh clone on the same machine is warm.
@@ -14,7 +18,7 @@ export DFLIP_WORK ?= /var/tmp/gvt-dflip
 KREL := 6.12.117+deb12-amd64
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 
-.PHONY: all deps base lay modules tools series check help clean
+.PHONY: all deps base lay modules tools series check hwtest help clean
 
 all: modules tools series
 	@echo
@@ -48,8 +52,11 @@ series: base
 check:
 	@mk/check.sh
 
+hwtest:
+	@GUEST="$(GUEST)" IGT_DIR="$(IGT_DIR)" mk/hwtest.sh
+
 help:
-	@sed -n '3,10p' Makefile
+	@sed -n '3,14p' Makefile
 
 clean:
 	rm -rf out
