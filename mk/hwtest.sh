@@ -16,7 +16,7 @@
 # kms_gvt_direct_flip with the guest running, stops QEMU and runs the IGT
 # subtests that need the vGPU's VFIO device free. Everything it created
 # is removed on exit (trap: assigner killed, QEMU stopped, mdev removed).
-# Prints a summary; the guest's side of the IGT test is described in
+# Prints a summary (also after a failed step); the guest's side of the IGT test is described in
 # tools/igt/README.
 #
 # Prerequisites, checked in this order; the first missing one is named in
@@ -105,9 +105,17 @@ cleanup() {
 	fi
 	stop_qemu
 	if [ -n "$vgpu" ] && [ -e "$vgpu/remove" ]; then
-		echo 1 >"$vgpu/remove" || echo "hwtest: could not remove the vGPU $uuid" >&2
+		if echo 1 >"$vgpu/remove"; then
+			note "vGPU $uuid removed"
+		else
+			bad "could not remove the vGPU $uuid"
+		fi
 	fi
 	rm -rf "$work"
+	echo
+	echo "hwtest summary (logs in $log):"
+	printf '  %s\n' "${summary[@]}"
+	[ "$failed" = 0 ] || exit 1
 }
 # shellcheck disable=SC2317
 stop_qemu() {
@@ -147,7 +155,8 @@ if [ -z "$type" ]; then
 	done
 fi
 [ -n "$type" ] || { bad "no mdev type of $bdf has an available instance"; exit 1; }
-uuid=$(uuidgen)
+uuid=$(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)
+[ -n "$uuid" ] || { bad "no UUID (uuidgen, /proc/sys/kernel/random/uuid)"; exit 1; }
 echo "$uuid" >"$gpu/mdev_supported_types/$type/create" ||
 	{ bad "creating a $type vGPU"; exit 1; }
 vgpu=$gpu/$uuid
@@ -250,8 +259,4 @@ stop_qemu
 note "QEMU stopped"
 igt igt-guest-stopped.log --run-subtest fb-lookup-vfio
 igt igt-teardown.log --run-subtest teardown-while-assigned
-
-echo
-echo "hwtest summary ($log):"
-printf '  %s\n' "${summary[@]}"
 exit $failed
