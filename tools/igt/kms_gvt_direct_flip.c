@@ -325,30 +325,47 @@ static int try_show(data_t *d, igt_plane_t *plane, struct igt_fb *fb)
 
 	igt_plane_set_fb(plane, fb);
 	if (fb) {
-		w = min(fb->width, (int)mode->hdisplay);
-		h = min(fb->height, (int)mode->vdisplay);
+		w = min_t(int, fb->width, mode->hdisplay);
+		h = min_t(int, fb->height, mode->vdisplay);
 		igt_fb_set_size(fb, plane, w, h);
 		igt_plane_set_size(plane, w, h);
 	}
 	return igt_display_try_commit2(&d->display, COMMIT_ATOMIC);
 }
 
+/*
+ * GVT follows i915's commits in a work item: wait up to a second for
+ * debugfs to show vGPU plane @n assigned with framebuffer @id, or
+ * unassigned when @id is 0.
+ */
+static void wait_assigned(data_t *d, int n, uint32_t id)
+{
+	struct vplane_stats st;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		read_stats(d, n, &st);
+		if (id ? st.assigned && st.fb == id : !st.assigned)
+			return;
+		usleep(10 * 1000);
+	}
+	igt_assert_f(false, "debugfs: %s shows fb %u %s, expected %s %u\n",
+		     vplane_names[n], st.fb,
+		     st.assigned ? "assigned" : "unassigned",
+		     id ? "assigned with fb" : "unassigned, fb", id ?: st.fb);
+}
+
 /* Assign the current framebuffer of vGPU plane @n to the primary plane. */
 static uint32_t assign_current(data_t *d, int n, struct igt_fb *fb)
 {
 	uint32_t id = require_guest_fb(d, n);
-	struct vplane_stats st;
 	int ret;
 
 	wrap_vgpu_fb(d, id, fb);
 	ret = try_show(d, d->primary, fb);
 	igt_assert_f(ret == 0, "commit of vGPU framebuffer %u on plane %u: %s\n",
 		     id, d->primary->drm_plane->plane_id, strerror(-ret));
-	read_stats(d, n, &st);
-	igt_assert_f(st.assigned && st.fb == id,
-		     "debugfs: %s shows fb %u %s after the commit of %u\n",
-		     vplane_names[n], st.fb,
-		     st.assigned ? "assigned" : "unassigned", id);
+	wait_assigned(d, n, id);
 	return id;
 }
 
@@ -673,7 +690,6 @@ static void test_fb_lookup_vfio(data_t *d)
 static void test_assign_unassign(data_t *d)
 {
 	struct igt_fb fb;
-	struct vplane_stats st;
 	igt_plane_t *overlay;
 	drmModePlane *p;
 	uint32_t id;
@@ -696,8 +712,7 @@ static void test_assign_unassign(data_t *d)
 	}
 
 	show_black(d);
-	read_stats(d, PLANE_A_PRIMARY, &st);
-	igt_assert_f(!st.assigned, "debugfs: still assigned after unassign\n");
+	wait_assigned(d, PLANE_A_PRIMARY, 0);
 	/* the id stays: unassigning does not destroy the framebuffer */
 	igt_assert_eq_u32(vplane_fb(d, PLANE_A_PRIMARY), id);
 }
@@ -768,7 +783,6 @@ static void test_guest_idle_crc_stable(data_t *d)
 static void test_geometry_change(data_t *d)
 {
 	struct igt_fb fb, nfb;
-	struct vplane_stats st;
 	drmModePlane *p;
 	uint32_t old, id;
 	int sk, ret;
@@ -805,11 +819,7 @@ static void test_geometry_change(data_t *d)
 	} else {
 		igt_assert_f(ret == 0, "re-commit of fb %u: %s\n", id,
 			     strerror(-ret));
-		read_stats(d, PLANE_A_PRIMARY, &st);
-		igt_assert_f(st.assigned && st.fb == id,
-			     "debugfs: fb %u %s after the re-commit of %u\n",
-			     st.fb, st.assigned ? "assigned" : "unassigned",
-			     id);
+		wait_assigned(d, PLANE_A_PRIMARY, id);
 	}
 	show_black(d);
 }
@@ -849,7 +859,6 @@ static void test_rejected_flip(data_t *d)
 
 static void test_teardown_while_assigned(data_t *d)
 {
-	struct vplane_stats st;
 	struct igt_fb fb;
 	struct vmm v;
 	uint32_t id;
@@ -863,8 +872,7 @@ static void test_teardown_while_assigned(data_t *d)
 	assign_current(d, PLANE_A_PRIMARY, &fb);
 	vmm_close(&v);		/* VFIO close: the vGPU is reset */
 
-	read_stats(d, PLANE_A_PRIMARY, &st);
-	igt_assert_f(!st.assigned, "still assigned after VFIO close\n");
+	wait_assigned(d, PLANE_A_PRIMARY, 0);
 	igt_assert_eq_u32(vplane_fb(d, PLANE_A_PRIMARY), id);
 	igt_wait_for_vblank(d->drm_fd,
 			    d->display.pipes[d->pipe].crtc_offset);
@@ -872,8 +880,7 @@ static void test_teardown_while_assigned(data_t *d)
 	/* a VMM restart: the same id can be assigned again */
 	show_black(d);
 	igt_assert_eq(try_show(d, d->primary, &fb), 0);
-	read_stats(d, PLANE_A_PRIMARY, &st);
-	igt_assert(st.assigned && st.fb == id);
+	wait_assigned(d, PLANE_A_PRIMARY, id);
 	show_black(d);
 }
 
