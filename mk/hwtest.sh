@@ -161,6 +161,10 @@ echo "$uuid" >"$gpu/mdev_supported_types/$type/create" ||
 	{ bad "creating a $type vGPU"; exit 1; }
 vgpu=$gpu/$uuid
 note "vGPU $uuid ($type) on $bdf"
+if [ ! -d "$vgpu/intel_vgpu_planes" ]; then
+	bad "the vGPU has no intel_vgpu_planes/: the loaded i915/kvmgt are not this series' (see README.md, Installing)"
+	exit 1
+fi
 
 # the guest
 "$QEMU" -machine pc,accel=kvm -cpu host -smp 2 -m 2048 -vga none \
