@@ -4,8 +4,8 @@
 # against fake sysfs trees (HWTEST_SYSFS) that pass one more prerequisite
 # each: every missing prerequisite is named in exactly one line and gives
 # its documented exit status (2 GPU, 3 GVT-g, 4 IGT, 5 guest, 6 root/QEMU),
-# in the documented order. Takes about a second; nothing is created
-# outside a temporary directory.
+# in the documented order; and the hwtest guest agent builds. Takes a
+# few seconds; nothing is created outside a temporary directory.
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 res=$1
@@ -115,6 +115,16 @@ else
 	skip no-qemu "not root: the root check comes first"
 	expect not-root 6 '^hwtest: not root' \
 		env HWTEST_SYSFS="$t/kbl" GUEST="$guest" IGT_DIR="$igt" "$hw"
+fi
+# the guest agent of the hwtest image builds warning-free (it runs only in
+# a GVT-g guest)
+read -ra drmflags < <(pkg-config --cflags libdrm)
+if out=$(gcc -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
+	"${drmflags[@]}" -o "$t/agent" \
+	"$DFLIP_REPO/tools/igt/gvt_dflip_guest_agent.c" -ldrm 2>&1); then
+	pass guest-agent-builds
+else
+	fail guest-agent-builds "$(echo "$out" | grep -m2 -E 'error|warning')"
 fi
 # order: with everything missing, the GPU is named first
 expect order-gpu-first 2 '^hwtest: no Intel Gen9 GPU' \
