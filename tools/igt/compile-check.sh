@@ -14,8 +14,9 @@
 # config.h and compile_commands.json. Then the test is compiled with IGT's
 # own flags for it plus -fsyntax-only -Werror (seconds). With --link the
 # IGT library and the test are built and linked with ninja (minutes), and
-# the binary must list its 9 subtests and, on a machine without a Gen9 GPU
-# and vGPU, exit 77 (IGT's SKIP).
+# the binary must list its 9 subtests, igt_doc.py --check-testlist must
+# find its TEST/SUBTEST documentation matching them, and on a machine
+# without a Gen9 GPU and vGPU it must exit 77 (IGT's SKIP).
 #
 # Exit status: 0 clean, 1 a compile/link/run check failed, 2 usage or
 # configuration problem (meson missing, configure failed).
@@ -102,6 +103,16 @@ fi
 bin=$build/tests/$test
 n=$("$bin" --list-subtests | wc -l)
 [ "$n" = 9 ] || { echo "compile-check: $test lists $n subtests, expected 9" >&2; exit 1; }
+# the TEST/SUBTEST documentation matches the subtests (IGT's testplan check)
+if ! ninja -C "$build" "tests/$test.testlist" >>"$build.ninja.log" 2>&1 ||
+   ! out=$(cd "$src" && python3 scripts/igt_doc.py \
+		--config tests/intel/kms_test_config.json --check-testlist \
+		--igt-build-path "$build" --files "tests/intel/$test.c" 2>&1) ||
+   echo "$out" | grep -q ERROR; then
+	echo "compile-check: the test's documentation does not match its subtests:" >&2
+	echo "$out" | grep -m5 ERROR >&2
+	exit 1
+fi
 rc=0
 IGT_GVT_VGPU='' "$bin" >"$build.run.log" 2>&1 || rc=$?
 if [ -e /sys/bus/pci/drivers/i915 ] && ls /sys/bus/pci/devices/*/mdev_supported_types >/dev/null 2>&1; then
