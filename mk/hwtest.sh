@@ -14,7 +14,8 @@
 # debugfs counters over HWTEST_MEASURE seconds; then stops the assigner
 # (the tests need DRM master) and runs the kselftest and the IGT test
 # kms_gvt_direct_flip with the guest running, stops QEMU and runs the IGT
-# subtests that need the vGPU's VFIO device free. Everything it created
+# subtests that need the vGPU's VFIO device free (the last one,
+# destroy-while-assigned, removes the vGPU). Everything it created
 # is removed on exit (trap: assigner killed, QEMU stopped, mdev removed).
 # Prints a summary (also after a failed step); the guest's side of the IGT test is described in
 # tools/igt/README.
@@ -188,18 +189,20 @@ fi
 note "guest display on after $(($(date +%s) - boot_start)) s: pipe_a_primary is fb $fb"
 
 # assign, resident, and measure
+assign_t0=$(date +%s%N)
 "$work/gvt-dflip" assign --vgpu "$uuid" --plane pipe_a_primary >"$log/assign.log" 2>&1 &
 assign_pid=$!
-for _ in $(seq 300); do
+for _ in $(seq 3000); do
 	grep -q '^assigned fb' "$log/assign.log" && break
 	kill -0 "$assign_pid" 2>/dev/null || break
-	sleep 0.1
+	sleep 0.01
 done
+assign_ms=$((($(date +%s%N) - assign_t0) / 1000000))
 if ! grep -q '^assigned fb' "$log/assign.log"; then
 	bad "gvt-dflip assign: $(head -n 2 "$log/assign.log" | paste -sd ' ')"
 	exit 1
 fi
-note "$(grep -m1 '^assigned fb' "$log/assign.log")"
+note "$(grep -m1 '^assigned fb' "$log/assign.log") (${assign_ms} ms from start, 10 ms polling)"
 
 minor=''
 for card in "$gpu"/drm/card*; do
@@ -263,4 +266,6 @@ stop_qemu
 note "QEMU stopped"
 igt igt-guest-stopped.log --run-subtest fb-lookup-vfio
 igt igt-teardown.log --run-subtest teardown-while-assigned
+igt igt-destroy.log --run-subtest destroy-while-assigned --allow-destroy
+[ -e "$vgpu/remove" ] || note "vGPU $uuid removed by destroy-while-assigned"
 exit $failed
