@@ -7,6 +7,10 @@
 #   make check    every test tier; ends with "N passed, N failed"
 #   make bench    benchmark kernel (no sanitizers) in QEMU: writes
 #                 bench/RESULTS.md and bench/flip-cost.svg (not in check)
+#   make hwtest GUEST=<image> IGT_DIR=<igt build>
+#                 on a Gen9 host with GVT-g: a vGPU, a guest, the kselftest,
+#                 the IGT test and flip rates (mk/hwtest.sh; elsewhere one
+#                 line naming what is missing)
 #
 # Build directories live in $(DFLIP_WORK) (default /var/tmp/gvt-dflip),
 # outside the clone, so that a fresh clone on the same machine is warm.
@@ -16,7 +20,7 @@ export DFLIP_WORK ?= /var/tmp/gvt-dflip
 KREL := 6.12.117+deb12-amd64
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 
-.PHONY: all deps base lay modules tools series check bench help clean
+.PHONY: all deps base lay modules tools series check bench hwtest help clean
 
 all: modules tools series
 	@echo
@@ -52,8 +56,11 @@ check:
 bench: base
 	@mk/bench.sh
 
+hwtest:
+	@GUEST="$(GUEST)" IGT_DIR="$(IGT_DIR)" mk/hwtest.sh
+
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,16p' Makefile
 
 clean:
 	rm -rf out

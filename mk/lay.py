@@ -25,6 +25,13 @@ import tempfile
 MANIFEST = '.dflip-laid'
 
 
+# Repository paths under the overlay's top directories that are not part of
+# the kernel tree: tools/igt/ holds the IGT test for igt-gpu-tools
+# upstream (and its compile check), so it is neither laid into the kernel
+# tree nor exported in the series, and series.map does not list it.
+NOT_KERNEL = ('tools/igt/',)
+
+
 def overlay_files(repo):
     """Map in-tree path -> repo path for every file of the overlay."""
     out = subprocess.run(['git', 'ls-files', '--cached', '--others',
@@ -33,6 +40,8 @@ def overlay_files(repo):
     files = {}
     for rel in out.decode().split('\0'):
         if not rel or not os.path.exists(os.path.join(repo, rel)):
+            continue
+        if rel.startswith(NOT_KERNEL):
             continue
         if rel == 'Kconfig':
             files['drivers/gpu/drm/i915/Kconfig.dflip'] = rel
