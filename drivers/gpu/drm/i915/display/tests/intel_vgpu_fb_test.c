@@ -41,10 +41,7 @@
 
 #include <kunit/test.h>
 
-#include <linux/dma-mapping.h>
-#include <linux/pci.h>
 #include <linux/sizes.h>
-#include <linux/vmalloc.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -67,6 +64,7 @@
 #include "display/intel_display_types.h"
 #include "display/intel_fb_pin.h"
 #include "display/intel_vgpu_fb.h"
+#include "display/tests/intel_fake_skl.h"
 #include "display/skl_universal_plane.h"
 #include "display/skl_universal_plane_regs.h"
 
@@ -925,63 +923,19 @@ static struct kunit_suite vfb_ops_suite = {
 };
 
 /*
- * The real Skylake planes: a fake SKL GT2 PCI device (0x1912) gives
- * intel_display_device_probe() the real Skylake display info (register
- * offsets), i915's uncore registers are RAM, and the planes are the ones
+ * The real Skylake planes: on the fake Skylake device of
+ * intel_fake_skl_create() (real display info, registers in RAM) the planes
+ * are the ones
  * skl_universal_plane_create() and intel_cursor_plane_create() make. The
  * plane states are filled by hand as the atomic check would fill them;
  * the plane updates go through intel_plane_update_noarm()/_arm() and
  * intel_plane_disable_arm(), the entry points of i915's commit.
  */
 
-/* The part of i915_pci.c's skl_gt2_info the display code reads. */
-static const struct intel_device_info vfb_skl_info = {
-	.platform = INTEL_SKYLAKE,
-	.gt = 2,
-	.dma_mask_size = 39,
-	.__runtime.graphics.ip.ver = 9,
-	.__runtime.media.ip.ver = 9,
-};
-
-static void vfb_skl_release_pdev(struct device *dev)
-{
-	kfree(to_pci_dev(dev));
-}
-
-static void vfb_skl_put_pdev(void *data)
-{
-	struct pci_dev *pdev = data;
-
-	put_device(&pdev->dev);
-}
-
-static void vfb_skl_release_devres(void *data)
-{
-	struct pci_dev *pdev = data;
-
-	devres_release_group(&pdev->dev, NULL);
-}
-
-static void vfb_skl_display_remove(void *data)
-{
-	intel_display_device_remove(data);
-}
-
-static void vfb_skl_free_regs(void *data)
-{
-	struct drm_i915_private *i915 = data;
-
-	vfree((__force void *)i915->uncore.regs);
-	i915->uncore.regs = NULL;
-}
-
 static int vfb_skl_init(struct kunit *test)
 {
 	struct intel_crtc *crtc;
-	struct pci_dev *pdev;
 	struct vfb_test *t;
-	size_t offset;
-	void *regs;
 	int ret;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
@@ -989,49 +943,9 @@ static int vfb_skl_init(struct kunit *test)
 	t->test = test;
 	test->priv = t;
 
-	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pdev);
-	device_initialize(&pdev->dev);
-	pdev->dev.release = vfb_skl_release_pdev;
-	ret = kunit_add_action_or_reset(test, vfb_skl_put_pdev, pdev);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	dev_set_name(&pdev->dev, "dflip-skl");
-	pdev->vendor = PCI_VENDOR_ID_INTEL;
-	pdev->device = 0x1912;
-	pdev->class = PCI_BASE_CLASS_DISPLAY << 16;
-	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(&pdev->dev,
-							   DMA_BIT_MASK(39)), 0);
-	KUNIT_ASSERT_NOT_NULL(test, devres_open_group(&pdev->dev, NULL,
-						      GFP_KERNEL));
-	ret = kunit_add_action_or_reset(test, vfb_skl_release_devres, pdev);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-
-	offset = offsetof(struct drm_i915_private, drm);
-	t->drm = __drm_kunit_helper_alloc_drm_device_with_driver(test, &pdev->dev,
-								 sizeof(*t->i915),
-								 offset,
-								 &vfb_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->drm);
-	t->i915 = to_i915(t->drm);
+	t->i915 = intel_fake_skl_create(test, &vfb_driver);
+	t->drm = &t->i915->drm;
 	t->drm->dev_private = t;
-	t->drm->mode_config.max_width = 8192;
-	t->drm->mode_config.max_height = 8192;
-	intel_device_info_driver_create(t->i915, pdev->device, &vfb_skl_info);
-	intel_device_info_runtime_init_early(t->i915);
-	KUNIT_ASSERT_TRUE(test, IS_SKYLAKE(t->i915));
-
-	intel_display_device_probe(t->i915);
-	ret = kunit_add_action_or_reset(test, vfb_skl_display_remove, t->i915);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_ASSERT_EQ(test, DISPLAY_VER(t->i915), 9);
-	KUNIT_ASSERT_TRUE(test, HAS_DISPLAY(t->i915));
-
-	regs = vzalloc(SZ_4M);
-	KUNIT_ASSERT_NOT_NULL(test, regs);
-	t->i915->uncore.i915 = t->i915;
-	t->i915->uncore.regs = (__force void __iomem *)regs;
-	ret = kunit_add_action_or_reset(test, vfb_skl_free_regs, t->i915);
-	KUNIT_ASSERT_EQ(test, ret, 0);
 
 	t->primary = skl_universal_plane_create(t->i915, PIPE_A, PLANE_1);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->primary);

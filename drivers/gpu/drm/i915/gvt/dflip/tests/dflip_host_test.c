@@ -5,7 +5,7 @@
  * KUnit test of the direct flip host glue (gvt/dflip/dflip_host.c) from a
  * guest's plane register writes to the host's real Skylake plane.
  *
- * The host is a fake SKL GT2 device (0x1912) with RAM registers and the
+ * The host is the fake Skylake device of intel_fake_skl_create() with the
  * real primary plane of pipe A (skl_universal_plane_create()); the vGPU
  * is hand-built: its GVT device, graphics memory ranges, virtual register
  * file and lock. The guest's writes go through dflip_host_guest_flip(),
@@ -43,6 +43,7 @@
 #include "display/intel_vgpu_fb.h"
 #include "display/skl_universal_plane.h"
 #include "display/skl_universal_plane_regs.h"
+#include "display/tests/intel_fake_skl.h"
 
 #include "../dflip_host.h"
 #include "../dflip_uapi.h"
@@ -66,49 +67,9 @@ struct host_test {
 	struct intel_vgpu *vgpu;
 };
 
-static const struct intel_device_info host_skl_info = {
-	.platform = INTEL_SKYLAKE,
-	.gt = 2,
-	.dma_mask_size = 39,
-	.__runtime.graphics.ip.ver = 9,
-	.__runtime.media.ip.ver = 9,
-};
-
 static const struct drm_driver host_driver = {
 	.driver_features = DRIVER_MODESET | DRIVER_ATOMIC,
 };
-
-static void host_release_pdev(struct device *dev)
-{
-	kfree(to_pci_dev(dev));
-}
-
-static void host_put_pdev(void *data)
-{
-	struct pci_dev *pdev = data;
-
-	put_device(&pdev->dev);
-}
-
-static void host_release_devres(void *data)
-{
-	struct pci_dev *pdev = data;
-
-	devres_release_group(&pdev->dev, NULL);
-}
-
-static void host_display_remove(void *data)
-{
-	intel_display_device_remove(data);
-}
-
-static void host_free_regs(void *data)
-{
-	struct drm_i915_private *i915 = data;
-
-	vfree((__force void *)i915->uncore.regs);
-	i915->uncore.regs = NULL;
-}
 
 static void host_vfree(void *data)
 {
@@ -133,54 +94,15 @@ static int host_test_init(struct kunit *test)
 {
 	struct drm_device *drm;
 	struct host_test *t;
-	struct pci_dev *pdev;
 	struct intel_gt *gt;
-	void *regs;
 	int ret;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	test->priv = t;
 
-	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pdev);
-	device_initialize(&pdev->dev);
-	pdev->dev.release = host_release_pdev;
-	ret = kunit_add_action_or_reset(test, host_put_pdev, pdev);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	dev_set_name(&pdev->dev, "dflip-host");
-	pdev->vendor = PCI_VENDOR_ID_INTEL;
-	pdev->device = 0x1912;
-	pdev->class = PCI_BASE_CLASS_DISPLAY << 16;
-	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(&pdev->dev,
-							   DMA_BIT_MASK(39)), 0);
-	KUNIT_ASSERT_NOT_NULL(test, devres_open_group(&pdev->dev, NULL,
-						      GFP_KERNEL));
-	ret = kunit_add_action_or_reset(test, host_release_devres, pdev);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-
-	drm = __drm_kunit_helper_alloc_drm_device_with_driver(test, &pdev->dev,
-							      sizeof(*t->i915),
-							      offsetof(struct drm_i915_private,
-								       drm),
-							      &host_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, drm);
-	t->i915 = to_i915(drm);
-	drm->mode_config.max_width = 8192;
-	drm->mode_config.max_height = 8192;
-	intel_device_info_driver_create(t->i915, pdev->device, &host_skl_info);
-	intel_device_info_runtime_init_early(t->i915);
-	intel_display_device_probe(t->i915);
-	ret = kunit_add_action_or_reset(test, host_display_remove, t->i915);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_ASSERT_EQ(test, DISPLAY_VER(t->i915), 9);
-
-	regs = vzalloc(SZ_4M);
-	KUNIT_ASSERT_NOT_NULL(test, regs);
-	t->i915->uncore.i915 = t->i915;
-	t->i915->uncore.regs = (__force void __iomem *)regs;
-	ret = kunit_add_action_or_reset(test, host_free_regs, t->i915);
-	KUNIT_ASSERT_EQ(test, ret, 0);
+	t->i915 = intel_fake_skl_create(test, &host_driver);
+	drm = &t->i915->drm;
 
 	t->primary = skl_universal_plane_create(t->i915, PIPE_A, PLANE_1);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->primary);

@@ -5,10 +5,10 @@
  * A fake Skylake host for the tests and the benchmark of the direct flip
  * glue (gvt/dflip/dflip_host.c).
  *
- * The host is a fake SKL GT2 device (0x1912) with its registers in RAM,
- * the real universal planes of its three pipes
- * (skl_universal_plane_create()) and a CRTC per pipe with vblank support
- * but no interrupt: dflip_skl_vblank() plays the hardware's vblank by
+ * The host is the fake Skylake device of intel_fake_skl_create() (real
+ * display info, registers in RAM) with the real universal planes of its
+ * three pipes (skl_universal_plane_create()) and a CRTC per pipe with
+ * vblank support but no interrupt: dflip_skl_vblank() plays the hardware's vblank by
  * moving the pipe's frame counter and running DRM's vblank handling. The
  * vGPUs are hand-built: GVT device, graphics memory ranges, virtual
  * register file and lock, then dflip_host_vgpu_init() as vGPU creation
@@ -20,16 +20,13 @@
 
 #include <kunit/test.h>
 
-#include <linux/dma-mapping.h>
 #include <linux/kthread.h>
-#include <linux/pci.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_framebuffer.h>
-#include <drm/drm_kunit_helpers.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_vblank.h>
 #include <drm/drm_vblank_work.h>
@@ -43,17 +40,10 @@
 #include "display/intel_vgpu_fb.h"
 #include "display/skl_universal_plane.h"
 #include "display/skl_universal_plane_regs.h"
+#include "display/tests/intel_fake_skl.h"
 
 #include "../dflip_host.h"
 #include "dflip_skl_host.h"
-
-static const struct intel_device_info dflip_skl_skl_info = {
-	.platform = INTEL_SKYLAKE,
-	.gt = 2,
-	.dma_mask_size = 39,
-	.__runtime.graphics.ip.ver = 9,
-	.__runtime.media.ip.ver = 9,
-};
 
 static const struct drm_driver dflip_skl_driver = {
 	.driver_features = DRIVER_MODESET | DRIVER_ATOMIC,
@@ -79,38 +69,6 @@ static const struct drm_crtc_funcs dflip_skl_crtc_funcs = {
 	.enable_vblank = dflip_skl_enable_vblank,
 	.disable_vblank = dflip_skl_disable_vblank,
 };
-
-static void dflip_skl_release_pdev(struct device *dev)
-{
-	kfree(to_pci_dev(dev));
-}
-
-static void dflip_skl_put_pdev(void *data)
-{
-	struct pci_dev *pdev = data;
-
-	put_device(&pdev->dev);
-}
-
-static void dflip_skl_release_devres(void *data)
-{
-	struct pci_dev *pdev = data;
-
-	devres_release_group(&pdev->dev, NULL);
-}
-
-static void dflip_skl_display_remove(void *data)
-{
-	intel_display_device_remove(data);
-}
-
-static void dflip_skl_free_regs(void *data)
-{
-	struct drm_i915_private *i915 = data;
-
-	vfree((__force void *)i915->uncore.regs);
-	i915->uncore.regs = NULL;
-}
 
 static void dflip_skl_vblank_off(void *data)
 {
@@ -138,30 +96,6 @@ static void dflip_skl_vgpu_fini(void *data)
 	mutex_lock(&vgpu->vgpu_lock);
 	dflip_host_vgpu_fini(vgpu);
 	mutex_unlock(&vgpu->vgpu_lock);
-}
-
-static struct pci_dev *dflip_skl_pdev(struct kunit *test)
-{
-	struct pci_dev *pdev;
-	int ret;
-
-	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pdev);
-	device_initialize(&pdev->dev);
-	pdev->dev.release = dflip_skl_release_pdev;
-	ret = kunit_add_action_or_reset(test, dflip_skl_put_pdev, pdev);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	dev_set_name(&pdev->dev, "dflip-fake-host");
-	pdev->vendor = PCI_VENDOR_ID_INTEL;
-	pdev->device = 0x1912;
-	pdev->class = PCI_BASE_CLASS_DISPLAY << 16;
-	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(&pdev->dev,
-							   DMA_BIT_MASK(39)), 0);
-	KUNIT_ASSERT_NOT_NULL(test, devres_open_group(&pdev->dev, NULL,
-						      GFP_KERNEL));
-	ret = kunit_add_action_or_reset(test, dflip_skl_release_devres, pdev);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	return pdev;
 }
 
 static void dflip_skl_display(struct kunit *test, struct dflip_skl_host *fh)
@@ -203,40 +137,12 @@ static void dflip_skl_display(struct kunit *test, struct dflip_skl_host *fh)
 struct dflip_skl_host *dflip_skl_host_create(struct kunit *test)
 {
 	struct dflip_skl_host *fh;
-	struct drm_device *drm;
-	struct pci_dev *pdev;
 	struct intel_gt *gt;
-	void *regs;
 	int ret;
 
 	fh = kunit_kzalloc(test, sizeof(*fh), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fh);
-	pdev = dflip_skl_pdev(test);
-
-	drm = __drm_kunit_helper_alloc_drm_device_with_driver(test, &pdev->dev,
-							      sizeof(*fh->i915),
-							      offsetof(struct drm_i915_private,
-								       drm),
-							      &dflip_skl_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, drm);
-	fh->i915 = to_i915(drm);
-	drm->mode_config.max_width = 8192;
-	drm->mode_config.max_height = 8192;
-	intel_device_info_driver_create(fh->i915, pdev->device,
-					&dflip_skl_skl_info);
-	intel_device_info_runtime_init_early(fh->i915);
-	intel_display_device_probe(fh->i915);
-	ret = kunit_add_action_or_reset(test, dflip_skl_display_remove,
-					fh->i915);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_ASSERT_EQ(test, DISPLAY_VER(fh->i915), 9);
-
-	regs = vzalloc(SZ_4M);
-	KUNIT_ASSERT_NOT_NULL(test, regs);
-	fh->i915->uncore.i915 = fh->i915;
-	fh->i915->uncore.regs = (__force void __iomem *)regs;
-	ret = kunit_add_action_or_reset(test, dflip_skl_free_regs, fh->i915);
-	KUNIT_ASSERT_EQ(test, ret, 0);
+	fh->i915 = intel_fake_skl_create(test, &dflip_skl_driver);
 
 	dflip_skl_display(test, fh);
 
