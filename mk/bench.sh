@@ -22,7 +22,7 @@ if ! python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--build_dir="$build" --jobs="$JOBS" \
 	--make_options 'CC=ccache gcc' \
 	--qemu_args='-smp 2' --qemu_args='-m 2048' \
-	--timeout=1800 --raw_output=all 'dflip_bench' > "$out/kunit.log" 2>&1; then
+	--timeout=900 --raw_output=all 'dflip_bench' > "$out/kunit.log" 2>&1; then
 	tail -30 "$out/kunit.log" >&2
 	dflip_die "bench: the benchmark kernel failed (see $out/kunit.log)"
 fi

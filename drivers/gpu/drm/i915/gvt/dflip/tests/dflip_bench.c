@@ -42,6 +42,7 @@
 #include "i915_trace.h"
 #include "gvt/gvt.h"
 #include "display/intel_display_types.h"
+#include "display/skl_universal_plane_regs.h"
 
 #include "../dflip_host.h"
 #include "../dflip_plane.h"
@@ -148,18 +149,43 @@ static const char * const dflip_bench_mutex_fns[] = {
 	"mutex_lock*", "mutex_trylock", "down_read*", "down_write*",
 };
 
-static void dflip_bench_filter(struct kunit *test, struct ftrace_ops *ops,
-			       const char * const *fns, unsigned int n)
+/* the lock entry points each ftrace_ops counts, set once per suite run */
+static int dflip_bench_filter(struct ftrace_ops *ops,
+			      const char * const *fns, unsigned int n)
 {
 	char buf[32];
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < n; i++) {
 		strscpy(buf, fns[i], sizeof(buf));
-		KUNIT_ASSERT_EQ_MSG(test, ftrace_set_filter(ops, buf,
-							    strlen(buf), 0), 0,
-				    "ftrace filter %s", fns[i]);
+		ret = ftrace_set_filter(ops, buf, strlen(buf), 0);
+		if (ret)
+			return ret;
 	}
+	return 0;
+}
+
+static int dflip_bench_suite_init(struct kunit_suite *suite)
+{
+	int ret;
+
+	ret = dflip_bench_filter(&dflip_bench_spin_ops, dflip_bench_spin_fns,
+				 ARRAY_SIZE(dflip_bench_spin_fns));
+	if (!ret)
+		ret = dflip_bench_filter(&dflip_bench_mutex_ops,
+					 dflip_bench_mutex_fns,
+					 ARRAY_SIZE(dflip_bench_mutex_fns));
+	if (ret)
+		pr_err("dflip_bench: cannot filter the lock functions: %d\n",
+		       ret);
+	return ret;
+}
+
+static void dflip_bench_suite_exit(struct kunit_suite *suite)
+{
+	ftrace_free_filter(&dflip_bench_mutex_ops);
+	ftrace_free_filter(&dflip_bench_spin_ops);
 }
 
 static void dflip_bench_probes(struct kunit *test, bool on)
@@ -175,12 +201,6 @@ static void dflip_bench_probes(struct kunit *test, bool on)
 		KUNIT_ASSERT_EQ(test,
 				register_trace_mm_page_alloc(dflip_bench_page_alloc,
 							     NULL), 0);
-		dflip_bench_filter(test, &dflip_bench_spin_ops,
-				   dflip_bench_spin_fns,
-				   ARRAY_SIZE(dflip_bench_spin_fns));
-		dflip_bench_filter(test, &dflip_bench_mutex_ops,
-				   dflip_bench_mutex_fns,
-				   ARRAY_SIZE(dflip_bench_mutex_fns));
 		KUNIT_ASSERT_EQ(test,
 				register_ftrace_function(&dflip_bench_spin_ops), 0);
 		KUNIT_ASSERT_EQ(test,
@@ -189,8 +209,6 @@ static void dflip_bench_probes(struct kunit *test, bool on)
 	}
 	unregister_ftrace_function(&dflip_bench_mutex_ops);
 	unregister_ftrace_function(&dflip_bench_spin_ops);
-	ftrace_free_filter(&dflip_bench_mutex_ops);
-	ftrace_free_filter(&dflip_bench_spin_ops);
 	unregister_trace_mm_page_alloc(dflip_bench_page_alloc, NULL);
 	unregister_trace_kmem_cache_alloc(dflip_bench_cache_alloc, NULL);
 	unregister_trace_kmalloc(dflip_bench_kmalloc, NULL);
@@ -210,6 +228,8 @@ static void dflip_bench_probes(struct kunit *test, bool on)
  * @samples: the timed iterations' durations in ns
  * @hw: the hardware plane each vGPU's primary is assigned to
  * @vp: each vGPU's primary plane in the state machine
+ * @direct: the path is the direct one: every flip must be written to the
+ *	hardware at once (not queued)
  */
 struct dflip_bench {
 	struct kunit *test;
@@ -220,6 +240,7 @@ struct dflip_bench {
 	void (*run)(struct dflip_bench *b);
 	void (*between)(struct dflip_bench *b);
 	u32 *samples;
+	bool direct;
 };
 
 static void dflip_bench_report(struct dflip_bench *b, const char *path,
@@ -236,12 +257,30 @@ static void dflip_bench_step(struct dflip_bench *b)
 		b->between(b);
 }
 
+/* flips the direct path queued instead of writing them at once */
+static u64 dflip_bench_queued(struct dflip_bench *b)
+{
+	struct dflip_plane_stats st;
+	unsigned int i;
+	u64 sum = 0;
+
+	for (i = 0; i < b->fh->num_vgpus; i++) {
+		if (!b->vp[i])
+			continue;
+		dflip_plane_get_stats(b->vp[i], &st);
+		sum += st.flips_queued;
+	}
+	return sum;
+}
+
 /* counts of @n iterations of @path */
 static void dflip_bench_count(struct dflip_bench *b, const char *path,
 			      unsigned int n)
 {
 	struct dflip_bench_counts *c = &dflip_bench_counts;
 	unsigned int i;
+
+	u64 queued = dflip_bench_queued(b);
 
 	memset(c, 0, sizeof(*c));
 	dflip_bench_probes(b->test, true);
@@ -260,6 +299,12 @@ static void dflip_bench_count(struct dflip_bench *b, const char *path,
 	dflip_bench_report(b, path, "allocs", c->allocs);
 	dflip_bench_report(b, path, "spinlocks", c->spinlocks);
 	dflip_bench_report(b, path, "mutexes", c->mutexes);
+	if (b->direct) {
+		queued = dflip_bench_queued(b) - queued;
+		dflip_bench_report(b, path, "flips_queued", queued);
+		KUNIT_EXPECT_EQ_MSG(b->test, queued, 0,
+				    "%s: flips queued, not written at once", path);
+	}
 }
 
 static int dflip_bench_cmp(const void *a, const void *b)
@@ -379,18 +424,28 @@ static void dflip_bench_direct_run(struct dflip_bench *b)
 	dflip_bench_direct_flip(b, vgpu);
 }
 
-/* the hardware latches the last flip: frame counter moves, vblank entry */
+/*
+ * Vblanks until the last flip is latched, as a guest that waits for its
+ * flip-done before the next flip sees them: frame counter moves, vblank
+ * entry.
+ */
 static void dflip_bench_direct_latch(struct dflip_bench *b)
 {
 	unsigned int n = (b->iter - 1) % b->fh->num_vgpus;
 	struct drm_i915_private *i915 = b->fh->i915;
 	struct dflip_vplane *vp = b->vp[n];
 	void __iomem *frm;
+	unsigned int i;
 
 	frm = i915->uncore.regs +
 	      i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(i915, b->hw[n]->pipe));
-	writel(readl(frm) + 1, frm);
-	dflip_plane_vblank(vp);
+	for (i = 0; i < 3 && (vp->armed || vp->has_queued); i++) {
+		writel(readl(frm) + 1, frm);
+		dflip_plane_vblank(vp);
+	}
+	if (vp->armed || vp->has_queued)
+		KUNIT_FAIL(b->test, "flip %u of vGPU %u not latched", b->iter - 1,
+			   n);
 }
 
 /* vGPU @n's last flip is on its hardware plane */
@@ -456,6 +511,9 @@ static void dflip_bench_dmabuf_setup(struct dflip_bench *b,
 	u64 *ptes;
 	int ret;
 
+	/* Gen8+ GGTT entries, as intel_gvt_init_device_info() sets them */
+	b->fh->gvt->device_info.gtt_entry_size = 8;
+	b->fh->gvt->device_info.gtt_entry_size_shift = 3;
 	KUNIT_ASSERT_EQ(test, intel_gvt_init_gtt(b->fh->gvt), 0);
 	ret = kunit_add_action_or_reset(test, dflip_bench_gtt_clean,
 					b->fh->gvt);
@@ -533,15 +591,20 @@ static void dflip_bench_paths(struct kunit *test)
 	b.run = dflip_bench_plane_update_run;
 	dflip_bench_count(&b, "guest_plane_update", 100);
 
+	/* the host commits left a frame armed: latch it first */
+	b.iter = 1;
+	dflip_bench_direct_latch(&b);
 	b.iter = 2;
 	b.run = dflip_bench_direct_run;
 	b.between = dflip_bench_direct_latch;
+	b.direct = true;
 	dflip_bench_count(&b, "direct", DFLIP_BENCH_COUNTED);
 	dflip_bench_time(&b, "direct");
 	dflip_bench_hw_check_vgpu(&b, 0);
 
 	dflip_bench_dmabuf_setup(&b, vgpu);
 	b.iter = 0;
+	b.direct = false;
 	b.run = dflip_bench_dmabuf_run;
 	b.between = dflip_bench_dmabuf_guest;
 	dflip_bench_dmabuf_guest(&b);
@@ -597,6 +660,7 @@ static void dflip_bench_scaling(struct kunit *test, unsigned int vgpus)
 	b.iter = 2 * vgpus;
 	b.run = dflip_bench_direct_run;
 	b.between = dflip_bench_direct_latch;
+	b.direct = true;
 	dflip_bench_count(&b, path, DFLIP_BENCH_COUNTED);
 	dflip_bench_time(&b, path);
 	for (i = 0; i < vgpus; i++)
@@ -624,6 +688,8 @@ static struct kunit_case dflip_bench_cases[] = {
 
 static struct kunit_suite dflip_bench_suite = {
 	.name = "dflip_bench",
+	.suite_init = dflip_bench_suite_init,
+	.suite_exit = dflip_bench_suite_exit,
 	.test_cases = dflip_bench_cases,
 };
 
