@@ -215,7 +215,7 @@ static void intel_vgpu_fb_client_of(struct drm_file *file,
 	struct drm_master *master = drm_file_get_master(file);
 
 	if (master) {
-		client->lessee = master->lessor;
+		client->lessee = !!master->lessor;
 		client->lessee_id = master->lessor ? master->lessee_id : 0;
 		drm_master_put(&master);
 	}

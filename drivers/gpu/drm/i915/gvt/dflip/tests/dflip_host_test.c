@@ -510,10 +510,10 @@ static struct drm_file *host_drm_file(struct kunit *test, struct host_test *t,
 }
 
 /* Does @file find framebuffer @id? (with CAP_SYS_ADMIN if @root) */
-static bool host_lookup(struct host_test *t, struct drm_file *file, u32 id,
+static bool host_lookup(struct kunit *test, struct drm_file *file, u32 id,
 			bool root)
 {
-	struct kunit *test = kunit_get_current_test();
+	struct host_test *t = test->priv;
 	struct drm_framebuffer *fb;
 	const struct cred *old = NULL;
 	struct cred *cred = NULL;
@@ -552,21 +552,21 @@ static void host_policy_lessee_binding(struct kunit *test)
 	/* unbound (the default): root only, no lessee, whatever its creds */
 	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
 	KUNIT_EXPECT_EQ(test, bound, 0);
-	KUNIT_EXPECT_TRUE(test, host_lookup(t, client, id, true));
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, client, id, false));
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, lessee7, id, true));
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, lessee7, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, client, id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, id, false));
 
 	/* bound to lessee 7: it, and still root, but not lessee 8 */
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "7\n"), 2);
 	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
 	KUNIT_EXPECT_EQ(test, bound, 7);
-	KUNIT_EXPECT_TRUE(test, host_lookup(t, lessee7, id, false));
-	KUNIT_EXPECT_TRUE(test, host_lookup(t, lessee7, id, true));
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, lessee8, id, true));
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, lessee8, id, false));
-	KUNIT_EXPECT_TRUE(test, host_lookup(t, client, id, true));
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, client, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, client, id, false));
 
 	/* bad input is refused and keeps the binding */
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "8x"), -EINVAL);
@@ -575,22 +575,22 @@ static void host_policy_lessee_binding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, ""), -EINVAL);
 	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
 	KUNIT_EXPECT_EQ(test, bound, 7);
-	KUNIT_EXPECT_TRUE(test, host_lookup(t, lessee7, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, false));
 
 	/* the binding covers the plane's next framebuffer too */
 	host_guest_flip(t, 1280, 720, HOST_HIDDEN);
 	fb = host_find_fb(t, 1280, 720);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
-	KUNIT_EXPECT_TRUE(test, host_lookup(t, lessee7, fb->base.id, false));
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, lessee8, fb->base.id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, fb->base.id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, fb->base.id, false));
 
 	/* rebinding moves the vGPU to lessee 8; 0 unbinds */
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "8"), 1);
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, lessee7, fb->base.id, false));
-	KUNIT_EXPECT_TRUE(test, host_lookup(t, lessee8, fb->base.id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, fb->base.id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee8, fb->base.id, false));
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "0"), 1);
-	KUNIT_EXPECT_FALSE(test, host_lookup(t, lessee8, fb->base.id, false));
-	KUNIT_EXPECT_TRUE(test, host_lookup(t, client, fb->base.id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, fb->base.id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, fb->base.id, true));
 }
 
 /*
