@@ -60,6 +60,7 @@
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_framebuffer_filter.h>
 #include <drm/drm_modeset_helper.h>
 #include <drm/drm_plane.h>
 
