@@ -2,7 +2,7 @@
 #
 # GVT-g Local Display Direct Flip: build and test the patch set.
 #
-#   make          i915.ko + kvmgt.ko for Debian 12's stock 6.12 kernel, the
+#   make          drm.ko + i915.ko + kvmgt.ko for Debian 12's stock kernel, the
 #                 userspace tools, and the upstream series in out/series/
 #   make check    every test tier; ends with "N passed, N failed"
 #   make bench    benchmark kernel (no sanitizers) in QEMU: writes
@@ -26,6 +26,7 @@ all: modules tools series
 	@echo
 	@echo "modules:  $(MODDIR)/i915.ko"
 	@echo "          $(MODDIR)/kvmgt.ko"
+	@echo "          $(DFLIP_WORK)/modsrc/drivers/gpu/drm/drm.ko"
 	@echo "          (for $(KREL); install: see README.md)"
 	@echo "tools:    $(CURDIR)/tools/gvt/gvt-dflip"
 	@echo "series:   $(CURDIR)/out/series/"

@@ -444,14 +444,22 @@ static int commit_legacy(struct dflip_dev *d, struct dflip_assignment *a,
 
 static int load_fb(struct dflip_dev *d, uint32_t fb, struct target *t)
 {
+	int err;
+
 	t->fb = dflip_getfb2(d->fd, fb);
 	if (t->fb)
 		return 0;
-	if (errno == ENOENT)
+	err = errno;
+	/* a vGPU's fb that the kernel hides from this file: its policy */
+	if (err == ENOENT && dflip_vgpu_has_fb(fb))
+		return dflip_err(EX_DFLIP_ACCESS,
+				 "fb %u of a vGPU: access refused by the kernel's policy (needs root, or a lease bound to the vGPU)",
+				 fb);
+	if (err == ENOENT)
 		return dflip_err(EX_DFLIP_UNKNOWN, "unknown framebuffer id %u",
 				 fb);
-	return dflip_err(commit_code(errno), "cannot look up fb %u: %s", fb,
-			 strerror(errno));
+	return dflip_err(commit_code(err), "cannot look up fb %u: %s", fb,
+			 strerror(err));
 }
 
 /*

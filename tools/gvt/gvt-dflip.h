@@ -78,6 +78,9 @@ int dflip_plane_parse(const char *s);
 enum dflip_kind dflip_plane_kind(unsigned int n);
 int dflip_vgpu_scan(struct dflip_vgpu *v, int max);
 int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out);
+bool dflip_vgpu_has_fb(uint32_t fb);
+int dflip_vgpu_bind_lessee(const struct dflip_vgpu *v, uint32_t lessee);
+void dflip_vgpu_unbind_lessee(const struct dflip_vgpu *v, uint32_t lessee);
 
 /* kms.c */
 int dflip_dev_open(struct dflip_dev *d, const char *path, int lease_fd);

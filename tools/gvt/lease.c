@@ -2,7 +2,8 @@
 /*
  * gvt-dflip lease: lease a CRTC with its connector and planes to a
  * command, one lease per "--crtc ... -- CMD ..." group, all from one DRM
- * master, and revoke each lease when its command ends.
+ * master, bind the group's vGPUs (--vgpu) to the new lessee, and unbind
+ * and revoke each lease when its command ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,10 +21,13 @@
 
 #define MAX_GROUPS	8
 #define MAX_OBJECTS	64
+#define MAX_LEASE_VGPUS	4
 
 struct lease_group {
 	uint32_t crtc;
 	uint32_t connector;
+	const char *vgpu[MAX_LEASE_VGPUS];
+	int nvgpus;
 	char **argv;
 	uint32_t lessee;
 	int fd;
@@ -38,9 +42,19 @@ static int parse_id(const char *opt, const char *s, uint32_t *id)
 	return 0;
 }
 
+static int add_vgpu(struct lease_group *g, const char *uuid)
+{
+	if (g->nvgpus == MAX_LEASE_VGPUS)
+		return dflip_err(EX_DFLIP_USAGE, "at most %d --vgpu per lease",
+				 MAX_LEASE_VGPUS);
+	g->vgpu[g->nvgpus++] = uuid;
+	return 0;
+}
+
 /*
- * Parse "[--device D] --crtc ID [--connector ID] -- CMD ARGS..." groups
- * separated by a lone ";" argument. Returns the group count or -exit.
+ * Parse "[--device D] --crtc ID [--connector ID] [--vgpu UUID]... -- CMD
+ * ARGS..." groups separated by a lone ";" argument. Returns the group
+ * count or -exit.
  */
 static int parse_groups(int argc, char **argv, const char **device,
 			struct lease_group *g)
@@ -64,6 +78,8 @@ static int parse_groups(int argc, char **argv, const char **device,
 			else if (!strcmp(argv[i], "--connector"))
 				ret = parse_id("--connector", val,
 					       &g[n].connector);
+			else if (!strcmp(argv[i], "--vgpu"))
+				ret = add_vgpu(&g[n], val);
 			else if (!strcmp(argv[i], "--device"))
 				*device = val;
 			else
@@ -192,10 +208,57 @@ static int create_lease(int fd, struct lease_group *g)
 	}
 }
 
+/* Every --vgpu of every group names a vGPU: else exit 3, nothing leased. */
+static int check_vgpus(const struct lease_group *g, int n)
+{
+	struct dflip_vgpu v;
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < g[i].nvgpus; j++)
+			if (dflip_vgpu_find(g[i].vgpu[j], &v))
+				return dflip_err(EX_DFLIP_UNKNOWN,
+						 "unknown vGPU %s", g[i].vgpu[j]);
+	return 0;
+}
+
+/* Let the new lessee, and only it, show the group's vGPUs. */
+static int bind_vgpus(struct lease_group *g)
+{
+	struct dflip_vgpu v;
+	int i, err;
+
+	for (i = 0; i < g->nvgpus; i++) {
+		if (dflip_vgpu_find(g->vgpu[i], &v))
+			return dflip_err(EX_DFLIP_UNKNOWN, "unknown vGPU %s",
+					 g->vgpu[i]);
+		err = -dflip_vgpu_bind_lessee(&v, g->lessee);
+		if (!err)
+			continue;
+		return dflip_err(err == EACCES || err == EPERM ?
+				 EX_DFLIP_ACCESS : EX_DFLIP_DRM,
+				 "cannot bind vGPU %s to lessee %u: %s",
+				 g->vgpu[i], g->lessee, strerror(err));
+	}
+	return 0;
+}
+
+/* Unbind the group's vGPUs still bound to its lessee (ids are reused). */
+static void unbind_vgpus(struct lease_group *g)
+{
+	struct dflip_vgpu v;
+	int i;
+
+	for (i = 0; i < g->nvgpus; i++)
+		if (!dflip_vgpu_find(g->vgpu[i], &v))
+			dflip_vgpu_unbind_lessee(&v, g->lessee);
+}
+
 static void lease_revoke(int fd, struct lease_group *g)
 {
 	if (!g->lessee)
 		return;
+	unbind_vgpus(g);
 	/* ENOENT: the lease ended with the last file of its command */
 	if (drmModeRevokeLease(fd, g->lessee) && errno != ENOENT)
 		dflip_err(EX_DFLIP_DRM, "cannot revoke lease %u: %s",
@@ -311,13 +374,19 @@ int dflip_lease_main(int argc, char **argv)
 	n = parse_groups(argc, argv, &device, g);
 	if (n < 0)
 		return -n;
+	ret = check_vgpus(g, n);
+	if (ret)
+		return ret;
 	ret = dflip_dev_open(&d, device, -1);
 	if (!ret)
 		ret = dflip_dev_master(&d);
 	if (ret)
 		return ret;
-	for (i = 0; i < n && !ret; i++)
+	for (i = 0; i < n && !ret; i++) {
 		ret = create_lease(d.fd, &g[i]);
+		if (!ret)
+			ret = bind_vgpus(&g[i]);
+	}
 	if (ret) {
 		/* all or nothing: no lease survives a failed one */
 		while (i-- > 0) {

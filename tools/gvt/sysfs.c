@@ -199,6 +199,59 @@ int dflip_vgpu_scan(struct dflip_vgpu *v, int max)
 	return n;
 }
 
+/* Does a vGPU plane report framebuffer id @fb? */
+bool dflip_vgpu_has_fb(uint32_t fb)
+{
+	static struct dflip_vgpu v[DFLIP_MAX_VGPUS];
+	int i, j, n = dflip_vgpu_scan(v, DFLIP_MAX_VGPUS);
+
+	for (i = 0; fb && i < n; i++)
+		for (j = 0; j < DFLIP_PLANES; j++)
+			if (v[i].fb[j] == fb)
+				return true;
+	return false;
+}
+
+static int write_u32(const char *path, uint32_t val)
+{
+	FILE *f = fopen(path, "w");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%u\n", val) < 0)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * Bind vGPU @v to DRM lessee @lessee (intel_vgpu/dflip_lessee): only that
+ * lessee may then show its planes. Returns 0 or -errno.
+ */
+int dflip_vgpu_bind_lessee(const struct dflip_vgpu *v, uint32_t lessee)
+{
+	char path[PATH_MAX];
+
+	if (pathf(path, sizeof(path), "%s/dflip_lessee", v->dir))
+		return -ENAMETOOLONG;
+	return write_u32(path, lessee);
+}
+
+/* Unbind @v if it is still bound to @lessee (not rebound since). */
+void dflip_vgpu_unbind_lessee(const struct dflip_vgpu *v, uint32_t lessee)
+{
+	char path[PATH_MAX], line[32];
+	uint32_t cur;
+
+	if (pathf(path, sizeof(path), "%s/dflip_lessee", v->dir) ||
+	    read_line(path, line, sizeof(line)) ||
+	    dflip_parse_u32(line, &cur) || cur != lessee)
+		return;
+	write_u32(path, 0);
+}
+
 int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out)
 {
 	static struct dflip_vgpu v[DFLIP_MAX_VGPUS];

@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # gvt-dflip against the documented vGPU sysfs ABI, laid out in a tmpfs
 # (GVT_DFLIP_SYSFS) with framebuffers of vkms standing in for the vGPU's:
-# list, assign --vgpu/--plane, the vGPU error exits, and following a
-# geometry change uevent. No vGPU exists here: this checks the tool's side
-# of the ABI, the kselftest checks the kernel's side on real hardware.
+# list, assign --vgpu/--plane, the vGPU error exits, following a geometry
+# change uevent, and lease --vgpu binding the vGPU (dflip_lessee). No vGPU
+# exists here: this checks the tool's side of the ABI, the kselftest checks
+# the kernel's side on real hardware. The kernel's access policy refuses a
+# vGPU framebuffer with ENOENT; here the id of a removed framebuffer stands
+# in for it, which tests the tool's exit 7, not the kernel's policy (that
+# is KUnit's dflip_vgpu_host).
 . /tests/lib.sh
 
 dev=$(card vkms) || {
@@ -31,6 +35,7 @@ mkdir -p "$vg" "$vg/../intel_vgpu_planes" "$root/devices/pci0000:00/$bdf/drm/car
 	"$root/bus/pci/devices"
 ln -s "../../../devices/pci0000:00/$bdf" "$root/bus/pci/devices/$bdf"
 echo 1 >"$vg/vgpu_id"
+echo 0 >"$vg/dflip_lessee"
 for p in a b c; do
 	for k in primary sprite cursor; do
 		echo 0 >"$vg/../intel_vgpu_planes/pipe_${p}_$k"
@@ -97,6 +102,46 @@ wait_for c.out '^assigned' 30
 check "the vGPU's cursor plane goes to a cursor hardware plane" \
 	[ "$(plane_field "$dev" "$(assigned_field c.out 2)" type)" = '"cursor"' ]
 stop $A
+
+# ENOENT for an id that sysfs reports for a vGPU plane: the kernel's
+# policy refused it (exit 7); for an id no vGPU reports: unknown (exit 3)
+dumbfb_start "$dev" --size 64x64 --fill 0xff000000
+gone=$FB
+stop $FB_PID
+echo "$gone" >"$vg/../intel_vgpu_planes/pipe_b_primary"
+expect_rc 7 "ENOENT on a vGPU plane's fb id exits 7 (refused by the policy)" \
+	gvt-dflip assign --once --vgpu "$uuid" --plane pipe_b_primary
+expect_rc 7 "ENOENT on an fb id a vGPU reports exits 7 with --fb too" \
+	gvt-dflip assign --once --device "$dev" --fb "$gone"
+echo 0 >"$vg/../intel_vgpu_planes/pipe_b_primary"
+expect_rc 3 "ENOENT on an fb id no vGPU reports still exits 3" \
+	gvt-dflip assign --once --device "$dev" --fb "$gone"
+
+# lease --vgpu binds the vGPU to the new lessee for the lease's lifetime
+gvt-dflip list --json --device "$dev" | jsoncheck >objs.flat
+crtc=$(sed -n 's/^\.devices\[0\]\.crtcs\[0\]\.id=//p' objs.flat)
+rm -f bound.txt
+gvt-dflip lease --device "$dev" --crtc "$crtc" --vgpu "$uuid" -- \
+	sh -c "cat '$vg/dflip_lessee' >bound.txt"
+check "lease --vgpu exits 0 when its command does" [ $? = 0 ]
+check "the vGPU is bound to the lessee while the command runs ($(cat bound.txt 2>/dev/null))" \
+	[ "$(cat bound.txt 2>/dev/null)" -gt 0 ]
+check "the binding is cleared when the lease is revoked" \
+	[ "$(cat "$vg/dflip_lessee")" = 0 ]
+gvt-dflip lease --device "$dev" --crtc "$crtc" --vgpu "$uuid" -- \
+	sh -c "echo 99 >'$vg/dflip_lessee'"
+check "a binding someone changed meanwhile is left alone" \
+	[ "$(cat "$vg/dflip_lessee")" = 99 ]
+echo 0 >"$vg/dflip_lessee"
+rm -f ran
+expect_rc 3 "lease --vgpu with an unknown vGPU exits 3" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc" \
+		--vgpu 00000000-0000-0000-0000-000000000000 -- touch ran
+check "nothing ran and nothing was bound after the unknown vGPU" \
+	[ ! -e ran -a "$(cat "$vg/dflip_lessee")" = 0 ]
+expect_rc 1 "more than 4 --vgpu in one lease is a usage error" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc" --vgpu "$uuid" \
+		--vgpu "$uuid" --vgpu "$uuid" --vgpu "$uuid" --vgpu "$uuid" -- true
 
 stop $bars_pid
 stop $small_pid

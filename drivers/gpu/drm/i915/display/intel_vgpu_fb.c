@@ -34,11 +34,20 @@
  * remapped GGTT view: pre-Gen9 display, 90/270 rotation, a stride above the
  * plane's limit, asynchronous flips.
  *
+ * Who may show a vGPU framebuffer is GVT's policy, not i915's: its id is a
+ * small integer any DRM client can guess, so every vGPU framebuffer gets a
+ * lookup filter (drm_framebuffer_set_lookup_filter()) before its id is
+ * published. The filter describes the client (a lessee and its lessee id,
+ * CAP_SYS_ADMIN of the caller) in an &intel_vgpu_fb_client and asks
+ * &intel_vgpu_fb_ops.may_reference; a refused client gets -ENOENT from
+ * every ioctl that takes the id, as for an object outside its lease.
+ *
  * Locking: intel_vgpu_fb_lock (a spinlock, taken irqsave) protects the
  * registered ops, the list of vGPU framebuffers, and each framebuffer's
  * owner and hardware plane. The ops are called with it held.
  */
 
+#include <linux/capability.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -47,9 +56,11 @@
 #include <linux/spinlock.h>
 
 #include <drm/drm_atomic.h>
+#include <drm/drm_auth.h>
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_framebuffer_filter.h>
 #include <drm/drm_modeset_helper.h>
 #include <drm/drm_plane.h>
 
@@ -198,6 +209,50 @@ static const struct drm_framebuffer_funcs intel_vgpu_fb_funcs = {
 	.dirty = intel_vgpu_fb_dirty,
 };
 
+/* Describe the DRM client of @file, outside any spinlock. */
+static void intel_vgpu_fb_client_of(struct drm_file *file,
+				    struct intel_vgpu_fb_client *client)
+{
+	struct drm_master *master = drm_file_get_master(file);
+
+	if (master) {
+		client->lessee = !!master->lessor;
+		client->lessee_id = master->lessor ? master->lessee_id : 0;
+		drm_master_put(&master);
+	}
+	client->sys_admin = capable(CAP_SYS_ADMIN);
+}
+
+static bool intel_vgpu_fb_lookup_allowed(struct drm_framebuffer *fb,
+					 struct drm_file *file)
+{
+	struct intel_vgpu_fb *vfb = to_intel_vgpu_fb(fb);
+	struct intel_vgpu_fb_client client = {};
+	const struct intel_vgpu_fb_ops *ops;
+	unsigned long flags;
+	bool allowed = false;
+
+	intel_vgpu_fb_client_of(file, &client);
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	ops = intel_vgpu_fb_ops_locked(vfb);
+	if (ops && ops->may_reference)
+		allowed = ops->may_reference(vfb->owner, &client);
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+
+	if (!allowed)
+		drm_dbg_kms(fb->dev,
+			    "vGPU [FB:%d] refused to %s %u%s\n", fb->base.id,
+			    client.lessee ? "lessee" : "client",
+			    client.lessee ? client.lessee_id : 0,
+			    client.sys_admin ? " (CAP_SYS_ADMIN)" : "");
+	return allowed;
+}
+
+static const struct drm_framebuffer_lookup_filter intel_vgpu_fb_filter = {
+	.allowed = intel_vgpu_fb_lookup_allowed,
+};
+
 static bool intel_vgpu_fb_modifier_ok(u64 modifier)
 {
 	switch (modifier) {
@@ -257,8 +312,9 @@ static int intel_vgpu_fb_check_info(struct drm_i915_private *i915,
  * @owner: GVT's pointer for the &intel_vgpu_fb_ops callbacks (not NULL)
  *
  * The framebuffer is registered on @drm (its id is &drm_framebuffer.base.id)
- * and owned by no DRM file. Needs Gen9+ display and registered ops.
- * Process context; may sleep.
+ * and owned by no DRM file; a DRM client finds it by id only if
+ * &intel_vgpu_fb_ops.may_reference allows it. Needs Gen9+ display and
+ * registered ops. Process context; may sleep.
  *
  * Return: the framebuffer, or an ERR_PTR(): -EINVAL for a geometry no
  * plane of @drm can show, -ENODEV without Gen9+ display or without
@@ -319,8 +375,12 @@ struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
 	list_add_tail(&vfb->link, &intel_vgpu_fbs);
 	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
 
-	ret = drm_framebuffer_init(drm, fb, &intel_vgpu_fb_funcs);
+	/* before the id is published: no client ever finds it unfiltered */
+	ret = drm_framebuffer_set_lookup_filter(fb, &intel_vgpu_fb_filter);
+	if (!ret)
+		ret = drm_framebuffer_init(drm, fb, &intel_vgpu_fb_funcs);
 	if (ret) {
+		drm_framebuffer_clear_lookup_filter(fb);
 		spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
 		list_del(&vfb->link);
 		spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);

@@ -56,6 +56,21 @@ struct intel_vgpu_fb_plane {
 };
 
 /**
+ * struct intel_vgpu_fb_client - the DRM client looking up a vGPU framebuffer
+ * @lessee: the client's DRM file is a lessee (its master has a lessor)
+ * @lessee_id: the lessee id its lessor's DRM master gave it, 0 if not a
+ *	lessee
+ * @sys_admin: the calling task has CAP_SYS_ADMIN in the initial user
+ *	namespace (capable(), asked at the time of the lookup, as DRM asks
+ *	it for its root-only ioctls)
+ */
+struct intel_vgpu_fb_client {
+	bool lessee;
+	u32 lessee_id;
+	bool sys_admin;
+};
+
+/**
  * struct intel_vgpu_fb_ops - what i915 asks GVT about its framebuffers
  *
  * Registered by kvmgt with intel_vgpu_fb_set_ops(). Every callback gets the
@@ -98,6 +113,14 @@ struct intel_vgpu_fb_plane {
  * @surface_done: optional
  * @assign: optional
  * @unassign: optional
+ * @may_reference: may a DRM client look the framebuffer up by id (to show
+ *	it with SETPLANE, SETCRTC, PAGE_FLIP or an atomic commit, or to read
+ *	it with GETFB)? Called from drm_framebuffer_lookup() in the process
+ *	context of the client's ioctl, with the framebuffer alive (the lookup
+ *	holds a reference) and, as every callback, with the i915 spinlock
+ *	held: a pure decision on @client and the owner's state. Without it,
+ *	or without registered ops, every lookup by a DRM client is refused;
+ *	the kernel's own lookups are not asked about.
  */
 struct intel_vgpu_fb_ops {
 	int (*check)(void *owner, const struct intel_vgpu_fb_plane *hw);
@@ -106,6 +129,8 @@ struct intel_vgpu_fb_ops {
 	void (*surface_done)(void *owner, const struct intel_vgpu_fb_plane *hw);
 	void (*assign)(void *owner, const struct intel_vgpu_fb_plane *hw);
 	void (*unassign)(void *owner, const struct intel_vgpu_fb_plane *hw);
+	bool (*may_reference)(void *owner,
+			      const struct intel_vgpu_fb_client *client);
 };
 
 #if IS_ENABLED(CONFIG_DRM_I915_GVT_DFLIP)

@@ -20,8 +20,11 @@
  * unregister rules, the atomic check's refusals (table), the
  * assign/surface/unassign protocol, mirroring, destroy and ops
  * unregistration while the framebuffer is on a plane (no use after free
- * under KASAN), and intel_plane_pin_fb()/intel_plane_unpin_fb() skipping a
- * vGPU framebuffer.
+ * under KASAN), intel_plane_pin_fb()/intel_plane_unpin_fb() skipping a
+ * vGPU framebuffer, and the lookup filter: what i915 tells GVT about the
+ * client looking a framebuffer up (lessee id, CAP_SYS_ADMIN of the
+ * caller), GVT's answer applied to lookups and ioctls, and refusal
+ * without ops or without a may_reference callback.
  *
  * Not covered here, needs hardware or a full i915 probe: i915's own atomic
  * commit (intel_atomic_commit_tail(), vblank evasion, watermarks and DDB),
@@ -41,11 +44,16 @@
 
 #include <kunit/test.h>
 
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/dma-mapping.h>
+#include <linux/pci.h>
 #include <linux/sizes.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_atomic_uapi.h>
+#include <drm/drm_auth.h>
 #include <drm/drm_blend.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -93,6 +101,9 @@
  * @unassigns: calls of the unassign callback
  * @last: the hardware plane of the last callback
  * @disables: plane disables done by the fake plane programming
+ * @may_reference_ret: what the may_reference callback returns
+ * @may_references: calls of the may_reference callback
+ * @client: the client of the last may_reference call
  */
 struct vfb_test {
 	struct kunit *test;
@@ -113,6 +124,9 @@ struct vfb_test {
 	int unassigns;
 	struct intel_vgpu_fb_plane last;
 	int disables;
+	bool may_reference_ret;
+	int may_references;
+	struct intel_vgpu_fb_client client;
 };
 
 static int vfb_check(void *owner, const struct intel_vgpu_fb_plane *hw)
@@ -165,6 +179,16 @@ static void vfb_unassign(void *owner, const struct intel_vgpu_fb_plane *hw)
 	t->last = *hw;
 }
 
+static bool vfb_may_reference(void *owner,
+			      const struct intel_vgpu_fb_client *client)
+{
+	struct vfb_test *t = owner;
+
+	t->may_references++;
+	t->client = *client;
+	return t->may_reference_ret;
+}
+
 static const struct intel_vgpu_fb_ops vfb_ops = {
 	.check = vfb_check,
 	.hold = vfb_hold,
@@ -172,6 +196,7 @@ static const struct intel_vgpu_fb_ops vfb_ops = {
 	.surface_done = vfb_surface_done,
 	.assign = vfb_assign,
 	.unassign = vfb_unassign,
+	.may_reference = vfb_may_reference,
 };
 
 static struct intel_plane_state *
@@ -351,6 +376,7 @@ static int vfb_test_init(struct kunit *test)
 	mutex_init(&t->file->fbs_lock);
 	spin_lock_init(&t->file->master_lookup_lock);
 	t->file->minor = t->drm->primary;
+	t->may_reference_ret = true;
 
 	ret = intel_vgpu_fb_set_ops(&vfb_ops);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "vGPU fb ops already registered");
@@ -904,6 +930,140 @@ static void vfb_ops_plane_check(struct kunit *test)
 	intel_vgpu_fb_destroy(fb);
 }
 
+/* Found for @file? The lookup's reference is dropped again. */
+static bool vfb_lookup(struct vfb_test *t, struct drm_file *file, u32 id)
+{
+	struct drm_framebuffer *fb = drm_framebuffer_lookup(t->drm, file, id);
+
+	if (fb)
+		drm_framebuffer_put(fb);
+	return fb;
+}
+
+/*
+ * Make t->file a lessee with @lessee_id: a master with a lessor, as
+ * drm_lease.c makes one. The test holds the only other references, so
+ * drm_file_get_master()/drm_master_put() never free them.
+ */
+static void vfb_make_lessee(struct vfb_test *t, u32 lessee_id)
+{
+	struct drm_master *lessor, *lessee;
+
+	lessor = kunit_kzalloc(t->test, sizeof(*lessor), GFP_KERNEL);
+	lessee = kunit_kzalloc(t->test, sizeof(*lessee), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(t->test, lessor);
+	KUNIT_ASSERT_NOT_NULL(t->test, lessee);
+	kref_init(&lessor->refcount);
+	kref_init(&lessee->refcount);
+	lessor->dev = t->drm;
+	lessee->dev = t->drm;
+	lessee->lessor = lessor;
+	lessee->lessee_id = lessee_id;
+	t->file->master = lessee;
+}
+
+static void vfb_ops_lookup_filtered(struct kunit *test)
+{
+	struct vfb_test *t = test->priv;
+	struct drm_mode_fb_cmd r = {};
+	struct drm_framebuffer *fb;
+	u32 id;
+
+	fb = vfb_create(t, &vfb_primary_info);
+	id = fb->base.id;
+
+	/* the kernel's own lookups do not ask GVT */
+	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, NULL, id));
+	KUNIT_EXPECT_EQ(test, t->may_references, 0);
+
+	/* the KUnit thread runs as root and t->file is no lessee */
+	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, t->file, id));
+	KUNIT_EXPECT_EQ(test, t->may_references, 1);
+	KUNIT_EXPECT_FALSE(test, t->client.lessee);
+	KUNIT_EXPECT_EQ(test, t->client.lessee_id, 0);
+	KUNIT_EXPECT_TRUE(test, t->client.sys_admin);
+
+	/* GVT refuses: the id does not exist for this client */
+	t->may_reference_ret = false;
+	KUNIT_EXPECT_FALSE(test, vfb_lookup(t, t->file, id));
+	r.fb_id = id;
+	KUNIT_EXPECT_EQ(test, drm_mode_getfb(t->drm, &r, t->file), -ENOENT);
+	KUNIT_EXPECT_EQ(test, drm_mode_rmfb(t->drm, id, t->file), -ENOENT);
+	KUNIT_EXPECT_EQ(test, t->may_references, 4);
+	/* nothing leaked: only the creation reference is left */
+	KUNIT_EXPECT_EQ(test, drm_framebuffer_read_refcount(fb), 1);
+	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, NULL, id));
+
+	intel_vgpu_fb_destroy(fb);
+}
+
+static void vfb_ops_lookup_client_caps(struct kunit *test)
+{
+	struct vfb_test *t = test->priv;
+	const struct cred *old;
+	struct drm_framebuffer *fb;
+	struct cred *cred;
+	u32 id;
+
+	fb = vfb_create(t, &vfb_primary_info);
+	id = fb->base.id;
+
+	/* the caller's CAP_SYS_ADMIN counts, whoever opened the file */
+	cred = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, cred);
+	cap_lower(cred->cap_effective, CAP_SYS_ADMIN);
+	old = override_creds(cred);
+	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, t->file, id));
+	revert_creds(old);
+	put_cred(cred);
+	KUNIT_EXPECT_EQ(test, t->may_references, 1);
+	KUNIT_EXPECT_FALSE(test, t->client.sys_admin);
+	KUNIT_EXPECT_FALSE(test, t->client.lessee);
+
+	/* a lessee: its lessee id is reported */
+	vfb_make_lessee(t, 7);
+	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, t->file, id));
+	KUNIT_EXPECT_EQ(test, t->may_references, 2);
+	KUNIT_EXPECT_TRUE(test, t->client.lessee);
+	KUNIT_EXPECT_EQ(test, t->client.lessee_id, 7);
+	KUNIT_EXPECT_TRUE(test, t->client.sys_admin);
+	/* the lookup took and dropped its master reference */
+	KUNIT_EXPECT_EQ(test, kref_read(&t->file->master->refcount), 1);
+	t->file->master = NULL;
+
+	intel_vgpu_fb_destroy(fb);
+}
+
+static void vfb_ops_lookup_without_gvt(struct kunit *test)
+{
+	struct vfb_test *t = test->priv;
+	static const struct intel_vgpu_fb_ops no_policy = {
+		.surface = vfb_surface,
+	};
+	struct drm_framebuffer *fb;
+	u32 id;
+
+	/* ops without may_reference: no client may reference the fb */
+	intel_vgpu_fb_clear_ops(&vfb_ops);
+	t->ops_set = false;
+	KUNIT_ASSERT_EQ(test, intel_vgpu_fb_set_ops(&no_policy), 0);
+	fb = intel_vgpu_fb_create(t->drm, &vfb_primary_info, t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fb);
+	id = fb->base.id;
+	KUNIT_EXPECT_FALSE(test, vfb_lookup(t, t->file, id));
+	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, NULL, id));
+
+	/* no ops at all (kvmgt unloaded): still refused */
+	intel_vgpu_fb_clear_ops(&no_policy);
+	KUNIT_EXPECT_FALSE(test, vfb_lookup(t, t->file, id));
+	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, NULL, id));
+	KUNIT_EXPECT_EQ(test, t->may_references, 0);
+	intel_vgpu_fb_destroy(fb);
+
+	KUNIT_ASSERT_EQ(test, intel_vgpu_fb_set_ops(&vfb_ops), 0);
+	t->ops_set = true;
+}
+
 static struct kunit_case vfb_ops_cases[] = {
 	KUNIT_CASE(vfb_ops_register),
 	KUNIT_CASE(vfb_ops_assign_protocol),
@@ -913,6 +1073,9 @@ static struct kunit_case vfb_ops_cases[] = {
 	KUNIT_CASE(vfb_ops_clear_on_plane),
 	KUNIT_CASE(vfb_ops_pin_skipped),
 	KUNIT_CASE_PARAM(vfb_ops_plane_check, vfb_check_gen_params),
+	KUNIT_CASE(vfb_ops_lookup_filtered),
+	KUNIT_CASE(vfb_ops_lookup_client_caps),
+	KUNIT_CASE(vfb_ops_lookup_without_gvt),
 	{}
 };
 

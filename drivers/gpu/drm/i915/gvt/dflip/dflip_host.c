@@ -27,6 +27,9 @@
  *   arm writes nothing without it, so GVT stops writing a hardware plane
  *   before i915 reprograms it. A work item then brings the state machine
  *   in line (dflip_plane_assign()/dflip_plane_unassign()).
+ * - Access: i915 asks &intel_vgpu_fb_ops.may_reference whenever a DRM
+ *   client looks a framebuffer of the vGPU up by id; the answer is
+ *   dflip_policy_may_reference() with the lessee the vGPU is bound to.
  * - Flips onto the hardware write only the surface register (PLANE_SURF or
  *   CURBASE): everything else of the hardware plane is i915's, programmed
  *   from the framebuffer's immutable geometry and the compositor's state.
@@ -52,6 +55,7 @@
 
 #include "dflip_host.h"
 #include "dflip_plane.h"
+#include "dflip_policy.h"
 
 /* gem/i915_gem_domain.c: the display engine overfetches with VT-d on */
 #define DFLIP_HOST_VTD_GUARD	(168u * I915_GTT_PAGE_SIZE)
@@ -112,6 +116,8 @@ struct dflip_host_plane {
  * @dying: the vGPU goes away
  * @used: the guest created a framebuffer at least once
  * @selected: the plane number sysfs plane_id_index reports (vGPU lock)
+ * @lessee: the DRM lessee id the vGPU is bound to, 0 for none (written
+ *	under the vGPU lock, read locklessly)
  */
 struct dflip_host_vgpu {
 	struct intel_vgpu *vgpu;
@@ -121,6 +127,7 @@ struct dflip_host_vgpu {
 	bool dying;
 	bool used;
 	unsigned int selected;
+	u32 lessee;
 };
 
 /* the GVT device the i915 ops are registered for (one at a time) */
@@ -275,6 +282,15 @@ static void dflip_host_fb_unassign(void *owner,
 	dflip_host_kick(hp->hv);
 }
 
+static bool dflip_host_fb_may_reference(void *owner,
+					const struct intel_vgpu_fb_client *client)
+{
+	struct dflip_host_fb *hfb = owner;
+
+	return dflip_policy_may_reference(READ_ONCE(hfb->hp->hv->lessee),
+					  client);
+}
+
 static const struct intel_vgpu_fb_ops dflip_host_fb_ops = {
 	.check = dflip_host_fb_check,
 	.hold = dflip_host_fb_hold,
@@ -282,6 +298,7 @@ static const struct intel_vgpu_fb_ops dflip_host_fb_ops = {
 	.surface_done = dflip_host_fb_surface_done,
 	.assign = dflip_host_fb_assign,
 	.unassign = dflip_host_fb_unassign,
+	.may_reference = dflip_host_fb_may_reference,
 };
 
 static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
@@ -662,6 +679,34 @@ void dflip_host_select_plane(struct intel_vgpu *vgpu, unsigned int plane)
 	lockdep_assert_held(&vgpu->vgpu_lock);
 	if (vgpu->dflip && plane < DFLIP_NUM_PLANES)
 		vgpu->dflip->selected = plane;
+}
+
+/**
+ * dflip_host_lessee - the DRM lessee a vGPU is bound to
+ * @vgpu: the vGPU, its lock held
+ *
+ * Return: the lessee id, 0 when bound to none.
+ */
+u32 dflip_host_lessee(struct intel_vgpu *vgpu)
+{
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	return vgpu->dflip ? vgpu->dflip->lessee : 0;
+}
+
+/**
+ * dflip_host_bind_lessee - bind a vGPU to a DRM lessee
+ * @vgpu: the vGPU, its lock held
+ * @lessee: a lessee id, 0 to unbind
+ *
+ * From now on that lessee, and no other, may reference the vGPU's
+ * framebuffers (see dflip_policy_may_reference()); lookups already past
+ * the check are not undone.
+ */
+void dflip_host_bind_lessee(struct intel_vgpu *vgpu, u32 lessee)
+{
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	if (vgpu->dflip)
+		WRITE_ONCE(vgpu->dflip->lessee, lessee);
 }
 
 /**

@@ -31,6 +31,10 @@ ssize_t plane_id_index_show(struct device *dev, struct device_attribute *attr,
 			    char *buf);
 ssize_t plane_id_index_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t count);
+ssize_t dflip_lessee_show(struct device *dev, struct device_attribute *attr,
+			  char *buf);
+ssize_t dflip_lessee_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count);
 
 bool dflip_host_supported(struct intel_vgpu *vgpu);
 struct dflip_vgpu *dflip_host_core(struct intel_vgpu *vgpu);
@@ -43,6 +47,8 @@ struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 					    unsigned int plane);
 unsigned int dflip_host_selected_plane(struct intel_vgpu *vgpu);
 void dflip_host_select_plane(struct intel_vgpu *vgpu, unsigned int plane);
+u32 dflip_host_lessee(struct intel_vgpu *vgpu);
+void dflip_host_bind_lessee(struct intel_vgpu *vgpu, u32 lessee);
 int dflip_host_vfio_query(struct intel_vgpu *vgpu, void __user *arg);
 
 void dflip_host_init(struct intel_gvt *gvt);
@@ -68,6 +74,19 @@ static inline ssize_t plane_id_index_show(struct device *dev,
 static inline ssize_t plane_id_index_store(struct device *dev,
 					   struct device_attribute *attr,
 					   const char *buf, size_t count)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline ssize_t dflip_lessee_show(struct device *dev,
+					struct device_attribute *attr, char *buf)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline ssize_t dflip_lessee_store(struct device *dev,
+					 struct device_attribute *attr,
+					 const char *buf, size_t count)
 {
 	return -EOPNOTSUPP;
 }

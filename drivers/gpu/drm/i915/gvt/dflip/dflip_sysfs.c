@@ -15,6 +15,12 @@
  *   -EINVAL and the selection is kept. The selection is shared by every
  *   writer: scripts that may run at once should read the per-plane files.
  *
+ * - dflip_lessee (0644): the DRM lessee id the vGPU is bound to, 0 for
+ *   none (the default). Write a lessee id to bind, 0 to unbind: only that
+ *   lessee may then reference the vGPU's framebuffers (see the access
+ *   policy). A write that is not a decimal number 0 to INT_MAX is refused
+ *   with -EINVAL and the binding is kept.
+ *
  * In the intel_vgpu_planes group beside it:
  *
  * - pipe_<a|b|c>_<primary|sprite|cursor> (0444): the DRM framebuffer id
@@ -35,6 +41,7 @@
 #include "gvt/gvt.h"
 
 #include "dflip_host.h"
+#include "dflip_policy.h"
 #include "dflip_uapi.h"
 
 static ssize_t dflip_sysfs_show_plane(struct device *dev, char *buf,
@@ -93,6 +100,56 @@ ssize_t plane_id_index_store(struct device *dev, struct device_attribute *attr,
 		return ret;
 	mutex_lock(&vgpu->vgpu_lock);
 	dflip_host_select_plane(vgpu, plane);
+	mutex_unlock(&vgpu->vgpu_lock);
+	return count;
+}
+
+/**
+ * dflip_lessee_show - read intel_vgpu/dflip_lessee
+ * @dev: the vGPU device
+ * @attr: the attribute
+ * @buf: the output
+ *
+ * Return: bytes written: the bound lessee id, 0 for none; or -EOPNOTSUPP.
+ */
+ssize_t dflip_lessee_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct intel_vgpu *vgpu = dev_get_drvdata(dev);
+	u32 lessee;
+
+	if (!dflip_host_supported(vgpu))
+		return -EOPNOTSUPP;
+	mutex_lock(&vgpu->vgpu_lock);
+	lessee = dflip_host_lessee(vgpu);
+	mutex_unlock(&vgpu->vgpu_lock);
+
+	return sysfs_emit(buf, "%u\n", lessee);
+}
+
+/**
+ * dflip_lessee_store - write intel_vgpu/dflip_lessee
+ * @dev: the vGPU device
+ * @attr: the attribute
+ * @buf: a lessee id, 0 to unbind
+ * @count: its length
+ *
+ * Return: @count, or -EINVAL (binding kept), or -EOPNOTSUPP.
+ */
+ssize_t dflip_lessee_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct intel_vgpu *vgpu = dev_get_drvdata(dev);
+	u32 lessee;
+	int ret;
+
+	if (!dflip_host_supported(vgpu))
+		return -EOPNOTSUPP;
+	ret = dflip_policy_lessee_parse(buf, count, &lessee);
+	if (ret)
+		return ret;
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_host_bind_lessee(vgpu, lessee);
 	mutex_unlock(&vgpu->vgpu_lock);
 	return count;
 }

@@ -7,11 +7,17 @@
  *			DRM framebuffer id of the selected plane
  *	../intel_vgpu_planes/pipe_{a,b,c}_{primary,sprite,cursor}
  *			ro: that plane's framebuffer id
+ *	dflip_lessee	rw root: the DRM lessee id the vGPU is bound to
  * /sys/bus/pci/devices/<BDF>/drm/cardN: the i915 device of the ids.
+ *
+ * The access policy: a vGPU framebuffer id is found (GETFB2) by a root
+ * non-lessee, not by the same DRM file used by a non-root task, and by a
+ * lessee only while the vGPU is bound to its lessee id.
  *
  * The vGPU tests need an Intel Gen9 host with a vGPU and skip otherwise;
  * the plane table, the parser and the DRM discovery run anywhere.
  */
+#define _GNU_SOURCE	/* setresuid() */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
@@ -420,6 +427,154 @@ TEST_F(vgpu, setplane_with_fb_id)
 	if (skip)
 		SKIP(return, "%s", skip);
 	EXPECT_EQ(0, err) TH_LOG("SetPlane with fb %u: %s", fb, strerror(err));
+}
+
+/* The first plane of the vGPU with a framebuffer, 0 if none. */
+static unsigned int any_plane_fb(struct __test_metadata *_metadata,
+				 const char *dir)
+{
+	unsigned int fb = 0;
+	int n;
+
+	for (n = 0; n < NPLANES && !fb; n++)
+		fb = plane_fb(_metadata, dir, n);
+	return fb;
+}
+
+TEST_F(vgpu, dflip_lessee_bad_input)
+{
+	static const char *const bad[] = { "abc\n", "5x\n", "-1\n", "0x5\n",
+					   "2147483648\n", "\n" };
+	char path[PATH_MAX + 16], saved[32], buf[32];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/dflip_lessee", self->dir);
+	ASSERT_EQ(0, read_attr(path, saved, sizeof(saved))) TH_LOG("%s", path);
+	ASSERT_EQ(0, write_attr(path, "5\n"));
+	ASSERT_EQ(0, read_attr(path, buf, sizeof(buf)));
+	EXPECT_STREQ("5\n", buf);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, write_attr(path, bad[i]))
+			TH_LOG("input '%.*s'", (int)strlen(bad[i]) - 1, bad[i]);
+		ASSERT_EQ(0, read_attr(path, buf, sizeof(buf)));
+		EXPECT_STREQ("5\n", buf) TH_LOG("binding lost");
+	}
+	EXPECT_EQ(0, write_attr(path, saved));
+}
+
+/*
+ * The same DRM file, used by a task without CAP_SYS_ADMIN (as a session
+ * compositor with a file from logind): the vGPU's ids do not exist for it.
+ */
+TEST_F(vgpu, fb_refused_to_non_root)
+{
+	unsigned int fb = any_plane_fb(_metadata, self->dir);
+	drmModeFB2 *f;
+	int fd, status;
+	pid_t pid;
+
+	if (!fb)
+		SKIP(return, "the vGPU shows no framebuffer (guest display off)");
+	fd = open_card(NULL, self->pci);
+	ASSERT_GE(fd, 0);
+	f = drmModeGetFB2(fd, fb);
+	EXPECT_NE(NULL, f) TH_LOG("root: fb %u: %s", fb, strerror(errno));
+	drmModeFreeFB2(f);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		if (setresuid(65534, 65534, 65534))
+			_exit(2);
+		f = drmModeGetFB2(fd, fb);
+		_exit(f ? 1 : errno == ENOENT ? 0 : 3);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	close(fd);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("non-root GETFB2 of fb %u: %s", fb,
+		       WEXITSTATUS(status) == 1 ? "found" :
+		       WEXITSTATUS(status) == 2 ? "setresuid failed" :
+		       "failed, but not with ENOENT");
+}
+
+/* Lease CRTC 0, one connector and the planes of CRTC 0: the lease fd. */
+static int lease_crtc0(int fd, uint32_t *lessee)
+{
+	drmModeRes *res = drmModeGetResources(fd);
+	drmModePlaneRes *pr = drmModeGetPlaneResources(fd);
+	uint32_t obj[64];
+	drmModePlane *p;
+	int n = 0, lfd = -1;
+	uint32_t i;
+
+	if (res && pr && res->count_crtcs && res->count_connectors) {
+		obj[n++] = res->crtcs[0];
+		obj[n++] = res->connectors[0];
+		for (i = 0; i < pr->count_planes && n < 64; i++) {
+			p = drmModeGetPlane(fd, pr->planes[i]);
+			if (p && (p->possible_crtcs & 1))
+				obj[n++] = p->plane_id;
+			drmModeFreePlane(p);
+		}
+		lfd = drmModeCreateLease(fd, obj, n, O_CLOEXEC, lessee);
+	}
+	drmModeFreePlaneResources(pr);
+	drmModeFreeResources(res);
+	return lfd;
+}
+
+/* A lessee (even a root one) finds the vGPU's fb only while bound to it. */
+TEST_F(vgpu, fb_for_bound_lessee_only)
+{
+	unsigned int fb = any_plane_fb(_metadata, self->dir);
+	char path[PATH_MAX + 16], saved[32], buf[32];
+	uint32_t lessee = 0;
+	drmModeFB2 *f;
+	int fd, lfd;
+
+	if (!fb)
+		SKIP(return, "the vGPU shows no framebuffer (guest display off)");
+	snprintf(path, sizeof(path), "%s/dflip_lessee", self->dir);
+	ASSERT_EQ(0, read_attr(path, saved, sizeof(saved)));
+	fd = open_card(NULL, self->pci);
+	ASSERT_GE(fd, 0);
+	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	if (!drmIsMaster(fd) && drmSetMaster(fd)) {
+		close(fd);
+		SKIP(return, "another process holds DRM master of the i915 card");
+	}
+	lfd = lease_crtc0(fd, &lessee);
+	if (lfd < 0) {
+		close(fd);
+		SKIP(return, "cannot lease CRTC 0: %s", strerror(errno));
+	}
+
+	EXPECT_EQ(0, write_attr(path, "0\n"));
+	f = drmModeGetFB2(lfd, fb);
+	EXPECT_EQ(NULL, f) TH_LOG("unbound vGPU: lessee %u found fb %u",
+				  lessee, fb);
+	EXPECT_EQ(ENOENT, errno);
+	drmModeFreeFB2(f);
+
+	snprintf(buf, sizeof(buf), "%u\n", lessee);
+	EXPECT_EQ(0, write_attr(path, buf));
+	f = drmModeGetFB2(lfd, fb);
+	EXPECT_NE(NULL, f) TH_LOG("bound lessee %u: fb %u: %s", lessee, fb,
+				  strerror(errno));
+	drmModeFreeFB2(f);
+
+	snprintf(buf, sizeof(buf), "%u\n", lessee + 1);
+	EXPECT_EQ(0, write_attr(path, buf));
+	f = drmModeGetFB2(lfd, fb);
+	EXPECT_EQ(NULL, f) TH_LOG("vGPU bound to another lessee: fb %u found",
+				  fb);
+	drmModeFreeFB2(f);
+
+	EXPECT_EQ(0, write_attr(path, saved));
+	close(lfd);
+	drmModeRevokeLease(fd, lessee);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -13,6 +13,11 @@
  * validator and plane state machine; the compositor's commit is played by
  * calling intel_plane_update_noarm()/_arm() with the vGPU framebuffer.
  *
+ * The access policy runs end to end: lookups of the vGPU's framebuffer by
+ * id on behalf of DRM files (a root non-lessee, a non-root one, lessees
+ * bound and not bound to the vGPU through intel_vgpu/dflip_lessee) go
+ * through DRM's lookup filter, i915's filter and GVT's policy.
+ *
  * Not covered: the hardware flips themselves. The fake CRTC has no vblank
  * support, so dflip_plane_assign() fails to take its vblank reference and
  * the state machine stays unassigned: the test checks what i915
@@ -23,6 +28,8 @@
 
 #include <kunit/test.h>
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/dma-mapping.h>
 #include <linux/mman.h>
 #include <linux/pci.h>
@@ -32,7 +39,9 @@
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 
+#include <drm/drm_auth.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_file.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_kunit_helpers.h>
 
@@ -370,6 +379,142 @@ static void host_sysfs_plane_ids(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, id, fb->base.id);
 }
 
+static ssize_t host_lessee_write(struct device *dev, const char *s)
+{
+	return dflip_lessee_store(dev, NULL, s, strlen(s));
+}
+
+static int host_lessee_read(struct kunit *test, struct device *dev, u32 *val)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	ssize_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	len = dflip_lessee_show(dev, NULL, buf);
+	if (len < 0)
+		return len;
+	KUNIT_EXPECT_EQ(test, buf[len - 1], '\n');
+	KUNIT_EXPECT_EQ(test, kstrtou32(buf, 10, val), 0);
+	return 0;
+}
+
+/*
+ * A DRM file of the host device: a plain client, or with @lessee_id a
+ * lessee (a master with a lessor, as drm_lease.c makes one; the test
+ * holds the other references, so lookups never free them).
+ */
+static struct drm_file *host_drm_file(struct kunit *test, struct host_test *t,
+				      u32 lessee_id)
+{
+	struct drm_file *file = kunit_kzalloc(test, sizeof(*file), GFP_KERNEL);
+	struct drm_master *lessor, *lessee;
+
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	INIT_LIST_HEAD(&file->fbs);
+	mutex_init(&file->fbs_lock);
+	spin_lock_init(&file->master_lookup_lock);
+	file->minor = t->i915->drm.primary;
+	if (!lessee_id)
+		return file;
+
+	lessor = kunit_kzalloc(test, sizeof(*lessor), GFP_KERNEL);
+	lessee = kunit_kzalloc(test, sizeof(*lessee), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lessor);
+	KUNIT_ASSERT_NOT_NULL(test, lessee);
+	kref_init(&lessor->refcount);
+	kref_init(&lessee->refcount);
+	lessor->dev = &t->i915->drm;
+	lessee->dev = &t->i915->drm;
+	lessee->lessor = lessor;
+	lessee->lessee_id = lessee_id;
+	file->master = lessee;
+	return file;
+}
+
+/* Does @file find framebuffer @id? (with CAP_SYS_ADMIN if @root) */
+static bool host_lookup(struct kunit *test, struct drm_file *file, u32 id,
+			bool root)
+{
+	struct host_test *t = test->priv;
+	struct drm_framebuffer *fb;
+	const struct cred *old = NULL;
+	struct cred *cred = NULL;
+
+	if (!root) {
+		cred = prepare_creds();
+		KUNIT_ASSERT_NOT_NULL(test, cred);
+		cap_lower(cred->cap_effective, CAP_SYS_ADMIN);
+		old = override_creds(cred);
+	}
+	fb = drm_framebuffer_lookup(&t->i915->drm, file, id);
+	if (cred) {
+		revert_creds(old);
+		put_cred(cred);
+	}
+	if (fb)
+		drm_framebuffer_put(fb);
+	return fb;
+}
+
+static void host_policy_lessee_binding(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct device *dev = host_vgpu_dev(test, t);
+	struct drm_file *client = host_drm_file(test, t, 0);
+	struct drm_file *lessee7 = host_drm_file(test, t, 7);
+	struct drm_file *lessee8 = host_drm_file(test, t, 8);
+	struct drm_framebuffer *fb;
+	u32 id, bound;
+
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
+	fb = host_find_fb(t, 1920, 1080);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	id = fb->base.id;
+
+	/* unbound (the default): root only, no lessee, whatever its creds */
+	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
+	KUNIT_EXPECT_EQ(test, bound, 0);
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, client, id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, id, false));
+
+	/* bound to lessee 7: it, and still root, but not lessee 8 */
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "7\n"), 2);
+	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
+	KUNIT_EXPECT_EQ(test, bound, 7);
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, client, id, false));
+
+	/* bad input is refused and keeps the binding */
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "8x"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "-1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "2147483648"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, ""), -EINVAL);
+	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
+	KUNIT_EXPECT_EQ(test, bound, 7);
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, false));
+
+	/* the binding covers the plane's next framebuffer too */
+	host_guest_flip(t, 1280, 720, HOST_HIDDEN);
+	fb = host_find_fb(t, 1280, 720);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, fb->base.id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, fb->base.id, false));
+
+	/* rebinding moves the vGPU to lessee 8; 0 unbinds */
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "8"), 1);
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, fb->base.id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee8, fb->base.id, false));
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "0"), 1);
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, fb->base.id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, fb->base.id, true));
+}
+
 /*
  * Make direct flip unsupported on the vGPU, as on Broadwell: the vGPU is
  * set up again while no GVT device has the i915 callbacks.
@@ -399,6 +544,8 @@ static void host_sysfs_unsupported(struct kunit *test)
 					      2, &id),
 			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "1"), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, host_lessee_read(test, dev, &id), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "1"), -EOPNOTSUPP);
 }
 
 /* VFIO: run the query on a copy of @in in user memory */
@@ -505,6 +652,7 @@ static void host_debugfs_counts(struct kunit *test)
 static struct kunit_case host_cases[] = {
 	KUNIT_CASE(host_guest_plane_to_hw),
 	KUNIT_CASE(host_sysfs_plane_ids),
+	KUNIT_CASE(host_policy_lessee_binding),
 	KUNIT_CASE(host_sysfs_unsupported),
 	KUNIT_CASE(host_vfio_drm_fb),
 	KUNIT_CASE(host_debugfs_counts),
