@@ -116,7 +116,7 @@ def report(data, args):
     g, d, m = data["guest_plane_update"], data["direct"], data["dmabuf"]
     new = data["dmabuf_new"]
     x1, x8 = data["direct_x1"], data["direct_x8"]
-    gw, gr = per_flip(g, "reg_writes"), per_flip(g, "reg_reads")
+    gw = per_flip(g, "reg_writes")
     ratio_med = m["median_ns"] / d["median_ns"]
     ratio_p99 = m["p99_ns"] / d["p99_ns"]
     L = []
@@ -144,13 +144,13 @@ def report(data, args):
     a("")
     a("| work per guest frame | dma-buf path | direct path | how it was obtained |")
     a("| --- | --- | --- | --- |")
-    a("| guest MMIO register writes (each a KVM exit to QEMU and a VFIO region `pwrite()` into GVT; KVMGT traps all of BAR0) | %s | %s | i915's Gen9 plane update (`skl_plane_update_noarm()` + `_arm()`), which a Linux guest runs for a flip, counted through the `i915_reg_rw` tracepoint: %s writes, %s reads (reads trap too) |"
-      % (fmt(gw), fmt(gw), fmt(gw), fmt(gr)))
+    a("| guest MMIO register writes (each a KVM exit to QEMU and a VFIO region `pwrite()` into GVT; KVMGT traps all of BAR0) | %s | %s | i915's Gen9 plane update (`skl_plane_update_noarm()` + `_arm()`), which a Linux guest runs for a flip, counted through the `i915_reg_rw` tracepoint: %s writes |"
+      % (fmt(gw), fmt(gw), fmt(gw)))
     a("| host userspace system calls | 2 `VFIO_DEVICE_QUERY_GFX_PLANE` (primary, cursor) per QEMU refresh; `VFIO_DEVICE_GET_GFX_DMABUF` once per new surface (0 per frame once the guest's buffers are known); the compositor's commit (1 atomic/page-flip ioctl) and its event read (1 `read()` after `poll()`): 5 per shown frame, plus GL composition (not timed) | 0 once assigned (`gvt-dflip assign` sleeps in `poll()` until a geometry uevent or a signal) | code paths: QEMU `hw/vfio/display.c` `vfio_display_dmabuf_update()` / `vfio_display_get_dmabuf()` called from the console refresh timer; a KMS compositor's commit + `drmHandleEvent()`; `tools/gvt/assign.c` |")
     a("| in-kernel host work per frame | 2 plane queries (`intel_vgpu_query_plane()`: GVT plane decode, GGTT translation, dma-buf object lookup) | `dflip_host_guest_flip()` from the PLANE_SURF handler: decode, validate, state machine, hardware PLANE_SURF write | measured below |")
-    a("| hardware register writes | %s (the compositor's plane update, %s writes, happens on the host's side of the path per shown frame) | %s | `i915_reg_rw` tracepoint |"
+    a("| hardware register writes | %s (the compositor's plane update, %s writes, happens on the host's side of the path per shown frame) | %s | `i915_reg_rw` tracepoint (i915), ftrace on `dflip_host_hw_write()` (direct flip glue) |"
       % (fmt(per_flip(m, "reg_writes")), fmt(gw), fmt(per_flip(d, "reg_writes"))))
-    a("| hardware register reads | %s | %s (the pipe frame counter, to know when the flip latched) | `i915_reg_rw` tracepoint |"
+    a("| hardware register reads | %s | %s (the pipe frame counter, to know when the flip latched) | same, `dflip_host_hw_read()` |"
       % (fmt(per_flip(m, "reg_reads")), fmt(per_flip(d, "reg_reads"))))
     a("| allocations, steady state | %s | %s | tracepoints `kmalloc`, `kmem_cache_alloc`, `mm_page_alloc` of the benchmark task, %d flips |"
       % (fmt(per_flip(m, "allocs")), fmt(per_flip(d, "allocs")),

@@ -18,7 +18,8 @@
  *   an existing object and QEMU needs no VFIO_DEVICE_GET_GFX_DMABUF.
  *
  * Every path is first run with counting on: register writes and reads
- * through i915's display register accessors (tracepoint i915_reg_rw),
+ * through i915's display register accessors (tracepoint i915_reg_rw) and
+ * the direct flip glue's (ftrace on dflip_host_hw_write/_read()),
  * allocations (tracepoints kmalloc, kmem_cache_alloc, mm_page_alloc) and
  * lock acquisitions (ftrace on the spinlock, mutex and rwsem entry points)
  * made by the benchmark task. Then it is timed with counting off, one
@@ -132,6 +133,39 @@ static void notrace dflip_bench_mutex(unsigned long ip, unsigned long pip,
 		dflip_bench_counts.mutexes++;
 }
 
+/* the glue's hardware accesses (dflip_host.c), out of i915's tracepoint */
+static void notrace dflip_bench_hw_write(unsigned long ip, unsigned long pip,
+					 struct ftrace_ops *op,
+					 struct ftrace_regs *fregs)
+{
+	if (dflip_bench_counting())
+		dflip_bench_counts.reg_writes++;
+}
+
+static void notrace dflip_bench_hw_read(unsigned long ip, unsigned long pip,
+					struct ftrace_ops *op,
+					struct ftrace_regs *fregs)
+{
+	if (dflip_bench_counting())
+		dflip_bench_counts.reg_reads++;
+}
+
+static struct ftrace_ops dflip_bench_hw_write_ops = {
+	.func = dflip_bench_hw_write,
+};
+
+static struct ftrace_ops dflip_bench_hw_read_ops = {
+	.func = dflip_bench_hw_read,
+};
+
+static const char * const dflip_bench_hw_write_fns[] = {
+	"dflip_host_hw_write",
+};
+
+static const char * const dflip_bench_hw_read_fns[] = {
+	"dflip_host_hw_read",
+};
+
 static struct ftrace_ops dflip_bench_spin_ops = {
 	.func = dflip_bench_spin,
 };
@@ -176,6 +210,14 @@ static int dflip_bench_suite_init(struct kunit_suite *suite)
 		ret = dflip_bench_filter(&dflip_bench_mutex_ops,
 					 dflip_bench_mutex_fns,
 					 ARRAY_SIZE(dflip_bench_mutex_fns));
+	if (!ret)
+		ret = dflip_bench_filter(&dflip_bench_hw_write_ops,
+					 dflip_bench_hw_write_fns,
+					 ARRAY_SIZE(dflip_bench_hw_write_fns));
+	if (!ret)
+		ret = dflip_bench_filter(&dflip_bench_hw_read_ops,
+					 dflip_bench_hw_read_fns,
+					 ARRAY_SIZE(dflip_bench_hw_read_fns));
 	if (ret)
 		pr_err("dflip_bench: cannot filter the lock functions: %d\n",
 		       ret);
@@ -184,6 +226,8 @@ static int dflip_bench_suite_init(struct kunit_suite *suite)
 
 static void dflip_bench_suite_exit(struct kunit_suite *suite)
 {
+	ftrace_free_filter(&dflip_bench_hw_read_ops);
+	ftrace_free_filter(&dflip_bench_hw_write_ops);
 	ftrace_free_filter(&dflip_bench_mutex_ops);
 	ftrace_free_filter(&dflip_bench_spin_ops);
 }
@@ -205,8 +249,16 @@ static void dflip_bench_probes(struct kunit *test, bool on)
 				register_ftrace_function(&dflip_bench_spin_ops), 0);
 		KUNIT_ASSERT_EQ(test,
 				register_ftrace_function(&dflip_bench_mutex_ops), 0);
+		KUNIT_ASSERT_EQ(test,
+				register_ftrace_function(&dflip_bench_hw_write_ops),
+				0);
+		KUNIT_ASSERT_EQ(test,
+				register_ftrace_function(&dflip_bench_hw_read_ops),
+				0);
 		return;
 	}
+	unregister_ftrace_function(&dflip_bench_hw_read_ops);
+	unregister_ftrace_function(&dflip_bench_hw_write_ops);
 	unregister_ftrace_function(&dflip_bench_mutex_ops);
 	unregister_ftrace_function(&dflip_bench_spin_ops);
 	unregister_trace_mm_page_alloc(dflip_bench_page_alloc, NULL);
