@@ -424,16 +424,16 @@ static void dflip_bench_assign(struct dflip_bench *b, struct intel_vgpu *vgpu,
 	struct dflip_vplane *vp;
 
 	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
-				 DFLIP_BENCH_WIDTH, DFLIP_BENCH_HEIGHT,
-				 dflip_bench_surf(vgpu, 0));
+				DFLIP_BENCH_WIDTH, DFLIP_BENCH_HEIGHT,
+				dflip_bench_surf(vgpu, 0));
 	dflip_skl_guest_flip(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
-			      dflip_bench_surf(vgpu, 0));
+			     dflip_bench_surf(vgpu, 0));
 	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
 	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, b->fh, plane, fb), 0);
 	b->hw[b->fh->num_vgpus - 1] = plane;
 	dflip_skl_guest_flip(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
-			      dflip_bench_surf(vgpu, 1));
+			     dflip_bench_surf(vgpu, 1));
 	/* the assignment's frame and a queued one latch: nothing pending */
 	dflip_skl_vblank(b->fh, plane->pipe);
 	dflip_skl_vblank(b->fh, plane->pipe);
@@ -513,7 +513,6 @@ static void dflip_bench_hw_check_vgpu(struct dflip_bench *b, unsigned int n)
 					      dflip_bench_frame(b, last)));
 }
 
-
 static void dflip_bench_setup(struct kunit *test, struct dflip_bench *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -529,7 +528,7 @@ static void dflip_bench_plane_update_run(struct dflip_bench *b)
 
 	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
 	KUNIT_ASSERT_EQ(b->test, dflip_skl_commit(b->test, b->fh, b->hw[0],
-						   fb), 0);
+						  fb), 0);
 }
 
 static void dflip_bench_gtt_clean(void *data)
@@ -678,7 +677,7 @@ static void dflip_bench_enable_all(struct intel_vgpu *vgpu)
 			if (pipe == PIPE_A && kind == DFLIP_PLANE_PRIMARY)
 				continue;
 			dflip_skl_guest_program(vgpu, pipe, kind, 1280, 720,
-						 surf);
+						surf);
 			dflip_skl_guest_flip(vgpu, pipe, kind, surf);
 			surf += SZ_8M;
 		}

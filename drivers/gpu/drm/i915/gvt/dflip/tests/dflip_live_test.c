@@ -47,10 +47,10 @@ static void live_assign(struct kunit *test, struct dflip_skl_host *fh,
 	struct drm_framebuffer *fb;
 
 	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, LIVE_W,
-				 LIVE_H, base);
+				LIVE_H, base);
 	KUNIT_EXPECT_FALSE(test, dflip_skl_guest_flip(vgpu, PIPE_A,
-						       DFLIP_PLANE_PRIMARY,
-						       base));
+						      DFLIP_PLANE_PRIMARY,
+						      base));
 	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
 	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, fh, plane, fb), 0);
@@ -151,7 +151,7 @@ static void live_geometry_change(struct kunit *test)
 
 	old = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
 	dflip_skl_guest_program(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 1280,
-				 720, t->base + SZ_16M);
+				720, t->base + SZ_16M);
 	/* a new framebuffer; the old frame stays until the host commits it */
 	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
 	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
@@ -166,7 +166,7 @@ static void live_geometry_change(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
 			(u32)(t->base + SZ_16M));
 	dflip_skl_guest_flip(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
-			      t->base + SZ_16M);
+			     t->base + SZ_16M);
 	dflip_skl_vblank(t->fh, PIPE_A);
 	dflip_skl_vblank(t->fh, PIPE_A);
 	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_32M));
@@ -189,8 +189,8 @@ static void live_two_vgpus_isolated(struct kunit *test)
 
 	/* B flips its own plane only */
 	KUNIT_EXPECT_TRUE(test, dflip_skl_guest_flip(b, PIPE_A,
-						      DFLIP_PLANE_PRIMARY,
-						      base_b + SZ_8M));
+						     DFLIP_PLANE_PRIMARY,
+						     base_b + SZ_8M));
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane_b),
 			(u32)(base_b + SZ_8M));
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown_a);
@@ -198,8 +198,8 @@ static void live_two_vgpus_isolated(struct kunit *test)
 
 	/* B may not show A's memory, on any plane */
 	KUNIT_EXPECT_FALSE(test, dflip_skl_guest_flip(b, PIPE_A,
-						       DFLIP_PLANE_PRIMARY,
-						       t->base));
+						      DFLIP_PLANE_PRIMARY,
+						      t->base));
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane_b),
 			(u32)(base_b + SZ_8M));
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown_a);
@@ -207,8 +207,8 @@ static void live_two_vgpus_isolated(struct kunit *test)
 	/* nor may the compositor show one vGPU framebuffer on two planes */
 	KUNIT_EXPECT_EQ(test,
 			dflip_skl_commit(test, t->fh, t->fh->planes[PIPE_B][1],
-					  dflip_skl_vgpu_fb(t->vgpu, PIPE_A,
-							     DFLIP_PLANE_PRIMARY)),
+					 dflip_skl_vgpu_fb(t->vgpu, PIPE_A,
+							   DFLIP_PLANE_PRIMARY)),
 			-EBUSY);
 }
 

@@ -172,7 +172,7 @@ struct dflip_skl_host *dflip_skl_host_create(struct kunit *test)
  * Return: the vGPU, with direct flip set up as at vGPU creation.
  */
 struct intel_vgpu *dflip_skl_vgpu_create(struct kunit *test,
-					  struct dflip_skl_host *fh)
+					 struct dflip_skl_host *fh)
 {
 	unsigned int n = fh->num_vgpus;
 	struct intel_vgpu *vgpu;
@@ -223,8 +223,8 @@ static enum plane_id dflip_skl_plane_id(enum dflip_plane_kind kind)
  * @surf: the surface address, stored in the surface register
  */
 void dflip_skl_guest_program(struct intel_vgpu *vgpu, unsigned int pipe,
-			      enum dflip_plane_kind kind, u32 width,
-			      u32 height, u64 surf)
+			     enum dflip_plane_kind kind, u32 width,
+			     u32 height, u64 surf)
 {
 	struct drm_i915_private *i915 = vgpu->gvt->gt->i915;
 	enum plane_id id = dflip_skl_plane_id(kind);
@@ -263,7 +263,7 @@ void dflip_skl_guest_program(struct intel_vgpu *vgpu, unsigned int pipe,
  * Return: what dflip_host_guest_flip() returned.
  */
 bool dflip_skl_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
-			   enum dflip_plane_kind kind, u64 surf)
+			  enum dflip_plane_kind kind, u64 surf)
 {
 	struct drm_i915_private *i915 = vgpu->gvt->gt->i915;
 	bool flipped;
@@ -288,8 +288,8 @@ bool dflip_skl_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
  * Return: the framebuffer, NULL if the plane has none.
  */
 struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
-					   unsigned int pipe,
-					   enum dflip_plane_kind kind)
+					  unsigned int pipe,
+					  enum dflip_plane_kind kind)
 {
 	struct drm_framebuffer *fb;
 
@@ -312,7 +312,7 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
  * Return: the check's result.
  */
 int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
-		      struct intel_plane *plane, struct drm_framebuffer *fb)
+		     struct intel_plane *plane, struct drm_framebuffer *fb)
 {
 	struct intel_crtc *crtc = fh->crtcs[plane->pipe];
 	struct intel_crtc_state *crtc_state;

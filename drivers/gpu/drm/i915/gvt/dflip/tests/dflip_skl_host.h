@@ -54,17 +54,17 @@ struct dflip_skl_host {
 
 struct dflip_skl_host *dflip_skl_host_create(struct kunit *test);
 struct intel_vgpu *dflip_skl_vgpu_create(struct kunit *test,
-					  struct dflip_skl_host *fh);
+					 struct dflip_skl_host *fh);
 void dflip_skl_guest_program(struct intel_vgpu *vgpu, unsigned int pipe,
-			      enum dflip_plane_kind kind, u32 width,
-			      u32 height, u64 surf);
+			     enum dflip_plane_kind kind, u32 width,
+			     u32 height, u64 surf);
 bool dflip_skl_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
-			   enum dflip_plane_kind kind, u64 surf);
+			  enum dflip_plane_kind kind, u64 surf);
 struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
-					   unsigned int pipe,
-					   enum dflip_plane_kind kind);
+					  unsigned int pipe,
+					  enum dflip_plane_kind kind);
 int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
-		      struct intel_plane *plane, struct drm_framebuffer *fb);
+		     struct intel_plane *plane, struct drm_framebuffer *fb);
 u32 dflip_skl_hw_surf(struct dflip_skl_host *fh, struct intel_plane *plane);
 void dflip_skl_vblank(struct dflip_skl_host *fh, unsigned int pipe);
 
