@@ -106,8 +106,13 @@ compile_warnings() {	# FILE.c -> its warnings, normalized
 }
 mkdir -p "$B"
 [ -f "$DFLIP_KUNIT_BUILD/.config" ] || { fail bisect "no test kernel .config (the KUnit tier must run first)"; exit 0; }
-cmp -s "$DFLIP_KUNIT_BUILD/.config" "$B/.config.kunit" || {
-	cp "$DFLIP_KUNIT_BUILD/.config" "$B/.config.kunit"
+# the test kernel's config plus the benchmark's options (tracing and
+# DRM_I915_GVT_DFLIP_BENCH), so that every added file compiles with its
+# options on
+cat "$DFLIP_KUNIT_BUILD/.config" "$DFLIP_REPO/testing/bench.kunitconfig" \
+	> "$B/.config.want"
+cmp -s "$B/.config.want" "$B/.config.kunit" || {
+	mv "$B/.config.want" "$B/.config.kunit"
 	rm -f "$B/.prepared"
 }
 commits=$(git -C "$G" rev-list --reverse base.."$am_head")
