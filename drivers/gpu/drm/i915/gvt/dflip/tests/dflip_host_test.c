@@ -18,10 +18,11 @@
  * bound and not bound to the vGPU through intel_vgpu/dflip_lessee) go
  * through DRM's lookup filter, i915's filter and GVT's policy.
  *
- * Not covered: the hardware flips themselves. The fake CRTC has no vblank
- * support, so dflip_plane_assign() fails to take its vblank reference and
- * the state machine stays unassigned: the test checks what i915
- * programs, not what GVT writes between i915's commits. Also not covered:
+ * The fake CRTC has no vblank support on purpose, so dflip_plane_assign()
+ * fails to take its vblank reference and the state machine stays
+ * unassigned: this suite checks what i915 programs; dflip_vgpu_live
+ * (dflip_live_test.c) checks what GVT writes between i915's commits.
+ * Not covered:
  * the MMIO trap path itself (intel_vgpu_emulate_mmio_write()), the
  * uevent (the vGPU has no mdev device) and kvmgt module load/unload.
  */
