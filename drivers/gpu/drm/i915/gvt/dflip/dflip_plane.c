@@ -58,7 +58,7 @@
  *                       v                                           |
  *     +--------------------------------+   unassign, reassign(old), |
  *     |  ASSIGNED, IDLE (live latched) |-- host CRTC off/modeset, --+
- *     +--------------------------------+   reset, suspend, destroy: |
+ *     +--------------------------------+   suspend, reset, destroy: |
  *        |  guest flip: arm       ^         disable, vblank_put,    |
  *        v                        |         flip-done if pending    |
  *     +--------------------------------+                            |
@@ -75,13 +75,17 @@
  *   assign() of a plane assigned to another hardware plane: -EBUSY (no
  *   mirroring); reassign() moves it (unassign + assign).
  *
+ * Before the guest first programs a plane, dflip_plane_set_default() can
+ * give it a framebuffer (generation 1) of a default geometry whose current
+ * frame is the start of the vGPU's aperture: it can be assigned at once.
+ *
  * vGPU reset and VFIO close (dflip_vgpu_reset()) take every assignment
- * down (hardware planes off), forget the guest state and counters, and
- * keep the framebuffer objects and their ids.  Host suspend
- * (dflip_vgpu_suspend()) takes the assignments down; after resume
- * userspace re-commits.  A host CRTC disable or modeset is a host-initiated
- * dflip_plane_unassign().  vGPU destroy and kvmgt unload call
- * dflip_vgpu_fini(): everything off before the state is freed.
+ * down (hardware planes off), forget queued flips and counters, and keep
+ * the framebuffer objects, their ids and each plane's last frame.  A host CRTC disable or
+ * modeset is a host-initiated dflip_plane_unassign(); so is host suspend,
+ * whose commit turns every CRTC off: the guest state is kept and the
+ * resume's restore commit assigns again.  vGPU destroy and kvmgt unload
+ * call dflip_vgpu_fini(): everything off before the state is freed.
  */
 
 /**
@@ -90,7 +94,7 @@
  * Lock order: the vGPU's lock (GVT's vgpu_lock, a mutex) before
  * &dflip_vplane.lock (a spinlock, always taken irqsave).
  *
- * - Guest flips, assign/unassign/reassign, reset, suspend and fini run in
+ * - Guest flips, set_default, assign/unassign/reassign, reset and fini run in
  *   process context with the vGPU's lock held (lockdep-asserted).
  * - dflip_plane_vblank() runs in interrupt context and takes only the
  *   plane's spinlock.  dflip_plane_surface() and dflip_plane_surface_done()
@@ -594,6 +598,62 @@ void dflip_vgpu_init(struct dflip_vgpu *vgpu, struct mutex *lock,
 	}
 }
 
+/**
+ * dflip_plane_set_default() - the plane's framebuffer before the guest's
+ * @vp: the vGPU plane, as dflip_vgpu_init() left it
+ * @geo: the default geometry
+ *
+ * Called at vGPU creation with the vGPU's lock held.  Asks the backend for
+ * a framebuffer of @geo (new_geometry, framebuffer generation 1) and makes
+ * the start of the vGPU's aperture, read as @geo, the plane's current
+ * frame, so that a compositor can assign the plane before the guest first
+ * programs it.  The guest's first flip of the same geometry shows on that
+ * framebuffer; any other geometry gets a new one, as always.  The frame's
+ * &dflip_flip.regs hold only the surface: the host programs the rest of
+ * the hardware plane from the framebuffer.  Counters stay zero.
+ *
+ * Return: 0 on success; -EOPNOTSUPP if direct flip is unsupported,
+ * -EBUSY if the plane already has a framebuffer, -ENOSPC if @geo does not
+ * fit the vGPU's aperture, or the error of new_geometry.  On error the
+ * plane is as before.
+ */
+int dflip_plane_set_default(struct dflip_vplane *vp,
+			    const struct dflip_geometry *geo)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+	struct dflip_flip flip = {};
+	enum dflip_reject why;
+	unsigned long flags;
+	int ret;
+
+	lockdep_assert_held(vgpu->lock);
+	if (!vgpu->supported)
+		return -EOPNOTSUPP;
+	if (vp->fb.gen)
+		return -EBUSY;
+
+	flip.desc.kind = vp->kind;
+	flip.desc.enabled = true;
+	flip.desc.geo = *geo;
+	flip.desc.surf = vgpu->gm.aperture.start;
+	flip.regs.surf = lower_32_bits(flip.desc.surf);
+	if (dflip_validate_plane(&flip.desc, &vgpu->gm, &why))
+		return -ENOSPC;
+
+	ret = vgpu->ops->new_geometry(vp, &flip.desc);
+	if (ret)
+		return ret;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	vp->fb.enabled = true;
+	vp->fb.geo = *geo;
+	vp->fb.gen++;
+	vp->cur = flip;
+	vp->has_cur = true;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	return 0;
+}
+
 static void dflip_vgpu_unassign_all(struct dflip_vgpu *vgpu)
 {
 	unsigned int i;
@@ -608,9 +668,12 @@ static void dflip_vgpu_unassign_all(struct dflip_vgpu *vgpu)
  * @vgpu: the vGPU
  *
  * Called with the vGPU's lock held.  Every assignment is taken down (the
- * hardware planes go off), the guest state, pending flip-done and counters
- * are forgotten; the framebuffer geometries and generations are kept, so
- * the host's framebuffer objects and their ids stay valid.
+ * hardware planes go off), the queued flips, pending flip-done and
+ * counters are forgotten.  The framebuffer geometries and generations are
+ * kept, so the host's framebuffer objects and their ids stay valid, and so
+ * is each plane's last frame (validated against the vGPU's graphics
+ * memory, which a reset does not change): the host can assign a plane
+ * again at once.
  */
 void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
 {
@@ -622,25 +685,11 @@ void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
 		struct dflip_vplane *vp = &vgpu->planes[i];
 
 		spin_lock_irqsave(&vp->lock, flags);
-		memset(&vp->cur, 0, sizeof(vp->cur));
 		memset(&vp->live, 0, sizeof(vp->live));
-		vp->has_cur = false;
 		vp->flip_done_pending = false;
 		memset(&vp->stats, 0, sizeof(vp->stats));
 		spin_unlock_irqrestore(&vp->lock, flags);
 	}
-}
-
-/**
- * dflip_vgpu_suspend() - the host suspends
- * @vgpu: the vGPU
- *
- * Called with the vGPU's lock held.  Every assignment is taken down; the
- * guest state is kept.  After resume userspace re-commits the planes.
- */
-void dflip_vgpu_suspend(struct dflip_vgpu *vgpu)
-{
-	dflip_vgpu_unassign_all(vgpu);
 }
 
 /**

@@ -527,19 +527,20 @@ static void dflip_plane_test_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ull, vp->stats.flips_applied);
 	KUNIT_EXPECT_EQ(test, 0ull, vp->stats.geometry_changes);
 	KUNIT_EXPECT_FALSE(test, dflip_plane_take_flip_done(vp));
-	/* the framebuffer objects and their ids are kept */
+	/* the framebuffer objects, their ids and the last frame are kept */
 	KUNIT_EXPECT_EQ(test, 1u, vp->fb.gen);
 	KUNIT_EXPECT_EQ(test, 1u, cur->fb.gen);
-	KUNIT_EXPECT_EQ(test, -ENODATA, dflip_assign(env, vp, hw, 1));
-
-	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_NOT_ASSIGNED,
-			dflip_flip(env, vp, 6, W, H));
-	KUNIT_EXPECT_EQ(test, 2u, env->fake.new_geometry_calls);
 	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, vp, hw, 1));
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, dflip_slot(1), dflip_live(hw, DFLIP_RF_SURF));
+
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 6, W, H));
+	KUNIT_EXPECT_EQ(test, 2u, env->fake.new_geometry_calls);
 	dflip_fake_vblank(&env->fake, 0);
 	KUNIT_EXPECT_EQ(test, dflip_slot(6), dflip_live(hw, DFLIP_RF_SURF));
 }
 
+/* Host suspend turns the CRTC off: an unassign that keeps guest state. */
 static void dflip_plane_test_suspend_resume(struct kunit *test)
 {
 	struct dflip_test_env *env;
@@ -547,9 +548,7 @@ static void dflip_plane_test_suspend_resume(struct kunit *test)
 	struct dflip_fake_hw *hw = dflip_hw(env, 0, 0);
 
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 1, W, H));
-	mutex_lock(&env->lock);
-	dflip_vgpu_suspend(&env->vgpu);
-	mutex_unlock(&env->lock);
+	dflip_unassign(env, vp);
 	KUNIT_EXPECT_NULL(test, vp->hw);
 	KUNIT_EXPECT_EQ(test, 0, hw->vblank_refs);
 	KUNIT_EXPECT_EQ(test, 2ull, vp->stats.flips_applied);
@@ -768,6 +767,124 @@ static void dflip_plane_test_no_mixed_frames(struct kunit *test)
 		}
 }
 
+/* The geometry test flips of @w x @h decode to. */
+static void dflip_test_geo(struct kunit *test, enum dflip_plane_kind kind,
+			   u32 w, u32 h, struct dflip_geometry *geo)
+{
+	enum dflip_reject why = DFLIP_OK;
+	struct dflip_plane_desc desc;
+	struct dflip_plane_regs r;
+
+	dflip_test_regs(&r, kind, 0, w, h);
+	KUNIT_ASSERT_EQ(test, 0, dflip_decode_plane(kind, &r, &desc, &why));
+	*geo = desc.geo;
+}
+
+static int dflip_set_default(struct dflip_test_env *env,
+			     struct dflip_vplane *vp,
+			     const struct dflip_geometry *geo)
+{
+	int ret;
+
+	mutex_lock(&env->lock);
+	ret = dflip_plane_set_default(vp, geo);
+	mutex_unlock(&env->lock);
+	return ret;
+}
+
+static void dflip_plane_test_default_fb(struct kunit *test)
+{
+	struct dflip_test_env *env = dflip_test_env_new(test, true);
+	struct dflip_vplane *vp = dflip_vp(env, 0, DFLIP_PLANE_PRIMARY);
+	struct dflip_fake_hw *hw = dflip_hw(env, 0, 0);
+	struct dflip_geometry geo;
+
+	dflip_test_geo(test, vp->kind, W, H, &geo);
+	KUNIT_EXPECT_EQ(test, 0, dflip_set_default(env, vp, &geo));
+	KUNIT_EXPECT_EQ(test, 1u, env->fake.new_geometry_calls);
+	KUNIT_EXPECT_TRUE(test, env->fake.last_geometry.enabled);
+	KUNIT_EXPECT_EQ(test, dflip_test_gm.aperture.start,
+			env->fake.last_geometry.surf);
+	KUNIT_EXPECT_EQ(test, 1u, vp->fb.gen);
+	KUNIT_EXPECT_EQ(test, 0ull, vp->stats.geometry_changes);
+	/* once only */
+	KUNIT_EXPECT_EQ(test, -EBUSY, dflip_set_default(env, vp, &geo));
+	KUNIT_EXPECT_EQ(test, 1u, env->fake.new_geometry_calls);
+
+	/* assignable before the guest's first flip: the aperture's start */
+	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, vp, hw, 1));
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, (u32)dflip_test_gm.aperture.start,
+			dflip_live(hw, DFLIP_RF_SURF));
+
+	/* the guest's first flip of that geometry shows on it */
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 1, W, H));
+	KUNIT_EXPECT_EQ(test, 1u, env->fake.new_geometry_calls);
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, dflip_slot(1), dflip_live(hw, DFLIP_RF_SURF));
+}
+
+static void dflip_plane_test_default_then_guest_geometry(struct kunit *test)
+{
+	struct dflip_test_env *env = dflip_test_env_new(test, true);
+	struct dflip_vplane *vp = dflip_vp(env, 1, DFLIP_PLANE_CURSOR);
+	struct dflip_vplane *pri = dflip_vp(env, 1, DFLIP_PLANE_PRIMARY);
+	struct dflip_fake_hw *hw = dflip_hw(env, 1, 0);
+	struct dflip_geometry geo;
+
+	/* a cursor default is a cursor geometry */
+	dflip_test_geo(test, vp->kind, W, H, &geo);
+	KUNIT_EXPECT_EQ(test, 0, dflip_set_default(env, vp, &geo));
+
+	/* the guest's primary is wider than the default: a new framebuffer */
+	dflip_test_geo(test, pri->kind, W, H, &geo);
+	KUNIT_EXPECT_EQ(test, 0, dflip_set_default(env, pri, &geo));
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_GEOMETRY,
+			dflip_flip(env, pri, 2, 2 * W, H));
+	KUNIT_EXPECT_EQ(test, 3u, env->fake.new_geometry_calls);
+	KUNIT_EXPECT_EQ(test, 2 * W, env->fake.last_geometry.geo.width);
+	KUNIT_EXPECT_EQ(test, 2u, pri->fb.gen);
+	KUNIT_EXPECT_EQ(test, -ESTALE, dflip_assign(env, pri, hw, 1));
+	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, pri, hw, 2));
+	dflip_fake_vblank(&env->fake, 1);
+	KUNIT_EXPECT_EQ(test, dflip_slot(2), dflip_live(hw, DFLIP_RF_SURF));
+}
+
+static void dflip_plane_test_default_refused(struct kunit *test)
+{
+	struct dflip_test_env *env = dflip_test_env_new(test, true);
+	struct dflip_test_env *off = dflip_test_env_new(test, false);
+	struct dflip_vplane *vp = dflip_vp(env, 0, DFLIP_PLANE_SPRITE);
+	struct dflip_geometry geo, tall;
+
+	dflip_test_geo(test, vp->kind, W, H, &geo);
+
+	/* larger than the vGPU's aperture */
+	tall = geo;
+	tall.height = 4096;
+	tall.stride = 16384;
+	KUNIT_EXPECT_EQ(test, -ENOSPC, dflip_set_default(env, vp, &tall));
+
+	/* the backend has no framebuffer for it */
+	env->fake.new_geometry_ret = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, -ENOMEM, dflip_set_default(env, vp, &geo));
+	KUNIT_EXPECT_EQ(test, 1u, env->fake.new_geometry_calls);
+
+	/* Broadwell */
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			dflip_set_default(off,
+					  dflip_vp(off, 0, DFLIP_PLANE_SPRITE),
+					  &geo));
+	KUNIT_EXPECT_EQ(test, 0u, off->fake.new_geometry_calls);
+
+	/* in every case the plane is as before */
+	KUNIT_EXPECT_EQ(test, 0u, vp->fb.gen);
+	KUNIT_EXPECT_FALSE(test, vp->fb.enabled);
+	KUNIT_EXPECT_FALSE(test, vp->has_cur);
+	KUNIT_EXPECT_EQ(test, -ESTALE,
+			dflip_assign(env, vp, dflip_hw(env, 0, 1), 0));
+}
+
 static struct kunit_case dflip_plane_tests[] = {
 	KUNIT_CASE(dflip_plane_test_unsupported),
 	KUNIT_CASE(dflip_plane_test_plane_numbers),
@@ -785,6 +902,9 @@ static struct kunit_case dflip_plane_tests[] = {
 	KUNIT_CASE(dflip_plane_test_unassign),
 	KUNIT_CASE(dflip_plane_test_reset),
 	KUNIT_CASE(dflip_plane_test_suspend_resume),
+	KUNIT_CASE(dflip_plane_test_default_fb),
+	KUNIT_CASE(dflip_plane_test_default_then_guest_geometry),
+	KUNIT_CASE(dflip_plane_test_default_refused),
 	KUNIT_CASE(dflip_plane_test_destroy),
 	KUNIT_CASE(dflip_plane_test_host_commit_not_stale),
 	KUNIT_CASE(dflip_plane_test_cursor),
