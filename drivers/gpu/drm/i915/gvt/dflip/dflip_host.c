@@ -41,6 +41,7 @@
 #include <linux/workqueue.h>
 
 #include <drm/drm_blend.h>
+#include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_vblank.h>
 #include <drm/drm_vblank_work.h>
@@ -113,7 +114,8 @@ struct dflip_host_plane {
  * @planes: per vGPU plane, indexed like &dflip_vgpu.planes
  * @reconcile: brings the state machine's assignments in line with i915
  * @dying: the vGPU goes away
- * @used: the guest created a framebuffer at least once
+ * @used: the state machine may hold guest state or an assignment: the
+ *	guest flipped or i915 assigned a plane (vGPU lock)
  * @selected: the plane number sysfs plane_id_index reports (vGPU lock)
  * @lessee: the DRM lessee id the vGPU is bound to, 0 for none (written
  *	under the vGPU lock, read locklessly)
@@ -434,7 +436,6 @@ static int dflip_host_new_geometry(struct dflip_vplane *vp,
 	dflip_host_gc(hp, gen);
 	if (hfb)
 		list_add_tail(&hfb->link, &hp->fbs);
-	hp->hv->used = true;
 	dflip_host_uevent(hp, fb);
 	return 0;
 }
@@ -532,8 +533,10 @@ static void dflip_host_reconcile_plane(struct dflip_host_plane *hp)
 
 	if (vp->hw && (!live || hp->vblank_crtc != crtc))
 		dflip_plane_unassign(vp);
-	if (live)
+	if (live) {
+		hp->hv->used = true;
 		dflip_plane_assign(vp, hp, gen);
+	}
 	dflip_host_gc(hp, vp->fb.gen);
 }
 
@@ -588,6 +591,7 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 	if (!vp)
 		return false;
 	hp = &hv->planes[vp->id];
+	hv->used = true;
 
 	if (kind == DFLIP_PLANE_CURSOR) {
 		regs.ctl = vgpu_vreg_t(vgpu, CURCNTR(i915, pipe));
@@ -725,12 +729,63 @@ void dflip_host_bind_lessee(struct intel_vgpu *vgpu, u32 lessee)
 		WRITE_ONCE(vgpu->dflip->lessee, lessee);
 }
 
+/*
+ * The geometry of a vGPU plane's framebuffer before the guest programs the
+ * plane: linear XRGB8888 at the resolution of the vGPU type's virtual
+ * monitor (1024x768 or 1920x1200) for primary and sprite, and a linear
+ * 64x64 ARGB8888 cursor.
+ */
+static void dflip_host_default_geometry(struct intel_vgpu *vgpu,
+					enum dflip_plane_kind kind,
+					struct dflip_geometry *geo)
+{
+	enum intel_vgpu_edid edid =
+		vgpu->display.ports[vgpu->display.port_num].id;
+
+	memset(geo, 0, sizeof(*geo));
+	geo->modifier = DRM_FORMAT_MOD_LINEAR;
+	geo->rotation = DRM_MODE_ROTATE_0;
+	if (kind == DFLIP_PLANE_CURSOR) {
+		geo->format = DRM_FORMAT_ARGB8888;
+		geo->width = 64;
+		geo->height = 64;
+	} else {
+		geo->format = DRM_FORMAT_XRGB8888;
+		geo->width = vgpu_edid_xres(edid) ?: 1024;
+		geo->height = vgpu_edid_yres(edid) ?: 768;
+	}
+	geo->stride = geo->width * 4;
+}
+
+/* Every plane gets its default framebuffer; failures leave it without. */
+static void dflip_host_set_defaults(struct dflip_host_vgpu *hv)
+{
+	struct intel_vgpu *vgpu = hv->vgpu;
+	struct dflip_geometry geo;
+	unsigned int i;
+	int ret;
+
+	mutex_lock(&vgpu->vgpu_lock);
+	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
+		struct dflip_vplane *vp = &hv->core.planes[i];
+
+		dflip_host_default_geometry(vgpu, vp->kind, &geo);
+		ret = dflip_plane_set_default(vp, &geo);
+		if (ret && ret != -EOPNOTSUPP)
+			gvt_vgpu_err("direct flip: no framebuffer for plane %u: %d\n",
+				     i, ret);
+	}
+	mutex_unlock(&vgpu->vgpu_lock);
+}
+
 /**
  * dflip_host_vgpu_init - set up direct flip for a new vGPU
  * @vgpu: the vGPU, its graphics memory allocated
  *
- * Direct flip is unavailable for the vGPU (its flips are emulated as
- * without it) if this fails to allocate.
+ * Every vGPU plane gets a framebuffer of its default geometry (see
+ * dflip_plane_set_default()), showing the start of the vGPU's aperture
+ * until the guest flips. Direct flip is unavailable for the vGPU (its
+ * flips are emulated as without it) if this fails to allocate.
  */
 void dflip_host_vgpu_init(struct intel_vgpu *vgpu)
 {
@@ -768,6 +823,7 @@ void dflip_host_vgpu_init(struct intel_vgpu *vgpu)
 	}
 	INIT_DELAYED_WORK(&hv->reconcile, dflip_host_reconcile);
 	vgpu->dflip = hv;
+	dflip_host_set_defaults(hv);
 }
 
 /**
@@ -786,7 +842,7 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
 	if (!hv)
 		return;
 	WRITE_ONCE(hv->dying, true);
-	/* nothing was ever assigned without a framebuffer */
+	/* no assignment or guest state before a flip or a reconcile */
 	if (hv->used)
 		dflip_vgpu_fini(&hv->core);
 	for (i = 0; i < DFLIP_NUM_PLANES; i++) {

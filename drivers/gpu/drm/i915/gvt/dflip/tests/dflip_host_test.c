@@ -22,9 +22,10 @@
  * fails to take its vblank reference and the state machine stays
  * unassigned: this suite checks what i915 programs; dflip_vgpu_live
  * (dflip_live_test.c) checks what GVT writes between i915's commits.
- * Not covered:
- * the MMIO trap path itself (intel_vgpu_emulate_mmio_write()), the
- * uevent (the vGPU has no mdev device) and kvmgt module load/unload.
+ * Not covered here: the MMIO trap path itself
+ * (intel_vgpu_emulate_mmio_write(): dflip_gvt_mmio, dflip_mmio_test.c, runs
+ * it), the uevent (the vGPU has no mdev device) and kvmgt module
+ * load/unload.
  */
 
 #include <kunit/test.h>
@@ -194,6 +195,17 @@ static struct drm_framebuffer *host_find_fb(struct host_test *t, u32 width,
 	return found;
 }
 
+/* The id of a vGPU plane's current framebuffer, 0 for none. */
+static u32 host_plane_fb_id(struct host_test *t, unsigned int plane)
+{
+	struct drm_framebuffer *fb;
+
+	mutex_lock(&t->vgpu->vgpu_lock);
+	fb = dflip_host_plane_fb(t->vgpu, plane);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	return fb ? fb->base.id : 0;
+}
+
 /* The compositor's commit of @fb on the primary plane, as i915 runs it. */
 static u32 host_commit(struct kunit *test, struct host_test *t,
 		       struct drm_framebuffer *fb)
@@ -234,9 +246,14 @@ static void host_guest_plane_to_hw(struct kunit *test)
 	struct drm_framebuffer *fb, *small;
 	struct intel_plane_state *ps;
 
-	/* the guest's first frame: a framebuffer of its geometry appears */
+	/* from creation: a framebuffer of the default geometry per plane */
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+			DFLIP_NUM_PLANES);
+
+	/* the guest's first frame: a framebuffer of its geometry replaces it */
 	KUNIT_EXPECT_FALSE(test, host_guest_flip(t, 1920, 1080, HOST_APERTURE));
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 1);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+			DFLIP_NUM_PLANES);
 	fb = host_find_fb(t, 1920, 1080);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
 	KUNIT_EXPECT_EQ(test, fb->pitches[0], 7680);
@@ -248,7 +265,8 @@ static void host_guest_plane_to_hw(struct kunit *test)
 
 	/* the guest flips; i915's next programming shows the new frame */
 	host_guest_flip(t, 1920, 1080, HOST_APERTURE + SZ_8M);
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 1);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+			DFLIP_NUM_PLANES);
 	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE + SZ_8M);
 
 	/* a surface outside the guest's memory is never programmed */
@@ -262,7 +280,8 @@ static void host_guest_plane_to_hw(struct kunit *test)
 	small = host_find_fb(t, 1280, 720);
 	KUNIT_ASSERT_NOT_NULL(test, small);
 	KUNIT_EXPECT_PTR_EQ(test, host_find_fb(t, 1920, 1080), fb);
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 2);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+			DFLIP_NUM_PLANES + 1);
 
 	/* the compositor may not newly show the stale one */
 	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
@@ -334,10 +353,11 @@ static void host_sysfs_plane_ids(struct kunit *test)
 	struct drm_framebuffer *fb;
 	u32 id;
 
-	/* before the guest enabled a plane: selection 0, id 0 */
+	/* before the guest programs a plane: its default framebuffer */
 	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
 					      HOST_INDEX, &id), 0);
-	KUNIT_EXPECT_EQ(test, id, 0);
+	KUNIT_EXPECT_NE(test, id, 0);
+	KUNIT_EXPECT_EQ(test, id, host_plane_fb_id(t, 0));
 
 	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
 	fb = host_find_fb(t, 1920, 1080);
@@ -354,13 +374,16 @@ static void host_sysfs_plane_ids(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
 					      3,
 					      &id), 0);
-	KUNIT_EXPECT_EQ(test, id, 0);
+	KUNIT_EXPECT_NE(test, id, 0);
+	KUNIT_EXPECT_NE(test, id, fb->base.id);
+	KUNIT_EXPECT_EQ(test, id, host_plane_fb_id(t, 3));
 
-	/* select pipe A cursor: no framebuffer */
+	/* select pipe A cursor: its default cursor framebuffer */
 	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "2\n"), 2);
 	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
 					      HOST_INDEX, &id), 0);
-	KUNIT_EXPECT_EQ(test, id, 0);
+	KUNIT_EXPECT_NE(test, id, 0);
+	KUNIT_EXPECT_EQ(test, id, host_plane_fb_id(t, 2));
 
 	/* bad input is refused and keeps the selection */
 	KUNIT_EXPECT_EQ(test, host_sysfs_write(dev, "0x"), -EINVAL);
@@ -378,6 +401,16 @@ static void host_sysfs_plane_ids(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
 					      HOST_INDEX, &id), 0);
 	KUNIT_EXPECT_EQ(test, id, fb->base.id);
+
+	/* the guest disables the plane: id 0 */
+	vgpu_vreg_t(t->vgpu, PLANE_CTL(PIPE_A, PLANE_1)) = 0;
+	mutex_lock(&t->vgpu->vgpu_lock);
+	dflip_host_guest_flip(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+			      HOST_HIDDEN);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	KUNIT_ASSERT_EQ(test, host_sysfs_read(test, dev,
+					      HOST_INDEX, &id), 0);
+	KUNIT_EXPECT_EQ(test, id, 0);
 }
 
 static ssize_t host_lessee_write(struct device *dev, const char *s)
@@ -584,10 +617,15 @@ static void host_vfio_drm_fb(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
 	in.flags &= ~VFIO_GFX_PLANE_TYPE_PROBE;
 
-	/* a plane the guest has not enabled: id and geometry zero */
+	/* before the guest programs the plane: the default framebuffer */
 	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
-	KUNIT_EXPECT_EQ(test, out.drm_fb_id, 0);
-	KUNIT_EXPECT_EQ(test, out.width, 0);
+	KUNIT_EXPECT_EQ(test, out.drm_fb_id, host_plane_fb_id(t, 0));
+	KUNIT_EXPECT_NE(test, out.drm_fb_id, 0);
+	KUNIT_EXPECT_EQ(test, out.drm_format, DRM_FORMAT_XRGB8888);
+	KUNIT_EXPECT_EQ(test, out.drm_format_mod, DRM_FORMAT_MOD_LINEAR);
+	KUNIT_EXPECT_EQ(test, out.width, 1024);
+	KUNIT_EXPECT_EQ(test, out.height, 768);
+	KUNIT_EXPECT_EQ(test, out.stride, 4096);
 
 	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
 	fb = host_find_fb(t, 1920, 1080);
@@ -605,13 +643,14 @@ static void host_vfio_drm_fb(struct kunit *test)
 	/* another pipe's plane is another plane */
 	in.reserved = 1;
 	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
-	KUNIT_EXPECT_EQ(test, out.drm_fb_id, 0);
+	KUNIT_EXPECT_EQ(test, out.drm_fb_id, host_plane_fb_id(t, 3));
+	KUNIT_EXPECT_NE(test, out.drm_fb_id, fb->base.id);
 
 	/* refusals leave the caller's struct as it was */
 	in.reserved = 3;
 	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
 	KUNIT_EXPECT_EQ(test, out.reserved, 3);
-	KUNIT_EXPECT_EQ(test, out.drm_fb_id, 0);
+	KUNIT_EXPECT_EQ(test, out.drm_fb_id, in.drm_fb_id);
 	in.reserved = 0;
 	in.argsz = offsetofend(struct vfio_device_gfx_plane_info, dmabuf_id);
 	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
@@ -646,8 +685,9 @@ static void host_debugfs_counts(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, line));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, " range 1 "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, "geometry: changes 1 "));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf,
-					   "pipe_c_cursor: fb 0, unassigned\n"));
+	snprintf(line, sizeof(line), "pipe_c_cursor: fb %u, unassigned\n",
+		 host_plane_fb_id(t, 8));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, line));
 }
 
 static struct kunit_case host_cases[] = {
