@@ -13,7 +13,9 @@
 
 #include <linux/sizes.h>
 
+#include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_vblank.h>
 
 #include "i915_drv.h"
 #include "gvt/gvt.h"
@@ -212,11 +214,85 @@ static void live_two_vgpus_isolated(struct kunit *test)
 			-EBUSY);
 }
 
+/*
+ * Host suspend and resume as i915 runs them: the suspend commit turns every
+ * CRTC off (plane disabled, then vblank off). GVT lets go of the plane,
+ * completes the guest's flip in flight and writes nothing while the host
+ * sleeps. The resume's restore commit of the same framebuffer shows the
+ * guest's current frame, and GVT flips onto the plane again.
+ */
+static void live_suspend_resume(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct drm_crtc *crtc = &t->fh->crtcs[PIPE_A]->base;
+	struct drm_framebuffer *fb;
+
+	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	live_flip_done(t);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+
+	/* suspend */
+	dflip_skl_disable(test, t->fh, t->plane);
+	drm_crtc_vblank_off(crtc);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), 0u);
+	KUNIT_ASSERT_TRUE(test, dflip_skl_wait_unassigned(t->vgpu, PIPE_A,
+							  DFLIP_PLANE_PRIMARY));
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
+
+	/* a guest flip meanwhile is emulated; the plane stays off */
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), 0u);
+
+	/* resume: the restore commit shows the guest's current frame */
+	drm_crtc_vblank_on(crtc);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_16M));
+	live_flip(t, t->base + SZ_16M);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_32M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_32M));
+}
+
+/*
+ * A new vGPU's planes have framebuffers of the default geometry before the
+ * guest programs anything; the compositor can show one at once and sees
+ * the start of the vGPU's aperture.
+ */
+static void live_default_framebuffer(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_plane *plane = t->fh->planes[PIPE_B][0];
+	struct intel_vgpu *b = dflip_skl_vgpu_create(test, t->fh);
+	u64 base_b = b->gm.low_gm_node.start;
+	struct drm_framebuffer *fb, *cursor;
+
+	fb = dflip_skl_vgpu_fb(b, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_EQ(test, fb->width, 1024);
+	KUNIT_EXPECT_EQ(test, fb->height, 768);
+	KUNIT_EXPECT_EQ(test, fb->pitches[0], 4096);
+	KUNIT_EXPECT_EQ(test, fb->format->format, DRM_FORMAT_XRGB8888);
+	KUNIT_EXPECT_EQ(test, fb->modifier, DRM_FORMAT_MOD_LINEAR);
+	cursor = dflip_skl_vgpu_fb(b, PIPE_C, DFLIP_PLANE_CURSOR);
+	KUNIT_ASSERT_NOT_NULL(test, cursor);
+	KUNIT_EXPECT_EQ(test, cursor->width, 64);
+	KUNIT_EXPECT_EQ(test, cursor->format->format, DRM_FORMAT_ARGB8888);
+
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, plane, fb), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane), (u32)base_b);
+}
+
 static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_flip_reaches_plane),
 	KUNIT_CASE(live_reject_keeps_frame),
 	KUNIT_CASE(live_geometry_change),
 	KUNIT_CASE(live_two_vgpus_isolated),
+	KUNIT_CASE(live_suspend_resume),
+	KUNIT_CASE(live_default_framebuffer),
 	{}
 };
 

@@ -8,18 +8,21 @@
  * The host is the fake Skylake device of intel_fake_skl_create() (real
  * display info, registers in RAM) with the real universal planes of its
  * three pipes (skl_universal_plane_create()) and a CRTC per pipe with
- * vblank support but no interrupt: dflip_skl_vblank() plays the hardware's vblank by
- * moving the pipe's frame counter and running DRM's vblank handling. The
- * vGPUs are hand-built: GVT device, graphics memory ranges, virtual
- * register file and lock, then dflip_host_vgpu_init() as vGPU creation
- * calls it. A guest's plane flip goes through dflip_host_guest_flip(), as
- * GVT's PLANE_SURF and CURBASE handlers call it; the compositor's commit is
- * played by i915's own plane check and programming with the vGPU
+ * vblank support but no interrupt: dflip_skl_vblank() plays the hardware's
+ * vblank by moving the pipe's frame counter and running DRM's vblank
+ * handling. The vGPUs are hand-built: GVT device, graphics memory ranges,
+ * virtual register file and lock, then dflip_host_vgpu_init() as vGPU
+ * creation calls it. A guest's plane flip goes through
+ * dflip_host_guest_flip(), as GVT's PLANE_SURF and CURBASE handlers call
+ * it, or, after dflip_skl_gvt_mmio_setup(), through GVT's MMIO emulation
+ * and those handlers themselves (dflip_skl_mmio_write()). The compositor's
+ * commit is played by i915's own plane check and programming with the vGPU
  * framebuffer.
  */
 
 #include <kunit/test.h>
 
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
@@ -43,6 +46,7 @@
 #include "display/tests/intel_fake_skl.h"
 
 #include "../dflip_host.h"
+#include "../dflip_plane.h"
 #include "dflip_skl_host.h"
 
 static const struct drm_driver dflip_skl_driver = {
@@ -161,13 +165,78 @@ struct dflip_skl_host *dflip_skl_host_create(struct kunit *test)
 	return fh;
 }
 
+static void dflip_skl_clean_mmio_info(void *data)
+{
+	intel_gvt_clean_mmio_info(data);
+}
+
+/**
+ * dflip_skl_gvt_mmio_setup - give the host's GVT device its MMIO handlers
+ * @test: the test
+ * @fh: the host, before its first vGPU
+ *
+ * What intel_gvt_init_device() sets up for MMIO emulation, without
+ * hardware: a Gen9 GVT device's device info (as kvmgt.c's
+ * init_device_info()), a 4 GiB GGTT with 256 MiB of aperture, the GT's
+ * engines, and then the real intel_gvt_setup_mmio_info(): GVT's tracked
+ * register table with its read and write handlers.
+ */
+void dflip_skl_gvt_mmio_setup(struct kunit *test, struct dflip_skl_host *fh)
+{
+	struct intel_gvt *gvt = fh->gvt;
+	struct intel_gvt_device_info *info = &gvt->device_info;
+	struct intel_gt *gt = gvt->gt;
+	int ret;
+
+	gt->ggtt = kunit_kzalloc(test, sizeof(*gt->ggtt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, gt->ggtt);
+	gt->ggtt->vm.total = SZ_4G;
+	gt->ggtt->mappable_end = SZ_256M;
+	gt->info.engine_mask = BIT(RCS0) | BIT(BCS0) | BIT(VCS0) | BIT(VECS0);
+	/* the register table asks the device's first GT for its engines */
+	fh->i915->gt[0] = gt;
+
+	info->max_support_vgpus = 8;
+	info->cfg_space_size = PCI_CFG_SPACE_EXP_SIZE;
+	info->mmio_size = SZ_2M;
+	info->mmio_bar = 0;
+	info->gtt_start_offset = SZ_8M;
+	info->gtt_entry_size = 8;
+	info->gtt_entry_size_shift = 3;
+	info->gmadr_bytes_in_cmd = 8;
+	info->max_surface_size = 36 * SZ_1M;
+
+	ret = intel_gvt_setup_mmio_info(gvt);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = kunit_add_action_or_reset(test, dflip_skl_clean_mmio_info, gvt);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+}
+
+/**
+ * dflip_skl_mmio_write - the guest writes a register of its vGPU
+ * @vgpu: the vGPU, of a host set up with dflip_skl_gvt_mmio_setup()
+ * @offset: the register's offset in the MMIO BAR
+ * @val: the value
+ *
+ * A 4-byte write at BAR0 + @offset through GVT's MMIO emulation,
+ * intel_vgpu_emulate_mmio_write(), as KVMGT's VFIO region write makes it.
+ *
+ * Return: what the emulation returned, 0 on success.
+ */
+int dflip_skl_mmio_write(struct intel_vgpu *vgpu, u32 offset, u32 val)
+{
+	return intel_vgpu_emulate_mmio_write(vgpu, DFLIP_SKL_BAR0 + offset,
+					     &val, sizeof(val));
+}
+
 /**
  * dflip_skl_vgpu_create - make the host's next vGPU
  * @test: the test
  * @fh: the host
  *
  * vGPU n owns 64 MiB of aperture at %DFLIP_SKL_APERTURE + n * 64 MiB and
- * 256 MiB of hidden memory at %DFLIP_SKL_HIDDEN + n * 256 MiB.
+ * 256 MiB of hidden memory at %DFLIP_SKL_HIDDEN + n * 256 MiB; its MMIO
+ * BAR is at %DFLIP_SKL_BAR0.
  *
  * Return: the vGPU, with direct flip set up as at vGPU creation.
  */
@@ -176,6 +245,7 @@ struct intel_vgpu *dflip_skl_vgpu_create(struct kunit *test,
 {
 	unsigned int n = fh->num_vgpus;
 	struct intel_vgpu *vgpu;
+	u64 bar0;
 	int ret;
 
 	KUNIT_ASSERT_LT(test, n, DFLIP_SKL_MAX_VGPUS);
@@ -198,6 +268,8 @@ struct intel_vgpu *dflip_skl_vgpu_create(struct kunit *test,
 	vgpu->gm.aperture_sz = SZ_64M;
 	vgpu->gm.high_gm_node.start = DFLIP_SKL_HIDDEN + n * SZ_256M;
 	vgpu->gm.hidden_sz = SZ_256M;
+	bar0 = DFLIP_SKL_BAR0 | PCI_BASE_ADDRESS_MEM_TYPE_64;
+	memcpy(vgpu_cfg_space(vgpu) + PCI_BASE_ADDRESS_0, &bar0, sizeof(bar0));
 
 	dflip_host_vgpu_init(vgpu);
 	KUNIT_ASSERT_NOT_NULL(test, vgpu->dflip);
@@ -304,7 +376,7 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
  * @test: the test
  * @fh: the host
  * @plane: a universal plane of the host
- * @fb: an X-tiled XRGB8888 framebuffer, shown full size at 0,0
+ * @fb: a linear or X-tiled XRGB8888 framebuffer, shown full size at 0,0
  *
  * Runs i915's vGPU framebuffer check and, when it passes, the plane's
  * noarm and arm programming as a commit on the plane's CRTC does.
@@ -336,8 +408,9 @@ int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
 	ps->view.color_plane[0].mapping_stride = fb->pitches[0];
 	ps->view.color_plane[0].scanout_stride = fb->pitches[0];
 	ps->scaler_id = -1;
-	ps->ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
-		  PLANE_CTL_TILED_X;
+	ps->ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888;
+	if (fb->modifier == I915_FORMAT_MOD_X_TILED)
+		ps->ctl |= PLANE_CTL_TILED_X;
 
 	ret = intel_vgpu_fb_plane_check(crtc_state, ps);
 	if (ret)
@@ -345,6 +418,57 @@ int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
 	intel_plane_update_noarm(NULL, plane, crtc_state, ps);
 	intel_plane_update_arm(NULL, plane, crtc_state, ps);
 	return 0;
+}
+
+/**
+ * dflip_skl_disable - i915 turns a plane off
+ * @test: the test
+ * @fh: the host
+ * @plane: a universal plane of the host
+ *
+ * Runs intel_plane_disable_arm() as a commit that disables the plane or
+ * its CRTC runs it; i915's suspend commits every CRTC off this way.
+ */
+void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
+		       struct intel_plane *plane)
+{
+	struct intel_crtc_state *crtc_state;
+
+	crtc_state = kunit_kzalloc(test, sizeof(*crtc_state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, crtc_state);
+	crtc_state->uapi.crtc = &fh->crtcs[plane->pipe]->base;
+	intel_plane_disable_arm(NULL, plane, crtc_state);
+}
+
+/**
+ * dflip_skl_wait_unassigned - wait until GVT lets go of a vGPU plane
+ * @vgpu: the vGPU
+ * @pipe: the virtual pipe
+ * @kind: the plane
+ *
+ * After i915 took a vGPU framebuffer off a hardware plane, GVT stops
+ * writing the plane at once and its state machine follows from a work
+ * item; this waits for that, at most two seconds.
+ *
+ * Return: true once the state machine has the plane unassigned.
+ */
+bool dflip_skl_wait_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
+			       enum dflip_plane_kind kind)
+{
+	unsigned long timeout = jiffies + 2 * HZ;
+	bool assigned;
+
+	for (;;) {
+		mutex_lock(&vgpu->vgpu_lock);
+		assigned = dflip_vgpu_plane(dflip_host_core(vgpu), pipe,
+					    kind)->hw;
+		mutex_unlock(&vgpu->vgpu_lock);
+		if (!assigned)
+			return true;
+		if (time_after(jiffies, timeout))
+			return false;
+		usleep_range(1000, 2000);
+	}
 }
 
 /**

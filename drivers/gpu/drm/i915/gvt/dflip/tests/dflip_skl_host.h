@@ -32,6 +32,8 @@ struct kunit;
 #define DFLIP_SKL_APERTURE	0x01000000ull
 /** DFLIP_SKL_HIDDEN - hidden base of vGPU 0; vGPU n is 256 MiB higher */
 #define DFLIP_SKL_HIDDEN	0x40000000ull
+/** DFLIP_SKL_BAR0 - guest physical address of every vGPU's MMIO BAR */
+#define DFLIP_SKL_BAR0		0xf0000000ull
 
 /**
  * struct dflip_skl_host - a fake SKL GT2 host and its GVT device
@@ -53,6 +55,8 @@ struct dflip_skl_host {
 };
 
 struct dflip_skl_host *dflip_skl_host_create(struct kunit *test);
+void dflip_skl_gvt_mmio_setup(struct kunit *test, struct dflip_skl_host *fh);
+int dflip_skl_mmio_write(struct intel_vgpu *vgpu, u32 offset, u32 val);
 struct intel_vgpu *dflip_skl_vgpu_create(struct kunit *test,
 					 struct dflip_skl_host *fh);
 void dflip_skl_guest_program(struct intel_vgpu *vgpu, unsigned int pipe,
@@ -65,6 +69,10 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
 					  enum dflip_plane_kind kind);
 int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
 		     struct intel_plane *plane, struct drm_framebuffer *fb);
+void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
+		       struct intel_plane *plane);
+bool dflip_skl_wait_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
+			       enum dflip_plane_kind kind);
 u32 dflip_skl_hw_surf(struct dflip_skl_host *fh, struct intel_plane *plane);
 void dflip_skl_vblank(struct dflip_skl_host *fh, unsigned int pipe);
 
