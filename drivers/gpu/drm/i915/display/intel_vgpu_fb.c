@@ -410,6 +410,25 @@ static void intel_vgpu_fb_remove_from_planes(struct drm_framebuffer *fb)
 }
 
 /**
+ * intel_vgpu_fb_take_off - take a vGPU framebuffer off every plane
+ * @fb: a framebuffer from intel_vgpu_fb_create()
+ *
+ * An atomic commit with the semantics of drm_framebuffer_remove() (which
+ * may disable a CRTC whose primary plane cannot be disabled alone), so
+ * that no hardware plane scans @fb out any more; the framebuffer and its
+ * id stay, and a client may show it again later.
+ *
+ * Process context, without modeset locks held and without any lock an
+ * &intel_vgpu_fb_ops callback takes.
+ */
+void intel_vgpu_fb_take_off(struct drm_framebuffer *fb)
+{
+	if (fb && intel_vgpu_fb_is_vgpu(fb))
+		intel_vgpu_fb_remove_from_planes(fb);
+}
+EXPORT_SYMBOL_NS_GPL(intel_vgpu_fb_take_off, I915_GVT);
+
+/**
  * intel_vgpu_fb_destroy - destroy the framebuffer of a vGPU plane
  * @fb: a framebuffer from intel_vgpu_fb_create(), or NULL
  *

@@ -141,6 +141,7 @@ struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
 					     const struct intel_vgpu_fb_geometry *info,
 					     void *owner);
 void intel_vgpu_fb_destroy(struct drm_framebuffer *fb);
+void intel_vgpu_fb_take_off(struct drm_framebuffer *fb);
 
 bool intel_vgpu_fb_is_vgpu(const struct drm_framebuffer *fb);
 int intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
@@ -170,6 +171,10 @@ intel_vgpu_fb_create(struct drm_device *drm,
 }
 
 static inline void intel_vgpu_fb_destroy(struct drm_framebuffer *fb)
+{
+}
+
+static inline void intel_vgpu_fb_take_off(struct drm_framebuffer *fb)
 {
 }
 

@@ -91,7 +91,7 @@ struct dflip_host_fb {
  *	compositor's source offset (&dflip_vplane.lock)
  * @vblank: calls dflip_plane_vblank() at every vblank of @vblank_crtc
  * @vblank_crtc: CRTC of the vblank reference, NULL without one
- * @vblank_on: @vblank reschedules itself
+ * @vblank_on: @vblank reschedules itself (&dflip_vplane.lock)
  */
 struct dflip_host_plane {
 	struct dflip_host_vgpu *hv;
@@ -284,6 +284,22 @@ static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *
 	dflip_host_kick(hp->hv);
 }
 
+/*
+ * Stop the vblank work's chain at once: i915 may turn the CRTC's vblank
+ * off right after taking the plane off, and drm_crtc_vblank_off() must
+ * find no work pending. A count that has passed runs the work now, off
+ * the pending list, and it does not schedule itself again.
+ */
+static void dflip_host_vblank_stop_locked(struct dflip_host_plane *hp)
+{
+	lockdep_assert_held(&hp->vp->lock);
+	if (!hp->vblank_on)
+		return;
+	hp->vblank_on = false;
+	drm_vblank_work_schedule(&hp->vblank,
+				 drm_crtc_vblank_count(hp->vblank_crtc), false);
+}
+
 static void dflip_host_fb_unassign(void *owner,
 				   const struct intel_vgpu_fb_plane *hw)
 {
@@ -293,8 +309,10 @@ static void dflip_host_fb_unassign(void *owner,
 
 	/* from here on dflip_host_arm() writes nothing to @hw */
 	spin_lock_irqsave(&hp->vp->lock, flags);
-	if (hp->hw_live && hp->hw.plane == hw->plane)
+	if (hp->hw_live && hp->hw.plane == hw->plane) {
 		hp->hw_live = false;
+		dflip_host_vblank_stop_locked(hp);
+	}
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
 	dflip_host_kick(hp->hv);
@@ -445,12 +463,15 @@ static void dflip_host_vblank_fn(struct kthread_work *work)
 	struct drm_vblank_work *vw = to_drm_vblank_work(work);
 	struct dflip_host_plane *hp = container_of(vw, struct dflip_host_plane,
 						   vblank);
+	unsigned long flags;
 
 	dflip_plane_vblank(hp->vp);
-	if (READ_ONCE(hp->vblank_on))
+	spin_lock_irqsave(&hp->vp->lock, flags);
+	if (hp->vblank_on)
 		drm_vblank_work_schedule(vw,
 					 drm_crtc_vblank_count(hp->vblank_crtc) + 1,
 					 false);
+	spin_unlock_irqrestore(&hp->vp->lock, flags);
 }
 
 static int dflip_host_vblank_get(struct dflip_vplane *vp, void *hw)
@@ -471,19 +492,24 @@ static int dflip_host_vblank_get(struct dflip_vplane *vp, void *hw)
 		return ret;
 	hp->vblank_crtc = crtc;
 	drm_vblank_work_init(&hp->vblank, crtc, dflip_host_vblank_fn);
-	WRITE_ONCE(hp->vblank_on, true);
+	spin_lock_irqsave(&vp->lock, flags);
+	hp->vblank_on = true;
 	drm_vblank_work_schedule(&hp->vblank, drm_crtc_vblank_count(crtc) + 1,
 				 false);
+	spin_unlock_irqrestore(&vp->lock, flags);
 	return 0;
 }
 
 static void dflip_host_vblank_put(struct dflip_vplane *vp, void *hw)
 {
 	struct dflip_host_plane *hp = hw;
+	unsigned long flags;
 
 	if (!hp->vblank_crtc)
 		return;
-	WRITE_ONCE(hp->vblank_on, false);
+	spin_lock_irqsave(&vp->lock, flags);
+	hp->vblank_on = false;
+	spin_unlock_irqrestore(&vp->lock, flags);
 	/* the work may have rescheduled itself once more */
 	while (drm_vblank_work_cancel_sync(&hp->vblank))
 		;
@@ -655,8 +681,8 @@ struct dflip_vgpu *dflip_host_core(struct intel_vgpu *vgpu)
  * @plane: plane number
  *
  * Return: the framebuffer that shows the guest's current geometry of the
- * plane, or NULL before the guest first enabled the plane (or when it
- * disabled it).
+ * plane (the default geometry before the guest programs it), or NULL while
+ * the guest has the plane disabled.
  */
 struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 					    unsigned int plane)
@@ -784,8 +810,9 @@ static void dflip_host_set_defaults(struct dflip_host_vgpu *hv)
  *
  * Every vGPU plane gets a framebuffer of its default geometry (see
  * dflip_plane_set_default()), showing the start of the vGPU's aperture
- * until the guest flips. Direct flip is unavailable for the vGPU (its
- * flips are emulated as without it) if this fails to allocate.
+ * until the guest flips; this takes the vGPU's lock, which the caller must
+ * not hold. Direct flip is unavailable for the vGPU (its flips are
+ * emulated as without it) if this fails to allocate.
  */
 void dflip_host_vgpu_init(struct intel_vgpu *vgpu)
 {
@@ -828,7 +855,8 @@ void dflip_host_vgpu_init(struct intel_vgpu *vgpu)
 
 /**
  * dflip_host_vgpu_fini - tear down direct flip of a vGPU
- * @vgpu: the vGPU; its lock held if the guest ever ran
+ * @vgpu: the vGPU, its lock held (not held only when vGPU creation fails,
+ *	when no one else uses the vGPU)
  *
  * Called before the vGPU's graphics memory is freed: every framebuffer of
  * the vGPU is taken off the hardware and destroyed.
@@ -842,6 +870,8 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
 	if (!hv)
 		return;
 	WRITE_ONCE(hv->dying, true);
+	/* a running reconcile sees @dying or fails to take the vGPU lock */
+	cancel_delayed_work_sync(&hv->reconcile);
 	/* no assignment or guest state before a flip or a reconcile */
 	if (hv->used)
 		dflip_vgpu_fini(&hv->core);
@@ -852,17 +882,44 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
 			kfree(hfb);
 		}
 	}
-	cancel_delayed_work_sync(&hv->reconcile);
 	vgpu->dflip = NULL;
 	kfree(hv);
+}
+
+/**
+ * dflip_host_vgpu_release - the VMM closed the vGPU (VFIO close)
+ * @vgpu: the vGPU, its lock held
+ *
+ * Called before KVMGT unpins the guest's memory: every framebuffer of the
+ * vGPU is taken off the hardware planes (the objects and their ids stay)
+ * and the state machine forgets the guest's frames, so no hardware plane
+ * scans out pages that are no longer the guest's and none can be assigned
+ * again before the guest flips.
+ */
+void dflip_host_vgpu_release(struct intel_vgpu *vgpu)
+{
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+	struct dflip_host_fb *hfb;
+	unsigned int i;
+
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	if (!hv)
+		return;
+	for (i = 0; i < DFLIP_NUM_PLANES; i++)
+		list_for_each_entry(hfb, &hv->planes[i].fbs, link)
+			intel_vgpu_fb_take_off(hfb->fb);
+	if (hv->used)
+		dflip_vgpu_release(&hv->core);
 }
 
 /**
  * dflip_host_vgpu_reset - the vGPU is reset
  * @vgpu: the vGPU, its lock held
  *
- * The state machine forgets the guest's planes; the framebuffers and what
- * the hardware planes show stay until the guest flips again.
+ * The state machine takes its assignments down and forgets the guest's
+ * queued flips; the framebuffers, their last frames (now GVT's scratch
+ * page) and what the hardware planes show stay until the guest flips
+ * again.
  */
 void dflip_host_vgpu_reset(struct intel_vgpu *vgpu)
 {

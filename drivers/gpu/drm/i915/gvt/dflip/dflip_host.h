@@ -56,6 +56,7 @@ void dflip_host_fini(struct intel_gvt *gvt);
 void dflip_host_vgpu_init(struct intel_vgpu *vgpu);
 void dflip_host_vgpu_fini(struct intel_vgpu *vgpu);
 void dflip_host_vgpu_reset(struct intel_vgpu *vgpu);
+void dflip_host_vgpu_release(struct intel_vgpu *vgpu);
 bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 			   enum dflip_plane_kind kind, u32 surf);
 
@@ -118,6 +119,10 @@ static inline void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
 }
 
 static inline void dflip_host_vgpu_reset(struct intel_vgpu *vgpu)
+{
+}
+
+static inline void dflip_host_vgpu_release(struct intel_vgpu *vgpu)
 {
 }
 

@@ -9,6 +9,7 @@
 
 #include <linux/lockdep.h>
 #include <linux/printk.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 
 #include "dflip_plane.h"
@@ -79,13 +80,16 @@
  * give it a framebuffer (generation 1) of a default geometry whose current
  * frame is the start of the vGPU's aperture: it can be assigned at once.
  *
- * vGPU reset and VFIO close (dflip_vgpu_reset()) take every assignment
- * down (hardware planes off), forget queued flips and counters, and keep
- * the framebuffer objects, their ids and each plane's last frame.  A host CRTC disable or
- * modeset is a host-initiated dflip_plane_unassign(); so is host suspend,
- * whose commit turns every CRTC off: the guest state is kept and the
- * resume's restore commit assigns again.  vGPU destroy and kvmgt unload
- * call dflip_vgpu_fini(): everything off before the state is freed.
+ * A vGPU reset (dflip_vgpu_reset()) takes every assignment down (the
+ * backend's disable), forgets queued flips and counters, and keeps the
+ * framebuffer objects, their ids and each plane's last frame: the reset
+ * points the vGPU's graphics memory at GVT's scratch page.  VFIO close
+ * (dflip_vgpu_release()) also forgets the last frames, whose pages the VMM
+ * is about to unpin.  A host CRTC disable or modeset is a host-initiated
+ * dflip_plane_unassign(); so is host suspend, whose commit turns every
+ * CRTC off: the guest state is kept and the resume's restore commit
+ * assigns again.  vGPU destroy and kvmgt unload call dflip_vgpu_fini():
+ * everything off before the state is freed.
  */
 
 /**
@@ -605,16 +609,18 @@ void dflip_vgpu_init(struct dflip_vgpu *vgpu, struct mutex *lock,
  *
  * Called at vGPU creation with the vGPU's lock held.  Asks the backend for
  * a framebuffer of @geo (new_geometry, framebuffer generation 1) and makes
- * the start of the vGPU's aperture, read as @geo, the plane's current
- * frame, so that a compositor can assign the plane before the guest first
+ * the start of the vGPU's aperture (past the VT-d guard, 1 MiB aligned),
+ * read as @geo, the plane's current frame, so that a compositor can assign
+ * the plane before the guest first
  * programs it.  The guest's first flip of the same geometry shows on that
  * framebuffer; any other geometry gets a new one, as always.  The frame's
  * &dflip_flip.regs hold only the surface: the host programs the rest of
  * the hardware plane from the framebuffer.  Counters stay zero.
  *
  * Return: 0 on success; -EOPNOTSUPP if direct flip is unsupported,
- * -EBUSY if the plane already has a framebuffer, -ENOSPC if @geo does not
- * fit the vGPU's aperture, or the error of new_geometry.  On error the
+ * -EBUSY if the plane already has a framebuffer, -ENOSPC if that frame
+ * does not pass validation (@geo does not fit the vGPU's aperture), or the
+ * error of new_geometry.  On error the
  * plane is as before.
  */
 int dflip_plane_set_default(struct dflip_vplane *vp,
@@ -635,7 +641,9 @@ int dflip_plane_set_default(struct dflip_vplane *vp,
 	flip.desc.kind = vp->kind;
 	flip.desc.enabled = true;
 	flip.desc.geo = *geo;
-	flip.desc.surf = vgpu->gm.aperture.start;
+	/* past i915's VT-d guard, aligned as any plane's surface may need */
+	flip.desc.surf = ALIGN(vgpu->gm.aperture.start + vgpu->gm.vtd_guard,
+			       SZ_1M);
 	flip.regs.surf = lower_32_bits(flip.desc.surf);
 	if (dflip_validate_plane(&flip.desc, &vgpu->gm, &why))
 		return -ENOSPC;
@@ -668,7 +676,7 @@ static void dflip_vgpu_unassign_all(struct dflip_vgpu *vgpu)
  * @vgpu: the vGPU
  *
  * Called with the vGPU's lock held.  Every assignment is taken down (the
- * hardware planes go off), the queued flips, pending flip-done and
+ * backend's disable), the queued flips, pending flip-done and
  * counters are forgotten.  The framebuffer geometries and generations are
  * kept, so the host's framebuffer objects and their ids stay valid, and so
  * is each plane's last frame (validated against the vGPU's graphics
@@ -688,6 +696,32 @@ void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
 		memset(&vp->live, 0, sizeof(vp->live));
 		vp->flip_done_pending = false;
 		memset(&vp->stats, 0, sizeof(vp->stats));
+		spin_unlock_irqrestore(&vp->lock, flags);
+	}
+}
+
+/**
+ * dflip_vgpu_release() - the VMM closed the vGPU (VFIO close)
+ * @vgpu: the vGPU
+ *
+ * Called with the vGPU's lock held, before KVMGT unpins the guest's
+ * memory.  As dflip_vgpu_reset(), and each plane's last frame is forgotten
+ * too: until the next vGPU reset the vGPU's graphics memory still maps
+ * pages that are no longer the guest's, so no plane can be assigned again
+ * before the guest flips.  The framebuffer geometries and generations stay.
+ */
+void dflip_vgpu_release(struct dflip_vgpu *vgpu)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	dflip_vgpu_reset(vgpu);
+	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
+		struct dflip_vplane *vp = &vgpu->planes[i];
+
+		spin_lock_irqsave(&vp->lock, flags);
+		memset(&vp->cur, 0, sizeof(vp->cur));
+		vp->has_cur = false;
 		spin_unlock_irqrestore(&vp->lock, flags);
 	}
 }

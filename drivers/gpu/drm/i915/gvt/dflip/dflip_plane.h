@@ -211,6 +211,7 @@ void dflip_vgpu_init(struct dflip_vgpu *vgpu, struct mutex *lock,
 		     const struct dflip_backend_ops *ops, void *priv,
 		     const struct dflip_gm *gm, bool supported);
 void dflip_vgpu_reset(struct dflip_vgpu *vgpu);
+void dflip_vgpu_release(struct dflip_vgpu *vgpu);
 int dflip_plane_set_default(struct dflip_vplane *vp,
 			    const struct dflip_geometry *geo);
 void dflip_vgpu_fini(struct dflip_vgpu *vgpu);

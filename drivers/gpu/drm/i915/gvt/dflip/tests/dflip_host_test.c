@@ -662,6 +662,53 @@ static void host_vfio_drm_fb(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
 }
 
+/*
+ * VFIO close: the framebuffers and their ids stay, but none can be shown
+ * again until the guest flips: its pages are about to be unpinned.
+ */
+static void host_vfio_close(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct intel_crtc_state *crtc_state;
+	struct drm_framebuffer *fb;
+	struct intel_plane_state *ps;
+	u32 id;
+
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
+	fb = host_find_fb(t, 1920, 1080);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE);
+	id = host_plane_fb_id(t, 0);
+
+	mutex_lock(&t->vgpu->vgpu_lock);
+	dflip_host_vgpu_release(t->vgpu);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	/*
+	 * Its take-off commit disables the plane; the fake device's planes
+	 * have no atomic state for drm_framebuffer_remove() to find, so the
+	 * test plays that commit's plane disable.
+	 */
+	crtc_state = kunit_kzalloc(test, sizeof(*crtc_state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, crtc_state);
+	crtc_state->uapi.crtc = &t->crtc->base;
+	intel_plane_disable_arm(NULL, t->primary, crtc_state);
+	KUNIT_EXPECT_EQ(test, host_plane_fb_id(t, 0), id);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+			DFLIP_NUM_PLANES);
+
+	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ps);
+	ps->uapi.plane = &t->primary->base;
+	ps->hw.fb = fb;
+	ps->hw.rotation = DRM_MODE_ROTATE_0;
+	KUNIT_EXPECT_NE(test, intel_vgpu_fb_plane_check(NULL, ps), 0);
+
+	/* the next VM's flip makes it showable again */
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE + SZ_8M);
+	KUNIT_EXPECT_EQ(test, host_plane_fb_id(t, 0), id);
+	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE + SZ_8M);
+}
+
 static void host_debugfs_counts(struct kunit *test)
 {
 	struct host_test *t = test->priv;
@@ -696,6 +743,7 @@ static struct kunit_case host_cases[] = {
 	KUNIT_CASE(host_policy_lessee_binding),
 	KUNIT_CASE(host_sysfs_unsupported),
 	KUNIT_CASE(host_vfio_drm_fb),
+	KUNIT_CASE(host_vfio_close),
 	KUNIT_CASE(host_debugfs_counts),
 	{}
 };

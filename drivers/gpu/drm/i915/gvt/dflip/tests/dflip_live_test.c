@@ -234,6 +234,11 @@ static void live_suspend_resume(struct kunit *test)
 
 	/* suspend */
 	dflip_skl_disable(test, t->fh, t->plane);
+	/* i915 turns the vblank off next: no work of GVT's may be pending */
+	spin_lock_irq(&crtc->dev->event_lock);
+	KUNIT_EXPECT_TRUE(test,
+			  list_empty(&drm_crtc_vblank_crtc(crtc)->pending_work));
+	spin_unlock_irq(&crtc->dev->event_lock);
 	drm_crtc_vblank_off(crtc);
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), 0u);
 	KUNIT_ASSERT_TRUE(test, dflip_skl_wait_unassigned(t->vgpu, PIPE_A,

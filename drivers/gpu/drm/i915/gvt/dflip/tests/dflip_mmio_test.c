@@ -184,7 +184,7 @@ static void mmio_plane_write_flips(struct kunit *test)
 
 	mmio_program(test, t, c);
 	mmio_arm(test, t, c, t->base);
-	/* not shown anywhere yet: GVT emulates the flip-done at once */
+	/* a new geometry, shown nowhere yet: the flip-done comes at once */
 	KUNIT_EXPECT_TRUE(test, mmio_take_flip_done(t, c));
 
 	fb = dflip_skl_vgpu_fb(t->vgpu, c->pipe, c->kind);
@@ -313,18 +313,23 @@ static void mmio_cursor_write_arms(struct kunit *test)
 	const struct mmio_cursor_case *c = test->param_value;
 	struct mmio_test *t = test->priv;
 	struct drm_i915_private *i915 = t->fh->i915;
-	u64 next = t->base + SZ_1M;
-	struct drm_framebuffer *fb;
+	u64 first = t->base + SZ_2M, next = t->base + SZ_1M;
+	struct drm_framebuffer *fb, *def;
 
+	def = dflip_skl_vgpu_fb(t->vgpu, c->pipe, DFLIP_PLANE_CURSOR);
 	vgpu_vreg_t(t->vgpu, TRANSCONF(i915, c->pipe)) |= TRANSCONF_ENABLE;
-	mmio_write(test, t, CURBASE(i915, c->pipe), (u32)t->base);
+	/* cursor off, then on: a new framebuffer, not the default one */
+	mmio_write(test, t, CURBASE(i915, c->pipe), (u32)first);
+	KUNIT_EXPECT_NULL(test, dflip_skl_vgpu_fb(t->vgpu, c->pipe,
+						  DFLIP_PLANE_CURSOR));
 	mmio_write(test, t, CURCNTR(i915, c->pipe), MCURSOR_MODE_64_ARGB_AX);
 	fb = dflip_skl_vgpu_fb(t->vgpu, c->pipe, DFLIP_PLANE_CURSOR);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_PTR_NE(test, fb, def);
 	KUNIT_EXPECT_EQ(test, fb->width, 64);
 	KUNIT_EXPECT_EQ(test, fb->height, 64);
 	KUNIT_EXPECT_EQ(test, fb->format->format, DRM_FORMAT_ARGB8888);
-	KUNIT_EXPECT_EQ(test, mmio_cursor_cur_surf(t, c->pipe), t->base);
+	KUNIT_EXPECT_EQ(test, mmio_cursor_cur_surf(t, c->pipe), first);
 
 	/* the core sees CURBASE as it is when the write arms */
 	vgpu_vreg_t(t->vgpu, CURBASE(i915, c->pipe)) = (u32)next;
@@ -356,10 +361,14 @@ static void mmio_cursor_other_pipe(struct kunit *test)
 	struct drm_i915_private *i915 = t->fh->i915;
 
 	vgpu_vreg_t(t->vgpu, TRANSCONF(i915, PIPE_A)) |= TRANSCONF_ENABLE;
-	mmio_write(test, t, CURBASE(i915, PIPE_A), (u32)t->base);
+	mmio_write(test, t, CURBASE(i915, PIPE_A), (u32)(t->base + SZ_2M));
 	mmio_write(test, t, CURCNTR(i915, PIPE_A), MCURSOR_MODE_64_ARGB_AX);
 	mmio_write(test, t, CURBASE(i915, PIPE_B), (u32)(t->base + SZ_1M));
-	KUNIT_EXPECT_EQ(test, mmio_cursor_cur_surf(t, PIPE_A), t->base);
+	KUNIT_EXPECT_EQ(test, mmio_cursor_cur_surf(t, PIPE_A),
+			t->base + SZ_2M);
+	/* pipe B's cursor got the write: it is now off */
+	KUNIT_EXPECT_NULL(test, dflip_skl_vgpu_fb(t->vgpu, PIPE_B,
+						  DFLIP_PLANE_CURSOR));
 }
 
 static struct kunit_case mmio_cases[] = {

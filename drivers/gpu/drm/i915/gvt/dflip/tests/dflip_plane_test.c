@@ -540,6 +540,30 @@ static void dflip_plane_test_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dflip_slot(6), dflip_live(hw, DFLIP_RF_SURF));
 }
 
+/* VFIO close: as reset, and no plane can be assigned before a new flip. */
+static void dflip_plane_test_release(struct kunit *test)
+{
+	struct dflip_test_env *env;
+	struct dflip_vplane *vp = dflip_primary_setup(test, &env);
+	struct dflip_fake_hw *hw = dflip_hw(env, 0, 0);
+
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 1, W, H));
+	mutex_lock(&env->lock);
+	dflip_vgpu_release(&env->vgpu);
+	mutex_unlock(&env->lock);
+	KUNIT_EXPECT_NULL(test, vp->hw);
+	KUNIT_EXPECT_EQ(test, 0, hw->vblank_refs);
+	KUNIT_EXPECT_EQ(test, 1u, vp->fb.gen);
+	KUNIT_EXPECT_EQ(test, -ENODATA, dflip_assign(env, vp, hw, 1));
+
+	/* the restarted guest's flip of the same geometry makes it showable */
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_NOT_ASSIGNED,
+			dflip_flip(env, vp, 2, W, H));
+	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, vp, hw, 1));
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, dflip_slot(2), dflip_live(hw, DFLIP_RF_SURF));
+}
+
 /* Host suspend turns the CRTC off: an unassign that keeps guest state. */
 static void dflip_plane_test_suspend_resume(struct kunit *test)
 {
@@ -901,6 +925,7 @@ static struct kunit_case dflip_plane_tests[] = {
 	KUNIT_CASE(dflip_plane_test_reassign),
 	KUNIT_CASE(dflip_plane_test_unassign),
 	KUNIT_CASE(dflip_plane_test_reset),
+	KUNIT_CASE(dflip_plane_test_release),
 	KUNIT_CASE(dflip_plane_test_suspend_resume),
 	KUNIT_CASE(dflip_plane_test_default_fb),
 	KUNIT_CASE(dflip_plane_test_default_then_guest_geometry),
