@@ -18,7 +18,9 @@
  *   guest plane changes geometry (new_geometry); the glue creates it with
  *   intel_vgpu_fb_create() and sends a uevent naming the plane and the new
  *   framebuffer id. An old framebuffer stays while a hardware plane shows
- *   it and is destroyed once it does not.
+ *   it and is destroyed once it does not. At vGPU creation every plane
+ *   gets one of a default geometry (dflip_host_vgpu_init()); at VFIO close
+ *   they are taken off the hardware (dflip_host_vgpu_release()).
  * - Assignment: i915 calls &intel_vgpu_fb_ops with an i915 spinlock held,
  *   possibly with interrupts off, while the state machine's assign and
  *   unassign need the vGPU's lock. The glue keeps, under the vGPU plane's

@@ -671,19 +671,8 @@ static void dflip_vgpu_unassign_all(struct dflip_vgpu *vgpu)
 		dflip_plane_unassign(&vgpu->planes[i]);
 }
 
-/**
- * dflip_vgpu_reset() - vGPU reset or VFIO close
- * @vgpu: the vGPU
- *
- * Called with the vGPU's lock held.  Every assignment is taken down (the
- * backend's disable), the queued flips, pending flip-done and
- * counters are forgotten.  The framebuffer geometries and generations are
- * kept, so the host's framebuffer objects and their ids stay valid, and so
- * is each plane's last frame (validated against the vGPU's graphics
- * memory, which a reset does not change): the host can assign a plane
- * again at once.
- */
-void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
+/* Unassign every plane, forget its queued state, and its frame if @frames. */
+static void dflip_vgpu_forget(struct dflip_vgpu *vgpu, bool frames)
 {
 	unsigned long flags;
 	unsigned int i;
@@ -696,8 +685,29 @@ void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
 		memset(&vp->live, 0, sizeof(vp->live));
 		vp->flip_done_pending = false;
 		memset(&vp->stats, 0, sizeof(vp->stats));
+		if (frames) {
+			memset(&vp->cur, 0, sizeof(vp->cur));
+			vp->has_cur = false;
+		}
 		spin_unlock_irqrestore(&vp->lock, flags);
 	}
+}
+
+/**
+ * dflip_vgpu_reset() - vGPU reset (device model level)
+ * @vgpu: the vGPU
+ *
+ * Called with the vGPU's lock held.  Every assignment is taken down (the
+ * backend's disable), the queued flips, pending flip-done and
+ * counters are forgotten.  The framebuffer geometries and generations are
+ * kept, so the host's framebuffer objects and their ids stay valid, and so
+ * is each plane's last frame (validated against the vGPU's graphics
+ * memory, which a reset does not change): the host can assign a plane
+ * again at once.
+ */
+void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
+{
+	dflip_vgpu_forget(vgpu, false);
 }
 
 /**
@@ -712,18 +722,7 @@ void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
  */
 void dflip_vgpu_release(struct dflip_vgpu *vgpu)
 {
-	unsigned long flags;
-	unsigned int i;
-
-	dflip_vgpu_reset(vgpu);
-	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
-		struct dflip_vplane *vp = &vgpu->planes[i];
-
-		spin_lock_irqsave(&vp->lock, flags);
-		memset(&vp->cur, 0, sizeof(vp->cur));
-		vp->has_cur = false;
-		spin_unlock_irqrestore(&vp->lock, flags);
-	}
+	dflip_vgpu_forget(vgpu, true);
 }
 
 /**
