@@ -2,8 +2,10 @@
 #
 # GVT-g Local Display Direct Flip: build and test the patch set.
 #
-#   make          drm.ko + i915.ko + kvmgt.ko for Debian 12's stock kernel, the
-#                 userspace tools, and the upstream series in out/series/
+#   make          drm.ko + i915.ko + kvmgt.ko for the stock Debian 6.12 kernel
+#                 (KREL=<release>, else the running one, else the newest
+#                 one apt offers: mk/krel.sh), the userspace tools, and the
+#                 upstream series in out/series/
 #   make check    every test tier; ends with "N passed, N failed"
 #   make bench    benchmark kernel (no sanitizers) in QEMU: writes
 #                 bench/RESULTS.md and bench/flip-cost.svg (not in check)
@@ -17,7 +19,10 @@
 
 SHELL := /bin/bash
 export DFLIP_WORK ?= /var/tmp/gvt-dflip
-KREL := 6.12.117+deb12-amd64
+# make KREL=6.12.118+deb12-amd64 (an example) overrides mk/krel.sh
+ifneq ($(KREL),)
+export DFLIP_KREL := $(KREL)
+endif
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 
 .PHONY: all deps base lay modules tools series check bench hwtest help clean
@@ -27,7 +32,7 @@ all: modules tools series
 	@echo "modules:  $(MODDIR)/i915.ko"
 	@echo "          $(MODDIR)/kvmgt.ko"
 	@echo "          $(DFLIP_WORK)/modsrc/drivers/gpu/drm/drm.ko"
-	@echo "          (for $(KREL); install: see README.md)"
+	@echo "          (for $$(modinfo -F vermagic $(MODDIR)/i915.ko | cut -d' ' -f1); install: see README.md)"
 	@echo "tools:    $(CURDIR)/tools/gvt/gvt-dflip"
 	@echo "series:   $(CURDIR)/out/series/"
 

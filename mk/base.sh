@@ -12,7 +12,7 @@ src_ver=$(dflip_src_version)
 hdr_ver=$(dpkg-query -W -f='${Version}' "$DFLIP_HDR_PKG" 2>/dev/null || true)
 [ -n "$src_ver" ] || dflip_die "$DFLIP_SRC_PKG is not installed"
 if [ "$src_ver" != "$hdr_ver" ]; then
-	dflip_die "version mismatch: $DFLIP_SRC_PKG is $src_ver but $DFLIP_HDR_PKG is ${hdr_ver:-not installed}; the modules must be built from the source of the running kernel (install matching versions)"
+	dflip_die "version mismatch: $DFLIP_SRC_PKG is $src_ver but $DFLIP_HDR_PKG is ${hdr_ver:-not installed}; the modules must be built from the source of their kernel (apt-get install $DFLIP_SRC_PKG=$hdr_ver)"
 fi
 
 pristine=$(dflip_pristine)
@@ -28,7 +28,7 @@ fi
 
 if [ "$(cat "$DFLIP_TREE/.dflip-base" 2>/dev/null)" != "$src_ver" ]; then
 	dflip_log "creating the build tree $DFLIP_TREE from $src_ver"
-	rm -rf "$DFLIP_TREE" "$DFLIP_KUNIT_BUILD" "$DFLIP_MOD_BUILD"
+	rm -rf "$DFLIP_TREE" "$DFLIP_KUNIT_BUILD" "$DFLIP_MOD_BUILD" "$DFLIP_WORK/modsrc"
 	cp -a "$pristine" "$DFLIP_TREE.tmp"
 	mv "$DFLIP_TREE.tmp" "$DFLIP_TREE"
 fi

@@ -5,8 +5,15 @@ DFLIP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Build directories live outside the clone, one per configuration, so that
 # a fresh clone on the same machine reuses them (a warm run).
 DFLIP_WORK=${DFLIP_WORK:-/var/tmp/gvt-dflip}
-# The stock Debian 12 kernel the modules are built for.
-DFLIP_KREL=${DFLIP_KREL:-6.12.117+deb12-amd64}
+# The Debian release and stock kernel the modules are built for
+# (mk/krel.sh: KREL= when given, else the running Debian 6.12 kernel, else
+# the newest 6.12 headers apt offers), computed once and exported.
+DFLIP_HOST_DEBIAN=$(cut -d. -f1 /etc/debian_version 2>/dev/null || echo 12)
+export DFLIP_DEBIAN=${DFLIP_DEBIAN:-$DFLIP_HOST_DEBIAN}
+if [ -z "${DFLIP_KREL:-}" ] && [ "$DFLIP_DEBIAN" = "$DFLIP_HOST_DEBIAN" ]; then
+	DFLIP_KREL=$("$DFLIP_REPO/mk/krel.sh") || exit 1
+fi
+export DFLIP_KREL
 DFLIP_SRC_PKG=linux-source-6.12
 DFLIP_HDR_PKG=linux-headers-$DFLIP_KREL
 DFLIP_TREE=$DFLIP_WORK/tree

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Build i915.ko and kvmgt.ko with direct flip for Debian's stock kernel:
-# Debian's amd64 config (linux-config-6.12), KERNELRELEASE of the stock
-# kernel, and modpost against the Module.symvers of its headers package, so
+# the stock kernel's own config and Module.symvers from its headers package
+# (/usr/src/linux-headers-KREL/.config), KERNELRELEASE of the stock kernel,
+# and modpost against that Module.symvers, so
 # that no vmlinux is built and the modules load on the stock kernel. Also
 # drm.ko: i915.ko imports the DRM core's framebuffer lookup filter, which
 # the stock drm.ko lacks; ours is a drop-in for it (mk/check-modules.sh).
@@ -12,10 +13,10 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 hdr=/usr/src/linux-headers-$DFLIP_KREL
-cfg=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
+cfg=$hdr/.config
 O=$DFLIP_MOD_BUILD
 [ -f "$hdr/Module.symvers" ] || dflip_die "$hdr/Module.symvers is missing (install $DFLIP_HDR_PKG)"
-[ -f "$cfg" ] || dflip_die "$cfg is missing (install linux-config-6.12)"
+[ -f "$cfg" ] || dflip_die "$cfg is missing (reinstall $DFLIP_HDR_PKG)"
 
 kmake() {
 	make -C "$DFLIP_TREE" O="$O" ARCH=x86 KERNELRELEASE="$DFLIP_KREL" \
@@ -23,9 +24,9 @@ kmake() {
 }
 
 mkdir -p "$O"
-# The stock config plus what Debian's build adds to it (the build salt).
+# The stock config (it carries Debian's build salt) plus direct flip.
 # Module signing stays off: sign with your own key for Secure Boot.
-xzcat "$cfg" > "$O/.config.dflip.new"
+grep -v '^CONFIG_BUILD_SALT=' "$cfg" > "$O/.config.dflip.new"
 cat >> "$O/.config.dflip.new" <<CFG
 CONFIG_BUILD_SALT="$DFLIP_KREL"
 CONFIG_DRM_I915_GVT_DFLIP=y
