@@ -29,8 +29,10 @@ console=$DFLIP_OUT/userspace-console.log
 ktap=$DFLIP_OUT/userspace-ktap.log
 rm -f "$console" "$ktap"
 
-accel=tcg
-[ -w /dev/kvm ] && accel=kvm
+# KVM only when a short KVM boot of this kernel reaches init
+accel=$("$repo/testing/qemu-accel.sh" "$work/bzImage" 2>"$work/accel") ||
+	dflip_die "choosing the accelerator failed: $(cat "$work/accel")"
+echo "userspace: $(cat "$work/accel")"
 bios=()
 [ -f /usr/share/qemu/qboot.rom ] && bios=(-bios qboot.rom)
 cmdline="console=ttyS0 kunit.enable=0 rdinit=/init panic=-1 oops=panic"
@@ -98,8 +100,12 @@ parse
 read -r passed failed skipped programs done <"$work/counts"
 
 bad=0
-if [ "$rc" -ne 0 ]; then
-	echo "userspace: QEMU exited $rc (124: timed out)"
+if [ "$rc" = 124 ]; then
+	echo "userspace: QEMU timed out after ${USERSPACE_TIMEOUT:-900} s (accel $accel); the boot stopped at:"
+	tr -d '\r' <"$console" | grep -v '^$' | tail -n 8 | sed 's/^/    | /'
+	bad=1
+elif [ "$rc" -ne 0 ]; then
+	echo "userspace: QEMU exited $rc"
 	bad=1
 fi
 if [ "$done" != 1 ]; then
