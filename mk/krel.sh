@@ -30,7 +30,7 @@ if grep -Eq "$pat" <<<"$(uname -r)"; then
 fi
 # apt's lists must be there and fresh (a day) to know the newest kernel
 if [ "${aptcache[0]}" = apt-cache ] && [ "$(id -u)" = 0 ] &&
-   [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages' -mmin -1440 2>/dev/null | head -n1)" ]; then
+   [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -n1)" ]; then
 	echo "[$(date +%H:%M:%S)] apt-get update (the package lists are missing or older than a day)" >&2
 	apt-get update -qq >&2 || true
 fi
