@@ -7,6 +7,9 @@
 #                 one apt offers: mk/krel.sh), the userspace tools, and the
 #                 upstream series in out/series/
 #   make check    every test tier; ends with "N passed, N failed"
+#   make check-repeat N=20
+#                 the whole KUnit set N times, one boot each; fails on any
+#                 failure (finds flaky tests; not in check)
 #   make bench    benchmark kernel (no sanitizers) in QEMU: writes
 #                 bench/RESULTS.md and bench/flip-cost.svg (not in check)
 #   make hwtest GUEST=<image> IGT_DIR=<igt build>
@@ -25,7 +28,7 @@ export DFLIP_KREL := $(KREL)
 endif
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 
-.PHONY: all deps base lay modules tools series check bench hwtest help clean
+.PHONY: all deps base lay modules tools series check check-repeat bench hwtest help clean
 
 all: modules tools series
 	@echo
@@ -59,6 +62,10 @@ series: base
 check:
 	@mk/check.sh
 
+N ?= 20
+check-repeat:
+	@mk/check-repeat.sh "$(N)"
+
 bench: base
 	@mk/bench.sh
 
@@ -66,7 +73,7 @@ hwtest:
 	@GUEST="$(GUEST)" IGT_DIR="$(IGT_DIR)" mk/hwtest.sh
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,22p' Makefile
 
 clean:
 	rm -rf out
