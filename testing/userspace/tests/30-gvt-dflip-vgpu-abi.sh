@@ -8,7 +8,7 @@
 # the kernel's side on real hardware. The kernel's access policy refuses a
 # vGPU framebuffer with ENOENT; here the id of a removed framebuffer stands
 # in for it, which tests the tool's exit 7, not the kernel's policy (that
-# is KUnit's dflip_vgpu_host).
+# is KUnit's dflip_host).
 . /tests/lib.sh
 
 dev=$(card vkms) || {

@@ -33,7 +33,7 @@
  * static and needs an FBC instance), the debugfs framebuffer list, and the
  * legacy cursor fast path (needs an active CRTC).
  *
- * Suite dflip_vgpu_fb_skl runs the real Skylake plane programming
+ * Suite intel_vgpu_fb_skl runs the real Skylake plane programming
  * (skl_plane_update_noarm()/_arm(), i9xx_cursor_update_arm()) on a fake
  * SKL GT2 device (a hand-made subset of i915_pci.c's skl_gt2_info, which
  * is static) whose registers are RAM, and checks that the surface GVT
@@ -661,7 +661,7 @@ static struct kunit_case vfb_cases[] = {
 };
 
 static struct kunit_suite vfb_suite = {
-	.name = "dflip_vgpu_fb",
+	.name = "intel_vgpu_fb",
 	.init = vfb_test_init,
 	.test_cases = vfb_cases,
 };
@@ -1080,7 +1080,7 @@ static struct kunit_case vfb_ops_cases[] = {
 };
 
 static struct kunit_suite vfb_ops_suite = {
-	.name = "dflip_vgpu_fb_ops",
+	.name = "intel_vgpu_fb_ops",
 	.init = vfb_test_init,
 	.test_cases = vfb_ops_cases,
 };
@@ -1313,7 +1313,7 @@ static struct kunit_case vfb_skl_cases[] = {
 };
 
 static struct kunit_suite vfb_skl_suite = {
-	.name = "dflip_vgpu_fb_skl",
+	.name = "intel_vgpu_fb_skl",
 	.init = vfb_skl_init,
 	.test_cases = vfb_skl_cases,
 };

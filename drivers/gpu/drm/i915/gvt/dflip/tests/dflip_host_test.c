@@ -20,10 +20,10 @@
  *
  * The fake CRTC has no vblank support on purpose, so dflip_plane_assign()
  * fails to take its vblank reference and the state machine stays
- * unassigned: this suite checks what i915 programs; dflip_vgpu_live
+ * unassigned: this suite checks what i915 programs; dflip_live
  * (dflip_live_test.c) checks what GVT writes between i915's commits.
  * Not covered here: the MMIO trap path itself
- * (intel_vgpu_emulate_mmio_write(): dflip_gvt_mmio, dflip_mmio_test.c, runs
+ * (intel_vgpu_emulate_mmio_write(): dflip_mmio, dflip_mmio_test.c, runs
  * it), the uevent (the vGPU has no mdev device) and kvmgt module
  * load/unload.
  */
@@ -749,7 +749,7 @@ static struct kunit_case host_cases[] = {
 };
 
 static struct kunit_suite host_suite = {
-	.name = "dflip_vgpu_host",
+	.name = "dflip_host",
 	.init = host_test_init,
 	.test_cases = host_cases,
 };

@@ -302,7 +302,7 @@ static struct kunit_case live_cases[] = {
 };
 
 static struct kunit_suite live_suite = {
-	.name = "dflip_vgpu_live",
+	.name = "dflip_live",
 	.init = live_test_init,
 	.test_cases = live_cases,
 };

@@ -381,7 +381,7 @@ static struct kunit_case mmio_cases[] = {
 };
 
 static struct kunit_suite mmio_suite = {
-	.name = "dflip_gvt_mmio",
+	.name = "dflip_mmio",
 	.init = mmio_test_init,
 	.test_cases = mmio_cases,
 };

@@ -5,8 +5,8 @@
  * KUnit tests of the direct flip access policy (gvt/dflip/dflip_policy.c):
  * which DRM client may reference a vGPU's framebuffers, and the sysfs
  * lessee id syntax. The policy applied to real lookups of a vGPU
- * framebuffer is tested in dflip_vgpu_host (through GVT) and in
- * dflip_vgpu_fb_ops (what i915 reports, and no ops registered).
+ * framebuffer is tested in dflip_host (through GVT) and in
+ * intel_vgpu_fb_ops (what i915 reports, and no ops registered).
  */
 
 #include <kunit/test.h>
