@@ -20,6 +20,7 @@
 #include "i915_drv.h"
 #include "gvt/gvt.h"
 #include "display/intel_display_types.h"
+#include "display/skl_universal_plane_regs.h"
 
 #include "../dflip_host.h"
 #include "dflip_skl_host.h"
@@ -176,6 +177,45 @@ static void live_geometry_change(struct kunit *test)
 			(u32)(t->base + SZ_32M));
 }
 
+/*
+ * The same re-commit of a new geometry, with GVT's work items unable to run
+ * in between: the guest (its MMIO traps hold the vGPU's lock) flips right
+ * after the host's commit, as a vCPU does on another CPU. GVT must follow
+ * the commit at the guest's next flip, not when a work item gets to run.
+ */
+static void live_geometry_change_no_work(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_vgpu *vgpu = t->vgpu;
+	struct drm_framebuffer *fb;
+
+	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 1280, 720,
+				t->base + SZ_16M);
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
+	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+
+	mutex_lock(&vgpu->vgpu_lock);
+	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_16M));
+	vgpu_vreg_t(vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = t->base + SZ_8M;
+	KUNIT_EXPECT_TRUE(test, dflip_host_guest_flip(vgpu, PIPE_A,
+						      DFLIP_PLANE_PRIMARY,
+						      t->base + SZ_8M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_8M));
+	vgpu_vreg_t(vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = t->base + SZ_32M;
+	KUNIT_EXPECT_TRUE(test, dflip_host_guest_flip(vgpu, PIPE_A,
+						      DFLIP_PLANE_PRIMARY,
+						      t->base + SZ_32M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_32M));
+	mutex_unlock(&vgpu->vgpu_lock);
+}
+
 static void live_two_vgpus_isolated(struct kunit *test)
 {
 	struct live_test *t = test->priv;
@@ -295,6 +335,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_flip_reaches_plane),
 	KUNIT_CASE(live_reject_keeps_frame),
 	KUNIT_CASE(live_geometry_change),
+	KUNIT_CASE(live_geometry_change_no_work),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_suspend_resume),
 	KUNIT_CASE(live_default_framebuffer),

@@ -448,14 +448,14 @@ void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
  *
  * After i915 took a vGPU framebuffer off a hardware plane, GVT stops
  * writing the plane at once and its state machine follows from a work
- * item; this waits for that, at most two seconds.
+ * item; this waits for that (at most 30 s: TCG can be slow).
  *
  * Return: true once the state machine has the plane unassigned.
  */
 bool dflip_skl_wait_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
 			       enum dflip_plane_kind kind)
 {
-	unsigned long timeout = jiffies + 2 * HZ;
+	unsigned long timeout = jiffies + 30 * HZ;
 	bool assigned;
 
 	for (;;) {
