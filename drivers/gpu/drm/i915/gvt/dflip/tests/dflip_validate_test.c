@@ -89,6 +89,9 @@ struct dflip_validate_case {
 	{ .name = _name, .gm = &dflip_gm_split, .desc = _desc,		\
 	  .ret = (_ret), .why = (_why) }
 
+#define ACCEPT_GM(_name, _gm, _desc)					\
+	{ .name = _name, .gm = (_gm), .desc = _desc }
+
 #define REJECT_GM(_name, _gm, _desc, _ret, _why)				\
 	{ .name = _name, .gm = (_gm), .desc = _desc,			\
 	  .ret = (_ret), .why = (_why) }
@@ -302,6 +305,46 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 	REJECT("aux x offset beyond 8191",
 	       AUX(XRGB, YCCS, 64, 64, 256, AP_START, 128, SZ_1M, 8192, 0),
 	       -EINVAL, DFLIP_REJECT_OFFSET),
+	/*
+	 * i915 programs PLANE_AUX_OFFSET of a CCS plane equal to the main
+	 * x/y ("CCS AUX surface doesn't have its own x/y offsets",
+	 * skl_check_main_surface()): the control surface is sized from them.
+	 */
+	{
+		.name = "CCS control surface offset apart from the main one",
+		.gm = &dflip_gm_split,
+		.desc = { .kind = DFLIP_PLANE_SPRITE, .enabled = true,
+			  .surf = AP_START, .x = 0, .y = 0, .aux_x = 16,
+			  .aux_y = 0,
+			  .geo = { .format = XRGB, .modifier = YCCS,
+				   .width = 1900, .height = 1080,
+				   .stride = 7680, .rotation = R0,
+				   .aux_stride = 256, .aux_dist = SZ_8M } },
+		.ret = -EINVAL, .why = DFLIP_REJECT_OFFSET,
+	},
+	{
+		.name = "CCS control surface y offset apart from the main one",
+		.gm = &dflip_gm_split,
+		.desc = { .kind = DFLIP_PLANE_SPRITE, .enabled = true,
+			  .surf = AP_START, .x = 16, .y = 32, .aux_x = 16,
+			  .aux_y = 0,
+			  .geo = { .format = XRGB, .modifier = YCCS,
+				   .width = 1900, .height = 1080,
+				   .stride = 7680, .rotation = R0,
+				   .aux_stride = 256, .aux_dist = SZ_8M } },
+		.ret = -EINVAL, .why = DFLIP_REJECT_OFFSET,
+	},
+	{
+		.name = "CCS control surface offset equal to the main one",
+		.gm = &dflip_gm_split,
+		.desc = { .kind = DFLIP_PLANE_SPRITE, .enabled = true,
+			  .surf = AP_START, .x = 16, .y = 32, .aux_x = 16,
+			  .aux_y = 32,
+			  .geo = { .format = XRGB, .modifier = YCCS,
+				   .width = 1900, .height = 1080,
+				   .stride = 7680, .rotation = R0,
+				   .aux_stride = 256, .aux_dist = SZ_8M } },
+	},
 	REJECT("aux y offset beyond 8191",
 	       AUX(DRM_FORMAT_NV12, LIN, 64, 64, 64, AP_START, 128, SZ_1M, 0, 8192),
 	       -EINVAL, DFLIP_REJECT_OFFSET),
@@ -403,6 +446,18 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 		  FHD(LIN, AP_START), -ERANGE, DFLIP_REJECT_RANGE),
 	REJECT_GM("VT-d guard wrapping 64 bits", &dflip_gm_wrap,
 		  FHD(LIN, HI_START + SZ_1G), -ERANGE, DFLIP_REJECT_RANGE),
+	/*
+	 * i915 pads a tiled scanout by max(VT-d guard, one tile row)
+	 * (i915_gem_object_pin_to_display_plane()): a Y-tile row of a 25 KiB
+	 * stride is 800 KiB, more than the 168 pages of the guard.
+	 */
+	REJECT_GM("Y-tile row above the VT-d guard pads past the end",
+		  &dflip_gm_guard,
+		  PLANE(XRGB, YT, 1920, 96, 25600, R0, AP_END - SZ_2M - SZ_1M),
+		  -ERANGE, DFLIP_REJECT_RANGE),
+	ACCEPT_GM("Y-tile row above the VT-d guard, room for its padding",
+		  &dflip_gm_guard,
+		  PLANE(XRGB, YT, 1920, 96, 25600, R0, AP_END - SZ_4M)),
 	REJECT("CCS control surface beyond the aperture",
 	       AUX(XRGB, YCCS, 1920, 1080, 7680, AP_START, 256, AP_END - AP_START, 0, 0),
 	       -ERANGE, DFLIP_REJECT_AUX_RANGE),
