@@ -216,6 +216,54 @@ static void live_geometry_change_no_work(struct kunit *test)
 	mutex_unlock(&vgpu->vgpu_lock);
 }
 
+/*
+ * A host commit right after the compositor re-committed a new geometry,
+ * before GVT's state machine followed (the vGPU's lock is held, as by a
+ * vCPU trapping meanwhile): i915 must program the re-committed
+ * framebuffer at a frame validated for its own geometry. The plane last
+ * showed a small frame at the end of the guest's aperture, where the new
+ * framebuffer's 1920x1080 would read 8 MiB past it.
+ */
+static void live_host_commit_after_recommit(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	u64 end = t->base + SZ_64M;
+	struct drm_framebuffer *small, *large;
+	u64 surf;
+
+	/* a small frame at the end of the aperture, shown */
+	dflip_skl_guest_program(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 128, 64,
+				end - SZ_256K);
+	live_flip(t, end - SZ_256K);
+	small = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, small);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, small), 0);
+	live_flip(t, end - SZ_256K);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(end - SZ_256K));
+
+	/* 1920x1080 at the start again: a new framebuffer */
+	dflip_skl_guest_program(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, LIVE_W,
+				LIVE_H, t->base);
+	live_flip(t, t->base);
+	large = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, large);
+
+	mutex_lock(&t->vgpu->vgpu_lock);
+	/* the compositor re-commits, then a host commit pulls the plane in */
+	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, large), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), (u32)t->base);
+	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, large), 0);
+	surf = dflip_skl_hw_surf(t->fh, t->plane);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+
+	/* the plane reads the large framebuffer's own frame, in the guest's */
+	KUNIT_EXPECT_EQ(test, surf, t->base);
+	KUNIT_EXPECT_LE(test, surf + (u64)large->pitches[0] * LIVE_H, end);
+}
+
 static void live_two_vgpus_isolated(struct kunit *test)
 {
 	struct live_test *t = test->priv;
@@ -336,6 +384,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_reject_keeps_frame),
 	KUNIT_CASE(live_geometry_change),
 	KUNIT_CASE(live_geometry_change_no_work),
+	KUNIT_CASE(live_host_commit_after_recommit),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_suspend_resume),
 	KUNIT_CASE(live_default_framebuffer),

@@ -261,6 +261,35 @@ static void dflip_plane_test_queue_coalesce(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0u, log->impure);
 }
 
+/*
+ * A guest flip that arrives after the hardware latched the armed flip but
+ * before the vblank work ran is armed at once. The flip queued before it
+ * is older: it must never be shown after it (the picture would go back),
+ * and the guest gets one flip-done for the two, not a spurious second.
+ */
+static void dflip_plane_test_flip_after_latch(struct kunit *test)
+{
+	struct dflip_test_env *env;
+	struct dflip_vplane *vp = dflip_primary_setup(test, &env);
+	struct dflip_fake_hw *hw = dflip_hw(env, 0, 0);
+
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 1, W, H));
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_QUEUED, dflip_flip(env, vp, 2, W, H));
+	/* the hardware latches flip 1; the vblank work has not run yet */
+	dflip_rf_vblank(&env->fake.rf, 0);
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 3, W, H));
+	KUNIT_EXPECT_FALSE(test, vp->has_queued);
+	KUNIT_EXPECT_EQ(test, 1ull, vp->stats.flips_coalesced);
+
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
+	/* the setup's geometry flip, flip 1, and flips 2 and 3 together */
+	KUNIT_EXPECT_EQ(test, 3u, env->fake.flip_done[vp->id]);
+	KUNIT_EXPECT_FALSE(test, vp->armed);
+}
+
 /**
  * struct dflip_reject_case - an invalid guest flip
  * @name: case name
@@ -916,6 +945,7 @@ static struct kunit_case dflip_plane_tests[] = {
 	KUNIT_CASE(dflip_plane_test_assign_arms_live),
 	KUNIT_CASE(dflip_plane_test_fast_path),
 	KUNIT_CASE(dflip_plane_test_queue_coalesce),
+	KUNIT_CASE(dflip_plane_test_flip_after_latch),
 	KUNIT_CASE_PARAM(dflip_plane_test_reject_keeps_last_frame,
 			 dflip_reject_gen_params),
 	KUNIT_CASE(dflip_plane_test_geometry_change),

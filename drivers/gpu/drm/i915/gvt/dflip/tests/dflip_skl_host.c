@@ -372,6 +372,70 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
 }
 
 /**
+ * dflip_skl_commit_check - the atomic check of showing a framebuffer
+ * @test: the test
+ * @fh: the host
+ * @plane: a universal plane of the host
+ * @fb: a linear or X-tiled XRGB8888 framebuffer, shown full size at 0,0
+ * @ps: returns the plane state for dflip_skl_commit_program()
+ *
+ * Runs i915's vGPU framebuffer check of the plane state, as the atomic
+ * check of a commit does; the commit tail (dflip_skl_commit_program()) may
+ * follow later, as it does in i915 after anything else ran in between.
+ *
+ * Return: the check's result.
+ */
+int dflip_skl_commit_check(struct kunit *test, struct dflip_skl_host *fh,
+			   struct intel_plane *plane,
+			   struct drm_framebuffer *fb,
+			   struct dflip_skl_commit *ps)
+{
+	struct intel_crtc *crtc = fh->crtcs[plane->pipe];
+	struct intel_crtc_state *crtc_state;
+	struct intel_plane_state *state;
+
+	crtc_state = kunit_kzalloc(test, sizeof(*crtc_state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, crtc_state);
+	crtc_state->uapi.crtc = &crtc->base;
+	state = kunit_kzalloc(test, sizeof(*state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, state);
+	state->uapi.plane = &plane->base;
+	state->uapi.crtc = &crtc->base;
+	state->uapi.visible = true;
+	state->uapi.src = DRM_RECT_INIT(0, 0, fb->width << 16, fb->height << 16);
+	state->uapi.dst = DRM_RECT_INIT(0, 0, fb->width, fb->height);
+	state->hw.fb = fb;
+	state->hw.crtc = &crtc->base;
+	state->hw.rotation = DRM_MODE_ROTATE_0;
+	state->view.gtt.type = I915_GTT_VIEW_NORMAL;
+	state->view.color_plane[0].mapping_stride = fb->pitches[0];
+	state->view.color_plane[0].scanout_stride = fb->pitches[0];
+	state->scaler_id = -1;
+	state->ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888;
+	if (fb->modifier == I915_FORMAT_MOD_X_TILED)
+		state->ctl |= PLANE_CTL_TILED_X;
+
+	ps->plane = plane;
+	ps->crtc_state = crtc_state;
+	ps->plane_state = state;
+	return intel_vgpu_fb_plane_check(crtc_state, state);
+}
+
+/**
+ * dflip_skl_commit_program - the commit tail programs the plane
+ * @ps: a plane state that passed dflip_skl_commit_check()
+ *
+ * The plane's noarm and arm programming, as i915's commit tail runs it.
+ */
+void dflip_skl_commit_program(const struct dflip_skl_commit *ps)
+{
+	intel_plane_update_noarm(NULL, ps->plane, ps->crtc_state,
+				 ps->plane_state);
+	intel_plane_update_arm(NULL, ps->plane, ps->crtc_state,
+			       ps->plane_state);
+}
+
+/**
  * dflip_skl_commit - the compositor shows a framebuffer on a plane
  * @test: the test
  * @fh: the host
@@ -386,38 +450,13 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
 int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
 		     struct intel_plane *plane, struct drm_framebuffer *fb)
 {
-	struct intel_crtc *crtc = fh->crtcs[plane->pipe];
-	struct intel_crtc_state *crtc_state;
-	struct intel_plane_state *ps;
+	struct dflip_skl_commit ps;
 	int ret;
 
-	crtc_state = kunit_kzalloc(test, sizeof(*crtc_state), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, crtc_state);
-	crtc_state->uapi.crtc = &crtc->base;
-	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, ps);
-	ps->uapi.plane = &plane->base;
-	ps->uapi.crtc = &crtc->base;
-	ps->uapi.visible = true;
-	ps->uapi.src = DRM_RECT_INIT(0, 0, fb->width << 16, fb->height << 16);
-	ps->uapi.dst = DRM_RECT_INIT(0, 0, fb->width, fb->height);
-	ps->hw.fb = fb;
-	ps->hw.crtc = &crtc->base;
-	ps->hw.rotation = DRM_MODE_ROTATE_0;
-	ps->view.gtt.type = I915_GTT_VIEW_NORMAL;
-	ps->view.color_plane[0].mapping_stride = fb->pitches[0];
-	ps->view.color_plane[0].scanout_stride = fb->pitches[0];
-	ps->scaler_id = -1;
-	ps->ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888;
-	if (fb->modifier == I915_FORMAT_MOD_X_TILED)
-		ps->ctl |= PLANE_CTL_TILED_X;
-
-	ret = intel_vgpu_fb_plane_check(crtc_state, ps);
-	if (ret)
-		return ret;
-	intel_plane_update_noarm(NULL, plane, crtc_state, ps);
-	intel_plane_update_arm(NULL, plane, crtc_state, ps);
-	return 0;
+	ret = dflip_skl_commit_check(test, fh, plane, fb, &ps);
+	if (!ret)
+		dflip_skl_commit_program(&ps);
+	return ret;
 }
 
 /**

@@ -16,8 +16,10 @@
 struct drm_framebuffer;
 struct drm_i915_private;
 struct intel_crtc;
+struct intel_crtc_state;
 struct intel_gvt;
 struct intel_plane;
+struct intel_plane_state;
 struct intel_vgpu;
 struct kunit;
 
@@ -54,6 +56,18 @@ struct dflip_skl_host {
 	unsigned int num_vgpus;
 };
 
+/**
+ * struct dflip_skl_commit - one plane of a commit between check and tail
+ * @plane: the plane
+ * @crtc_state: the new state of its CRTC
+ * @plane_state: its new state
+ */
+struct dflip_skl_commit {
+	struct intel_plane *plane;
+	struct intel_crtc_state *crtc_state;
+	struct intel_plane_state *plane_state;
+};
+
 struct dflip_skl_host *dflip_skl_host_create(struct kunit *test);
 void dflip_skl_gvt_mmio_setup(struct kunit *test, struct dflip_skl_host *fh);
 int dflip_skl_mmio_write(struct intel_vgpu *vgpu, u32 offset, u32 val);
@@ -67,6 +81,11 @@ bool dflip_skl_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
 					  unsigned int pipe,
 					  enum dflip_plane_kind kind);
+int dflip_skl_commit_check(struct kunit *test, struct dflip_skl_host *fh,
+			   struct intel_plane *plane,
+			   struct drm_framebuffer *fb,
+			   struct dflip_skl_commit *ps);
+void dflip_skl_commit_program(const struct dflip_skl_commit *ps);
 int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
 		     struct intel_plane *plane, struct drm_framebuffer *fb);
 void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
