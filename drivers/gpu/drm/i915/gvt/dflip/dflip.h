@@ -159,7 +159,8 @@ struct dflip_gm_range {
  * @aperture: its slice of the mappable aperture
  * @hidden: its slice of the hidden (high) range
  * @vtd_guard: bytes of overfetch padding the display engine reads past a
- *	surface when the IOMMU is on (i915's VTD_GUARD), 0 otherwise
+ *	surface when the IOMMU is on (i915's VTD_GUARD), 0 otherwise; a
+ *	tiled surface gets one tile row instead when that is larger
  */
 struct dflip_gm {
 	struct dflip_gm_range aperture;
@@ -232,7 +233,7 @@ bool dflip_geometry_has_aux(const struct dflip_geometry *geo);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 bool dflip_span_fits(const struct dflip_gm *gm, u64 base, u64 stride,
-		     u64 rows);
+		     u64 rows, u64 guard);
 #endif
 
 #endif /* _GVT_DFLIP_H_ */

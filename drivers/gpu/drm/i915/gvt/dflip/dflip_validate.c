@@ -7,7 +7,8 @@
  *
  * Every byte the display engine may fetch for the plane (the main surface
  * and, for NV12 and CCS, the auxiliary one, each rounded up to whole tile
- * rows and padded by the VT-d overfetch guard) must lie inside one of the
+ * rows and padded by the VT-d overfetch guard, or by one tile row when that
+ * is larger, as i915 pads its own scanouts) must lie inside one of the
  * vGPU's own graphics memory ranges. Runs on the trap path: no allocation.
  */
 
@@ -219,24 +220,24 @@ static bool dflip_range_holds(const struct dflip_gm_range *r, u64 start,
  * @base: graphics memory address of the surface
  * @stride: bytes per row
  * @rows: rows read, already rounded up to whole tile rows
+ * @guard: overfetch padding on each side (see dflip_vtd_guard())
  *
- * The span is [@base - guard, @base + @stride * @rows + guard), computed
- * in 64 bits, where guard is @gm->vtd_guard: i915 pads scanout VMAs on
- * both sides because VT-d may overfetch before and after them
- * (i915_gem_object_pin_to_display_plane()).
+ * The span is [@base - @guard, @base + @stride * @rows + @guard), computed
+ * in 64 bits: i915 pads scanout VMAs on both sides because VT-d may
+ * overfetch before and after them (i915_gem_object_pin_to_display_plane()).
  *
  * Return: true if the whole span lies in the aperture or in the hidden
  * range; false if it does not, straddles both, or its arithmetic wraps.
  */
 VISIBLE_IF_KUNIT bool dflip_span_fits(const struct dflip_gm *gm, u64 base,
-				      u64 stride, u64 rows)
+				      u64 stride, u64 rows, u64 guard)
 {
 	u64 len, start, end;
 
 	if (check_mul_overflow(stride, rows, &len) ||
 	    check_add_overflow(base, len, &end) ||
-	    check_add_overflow(end, gm->vtd_guard, &end) ||
-	    check_sub_overflow(base, gm->vtd_guard, &start))
+	    check_add_overflow(end, guard, &end) ||
+	    check_sub_overflow(base, guard, &start))
 		return false;
 
 	return dflip_range_holds(&gm->aperture, start, end) ||
@@ -250,6 +251,22 @@ static u64 dflip_tile_rows(u64 y_end, unsigned int tile_rows)
 	return DIV_ROUND_UP_ULL(y_end, tile_rows) * tile_rows;
 }
 
+/*
+ * The padding i915 puts around a scanout when VT-d is on: VTD_GUARD, or one
+ * tile row of the main surface when that is larger ("168 or tile-row PTE
+ * padding", i915_gem_object_pin_to_display_plane()). Taken for every tiled
+ * layout (i915 only knows fenced X and Y tiling; Yf reads whole tile rows
+ * too). The auxiliary surface shares the VMA and so the padding.
+ */
+static u64 dflip_vtd_guard(const struct dflip_plane_desc *desc,
+			   const struct dflip_layout *lay,
+			   const struct dflip_gm *gm)
+{
+	if (!gm->vtd_guard || lay->tile_rows <= 1)
+		return gm->vtd_guard;
+	return max_t(u64, gm->vtd_guard, (u64)desc->geo.stride * lay->tile_rows);
+}
+
 static int dflip_check_main(const struct dflip_plane_desc *desc,
 			    const struct dflip_layout *lay,
 			    const struct dflip_gm *gm, enum dflip_reject *why)
@@ -259,7 +276,8 @@ static int dflip_check_main(const struct dflip_plane_desc *desc,
 
 	if (desc->surf % dflip_surf_alignment(desc))
 		return dflip_fail(why, DFLIP_REJECT_ALIGN, -EINVAL);
-	if (!dflip_span_fits(gm, desc->surf, desc->geo.stride, rows))
+	if (!dflip_span_fits(gm, desc->surf, desc->geo.stride, rows,
+			     dflip_vtd_guard(desc, lay, gm)))
 		return dflip_fail(why, DFLIP_REJECT_RANGE, -ERANGE);
 	return 0;
 }
@@ -269,6 +287,7 @@ static int dflip_check_main(const struct dflip_plane_desc *desc,
  * the CCS (offsets in main-surface pixels, one CCS byte per 8x16 of them).
  */
 static int dflip_check_aux(const struct dflip_plane_desc *desc,
+			   const struct dflip_layout *main_lay,
 			   const struct dflip_gm *gm, enum dflip_reject *why)
 {
 	const struct dflip_geometry *geo = &desc->geo;
@@ -279,6 +298,12 @@ static int dflip_check_aux(const struct dflip_plane_desc *desc,
 		return 0;
 	if (dflip_plane_layout(geo, 1, &lay))
 		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+	/*
+	 * The CCS has no x/y offsets of its own: i915 programs the main
+	 * ones into PLANE_AUX_OFFSET (skl_check_main_surface()).
+	 */
+	if (lay.main_coords && (desc->aux_x != desc->x || desc->aux_y != desc->y))
+		return dflip_fail(why, DFLIP_REJECT_OFFSET, -EINVAL);
 
 	if (lay.main_coords) {
 		x_end = DIV_ROUND_UP_ULL((u64)desc->aux_x + geo->width, lay.hsub);
@@ -297,7 +322,8 @@ static int dflip_check_aux(const struct dflip_plane_desc *desc,
 
 	base = desc->surf + geo->aux_dist;
 	if (!dflip_span_fits(gm, base, geo->aux_stride,
-			     dflip_tile_rows(y_end, lay.tile_rows)))
+			     dflip_tile_rows(y_end, lay.tile_rows),
+			     dflip_vtd_guard(desc, main_lay, gm)))
 		return dflip_fail(why, DFLIP_REJECT_AUX_RANGE, -ERANGE);
 	return 0;
 }
@@ -346,7 +372,7 @@ int dflip_validate_plane(const struct dflip_plane_desc *desc,
 	ret = dflip_check_main(desc, &lay, gm, why);
 	if (ret)
 		return ret;
-	return dflip_check_aux(desc, gm, why);
+	return dflip_check_aux(desc, &lay, gm, why);
 }
 
 /**

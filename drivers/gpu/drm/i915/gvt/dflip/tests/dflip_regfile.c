@@ -387,6 +387,17 @@ static int dflip_rf_tile(u32 ctl, unsigned int cpp, u32 *tw, u32 *th)
 	}
 }
 
+/*
+ * The VT-d overfetch on both sides of what the plane reads; a start that
+ * would wrap below 0 is 0, which no guest range starts at.
+ */
+static int dflip_rf_pad(struct dflip_gm_range *span, u64 guard)
+{
+	span->start = span->start > guard ? span->start - guard : 0;
+	span->end += guard;
+	return 1;
+}
+
 static int dflip_rf_plane_span(const u32 *regs, u64 guard,
 			       struct dflip_gm_range *span)
 {
@@ -411,15 +422,16 @@ static int dflip_rf_plane_span(const u32 *regs, u64 guard,
 	if (!tw) {
 		stride = units * 64;
 		span->start = surf + y * stride + x * cpp;
-		span->end = surf + (y + h - 1) * stride + (x + w) * cpp + guard;
-		return 1;
+		span->end = surf + (y + h - 1) * stride + (x + w) * cpp;
+		return dflip_rf_pad(span, guard);
 	}
 	stride = units * tw;
 	row = stride * th;	/* bytes per row of tiles */
 	span->start = surf + (y / th) * row + (x * cpp / tw) * 4096;
 	span->end = surf + ((y + h - 1) / th) * row +
-		(((x + w) * cpp - 1) / tw + 1) * 4096 + guard;
-	return 1;
+		(((x + w) * cpp - 1) / tw + 1) * 4096;
+	/* i915 pads a tiled scanout by one tile row when that is larger */
+	return dflip_rf_pad(span, guard ? max(guard, row) : 0);
 }
 
 static int dflip_rf_cursor_span(const u32 *regs, u64 guard,
@@ -451,15 +463,16 @@ static int dflip_rf_cursor_span(const u32 *regs, u64 guard,
 	}
 	/* whether the low bits of CURBASE count or not, cover both */
 	span->start = base & ~0xfffu;
-	span->end = (u64)base + bytes + guard;
-	return 1;
+	span->end = (u64)base + bytes;
+	return dflip_rf_pad(span, guard);
 }
 
 /**
  * dflip_rf_spans() - what a plane's registers make the display engine read
  * @regs: the plane's registers, indexed by &enum dflip_rf_reg
  * @cursor: @regs are cursor registers
- * @guard: bytes the engine overfetches past a surface (VT-d guard)
+ * @guard: bytes the engine overfetches on each side of a surface (VT-d
+ *	guard; a tiled surface's tile row when larger, as i915 pads it)
  * @span: returns the graphics memory range read
  *
  * The model's own decoding, independent of dflip_decode_plane(): linear,

@@ -161,9 +161,19 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 		   HI_START - AP_START, 0, 0)),
 	ACCEPT("Y CCS, control surface after the main one",
 	       AUX(XRGB, YCCS, 1920, 1080, 7680, AP_START, 256, SZ_8M, 0, 0)),
-	ACCEPT("Yf CCS with panning offsets",
-	       AUX(DRM_FORMAT_ABGR8888, YFCCS, 1920, 1080, 7680, AP_START, 256,
-		   SZ_16M, 64, 32)),
+	{
+		/* the control surface's offsets are the main ones */
+		.name = "Yf CCS with panning offsets",
+		.gm = &dflip_gm_split,
+		.desc = { .kind = DFLIP_PLANE_SPRITE, .enabled = true,
+			  .surf = AP_START, .x = 64, .y = 32, .aux_x = 64,
+			  .aux_y = 32,
+			  .geo = { .format = DRM_FORMAT_ABGR8888,
+				   .modifier = YFCCS, .width = 1856,
+				   .height = 1080, .stride = 7680,
+				   .rotation = R0, .aux_stride = 256,
+				   .aux_dist = SZ_16M } },
+	},
 	ACCEPT("cursor 64x64 at a 4 KiB boundary", CUR(64, 256, R0, AP_START + SZ_4K)),
 	ACCEPT("cursor 256x256 rotated 180 at the end of the hidden range",
 	       CUR(256, 1024, DRM_MODE_ROTATE_180, HI_END - SZ_256K)),
@@ -545,7 +555,8 @@ static void dflip_span_test(struct kunit *test)
 {
 	const struct dflip_span_case *t = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, dflip_span_fits(&t->gm, t->base, t->stride, t->rows),
+	KUNIT_EXPECT_EQ(test, dflip_span_fits(&t->gm, t->base, t->stride, t->rows,
+					      t->gm.vtd_guard),
 			t->fits);
 }
 
