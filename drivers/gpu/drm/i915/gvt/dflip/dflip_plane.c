@@ -151,19 +151,31 @@ static void dflip_retire_locked(struct dflip_vplane *vp)
 		dflip_signal_locked(vp);
 }
 
-/* Arm @flip now if the hardware plane is free, else queue it. */
+/* Take the queued flip's place: @flip is newer; returns its signal too. */
+static bool dflip_supersede_queued_locked(struct dflip_vplane *vp, bool signal)
+{
+	if (!vp->has_queued)
+		return signal;
+	vp->has_queued = false;
+	vp->stats.flips_coalesced++;
+	return signal || vp->queued_signal;
+}
+
+/*
+ * Arm @flip now if the hardware plane is free, else queue it. Either way
+ * it replaces a queued older flip, which is never shown after it: a flip
+ * can find the plane free with one still queued when the hardware latched
+ * the armed flip and the vblank work has not run yet.
+ */
 static enum dflip_flip_result dflip_show_locked(struct dflip_vplane *vp,
 						const struct dflip_flip *flip,
 						bool signal)
 {
 	dflip_retire_locked(vp);
+	signal = dflip_supersede_queued_locked(vp, signal);
 	if (!vp->armed && !vp->host_busy) {
 		dflip_arm_locked(vp, flip, signal);
 		return DFLIP_FLIP_FLIPPED;
-	}
-	if (vp->has_queued) {
-		vp->stats.flips_coalesced++;
-		signal |= vp->queued_signal;
 	}
 	vp->queued = *flip;
 	vp->has_queued = true;
