@@ -544,20 +544,29 @@ static const struct dflip_backend_ops dflip_host_backend_ops = {
 	.flip_done = dflip_host_flip_done,
 };
 
-/* With the vGPU's lock held: make the state machine follow i915. */
+/*
+ * With the vGPU's lock held: make the state machine follow i915, if it
+ * does not already (i915's last assignment or unassignment of the plane,
+ * the framebuffer generation it committed, the CRTC of the vblank
+ * reference).
+ */
 static void dflip_host_reconcile_plane(struct dflip_host_plane *hp)
 {
 	struct dflip_vplane *vp = hp->vp;
 	struct drm_crtc *crtc;
 	unsigned long flags;
-	bool live;
+	bool live, in_line;
 	u32 gen;
 
 	spin_lock_irqsave(&vp->lock, flags);
 	live = hp->hw_live;
 	gen = hp->hw_gen;
 	crtc = hp->hw.crtc;
+	in_line = live ? vp->hw && vp->hw_gen == gen &&
+			 hp->vblank_crtc == crtc : !vp->hw;
 	spin_unlock_irqrestore(&vp->lock, flags);
+	if (in_line)
+		return;
 
 	if (vp->hw && (!live || hp->vblank_crtc != crtc))
 		dflip_plane_unassign(vp);
@@ -610,8 +619,6 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 	struct dflip_host_plane *hp;
 	struct dflip_vplane *vp;
 	enum plane_id id;
-	unsigned long flags;
-	bool live;
 
 	if (!hv || pipe >= DFLIP_MAX_PIPES)
 		return false;
@@ -639,14 +646,14 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 	}
 	regs.surf = surf;
 
+	/*
+	 * The flip goes where i915 last put the plane's framebuffer: the
+	 * work item that follows i915's commits may not have run yet.
+	 */
+	dflip_host_reconcile_plane(hp);
 	res = dflip_plane_guest_write(vp, &regs);
-
-	/* a plane i915 shows that the state machine could not take yet */
-	spin_lock_irqsave(&vp->lock, flags);
-	live = hp->hw_live;
-	spin_unlock_irqrestore(&vp->lock, flags);
-	if (live && !vp->hw)
-		dflip_host_reconcile_plane(hp);
+	/* a geometry change may have left a plane i915 shows unassigned */
+	dflip_host_reconcile_plane(hp);
 
 	return res == DFLIP_FLIP_FLIPPED || res == DFLIP_FLIP_QUEUED;
 }
