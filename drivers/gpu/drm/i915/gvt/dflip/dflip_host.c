@@ -70,12 +70,18 @@ struct dflip_host_plane;
  * @hp: the vGPU plane
  * @fb: the i915 framebuffer
  * @gen: the state machine's framebuffer generation it has
+ * @geo: its geometry (immutable)
+ * @frame: a surface validated for @geo: the guest's frame it was made
+ *	for, then its last frame of @geo once a newer framebuffer replaced
+ *	it (&dflip_vplane.lock)
  * @link: entry in &dflip_host_plane.fbs
  */
 struct dflip_host_fb {
 	struct dflip_host_plane *hp;
 	struct drm_framebuffer *fb;
 	u32 gen;
+	struct dflip_geometry geo;
+	u32 frame;
 	struct list_head link;
 };
 
@@ -88,7 +94,8 @@ struct dflip_host_fb {
  *	reprogrammed it since: GVT may write @hw (&dflip_vplane.lock)
  * @hw: that hardware plane (&dflip_vplane.lock)
  * @hw_gen: generation of the framebuffer on @hw (&dflip_vplane.lock)
- * @base: last surface given to i915 or written (&dflip_vplane.lock)
+ * @base: last surface given to i915 or written, to tell the offset i915
+ *	added (&dflip_vplane.lock)
  * @delta: what i915 added to @base in the surface register: the
  *	compositor's source offset (&dflip_vplane.lock)
  * @vblank: calls dflip_plane_vblank() at every vblank of @vblank_crtc
@@ -238,15 +245,19 @@ static u32 dflip_host_fb_surface(void *owner, const struct intel_vgpu_fb_plane *
 
 	spin_lock_irqsave(&vp->lock, flags);
 	/*
-	 * The live frame is of the framebuffer the plane showed; when the
-	 * host commits a newer one, show the guest's frame of its geometry.
+	 * i915 programs the framebuffer's geometry at what this returns: it
+	 * must be a frame validated for that geometry, whatever the guest
+	 * did since the atomic check. The frame on the hardware plane if it
+	 * is of that geometry, else the guest's latest one if it is, else
+	 * the framebuffer's own last frame.
 	 */
-	if (assigned && flip.desc.enabled && hp->hw_gen == hfb->gen)
+	if (assigned && flip.desc.enabled &&
+	    dflip_geometry_equal(&flip.desc.geo, &hfb->geo))
 		surf = lower_32_bits(flip.desc.surf);
-	else if (vp->has_cur && vp->fb.gen == hfb->gen)
+	else if (vp->has_cur && dflip_geometry_equal(&vp->cur.desc.geo, &hfb->geo))
 		surf = lower_32_bits(vp->cur.desc.surf);
 	else
-		surf = hp->base;	/* the last frame: still the guest's */
+		surf = hfb->frame;
 	hp->base = surf;
 	spin_unlock_irqrestore(&vp->lock, flags);
 
@@ -415,6 +426,26 @@ static void dflip_host_uevent(struct dflip_host_plane *hp,
 	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
 }
 
+/*
+ * A newer framebuffer replaces the plane's current one: the current one
+ * keeps the guest's latest frame of its geometry, for a host commit of it
+ * that is already past its atomic check.
+ */
+static void dflip_host_keep_frame(struct dflip_host_plane *hp)
+{
+	struct dflip_vplane *vp = hp->vp;
+	struct dflip_host_fb *cur;
+	unsigned long flags;
+
+	if (list_empty(&hp->fbs))
+		return;
+	cur = list_last_entry(&hp->fbs, struct dflip_host_fb, link);
+	spin_lock_irqsave(&vp->lock, flags);
+	if (vp->has_cur && dflip_geometry_equal(&vp->cur.desc.geo, &cur->geo))
+		cur->frame = lower_32_bits(vp->cur.desc.surf);
+	spin_unlock_irqrestore(&vp->lock, flags);
+}
+
 static int dflip_host_new_geometry(struct dflip_vplane *vp,
 				   const struct dflip_plane_desc *desc)
 {
@@ -445,6 +476,8 @@ static int dflip_host_new_geometry(struct dflip_vplane *vp,
 			return -ENOMEM;
 		hfb->hp = hp;
 		hfb->gen = gen;
+		hfb->geo = *geo;
+		hfb->frame = lower_32_bits(desc->surf);
 		fb = intel_vgpu_fb_create(&i915->drm, &info, hfb);
 		if (IS_ERR(fb)) {
 			kfree(hfb);
@@ -453,6 +486,7 @@ static int dflip_host_new_geometry(struct dflip_vplane *vp,
 		hfb->fb = fb;
 	}
 
+	dflip_host_keep_frame(hp);
 	dflip_host_gc(hp, gen);
 	if (hfb)
 		list_add_tail(&hfb->link, &hp->fbs);
