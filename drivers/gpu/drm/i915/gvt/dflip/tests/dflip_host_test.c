@@ -664,7 +664,8 @@ static void host_vfio_drm_fb(struct kunit *test)
 
 /*
  * VFIO close: the framebuffers and their ids stay, but none can be shown
- * again until the guest flips: its pages are about to be unpinned.
+ * again until the guest flips, from the moment VFIO close starts: its
+ * pages are about to be unpinned.
  */
 static void host_vfio_close(struct kunit *test)
 {
@@ -680,11 +681,23 @@ static void host_vfio_close(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE);
 	id = host_plane_fb_id(t, 0);
 
+	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ps);
+	ps->uapi.plane = &t->primary->base;
+	ps->hw.fb = fb;
+	ps->hw.rotation = DRM_MODE_ROTATE_0;
+
 	mutex_lock(&t->vgpu->vgpu_lock);
 	dflip_host_vgpu_release(t->vgpu);
 	mutex_unlock(&t->vgpu->vgpu_lock);
 	/*
-	 * Its take-off commit disables the plane; the fake device's planes
+	 * Until its take-off commit has run, the framebuffer is still on
+	 * the plane: a compositor (or a bound lessee) re-committing it
+	 * there must be refused, or KVMGT unpins pages the plane scans.
+	 */
+	KUNIT_EXPECT_EQ(test, intel_vgpu_fb_plane_check(NULL, ps), -ENODATA);
+	/*
+	 * The take-off commit disables the plane; the fake device's planes
 	 * have no atomic state for drm_framebuffer_remove() to find, so the
 	 * test plays that commit's plane disable.
 	 */
@@ -695,12 +708,6 @@ static void host_vfio_close(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_plane_fb_id(t, 0), id);
 	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
 			DFLIP_NUM_PLANES);
-
-	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, ps);
-	ps->uapi.plane = &t->primary->base;
-	ps->hw.fb = fb;
-	ps->hw.rotation = DRM_MODE_ROTATE_0;
 	KUNIT_EXPECT_NE(test, intel_vgpu_fb_plane_check(NULL, ps), 0);
 
 	/* the next VM's flip makes it showable again */
