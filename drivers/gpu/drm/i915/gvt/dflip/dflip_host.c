@@ -201,22 +201,21 @@ static int dflip_host_fb_check(void *owner, const struct intel_vgpu_fb_plane *hw
 	struct dflip_host_fb *hfb = owner;
 	struct dflip_host_plane *hp = hfb->hp;
 	struct dflip_vplane *vp = hp->vp;
-	bool here, elsewhere;
 	unsigned long flags;
+	bool elsewhere;
 	int ret = 0;
 
 	if (!READ_ONCE(vp->vgpu->supported))
 		return -EOPNOTSUPP;
 
 	spin_lock_irqsave(&vp->lock, flags);
-	here = hp->hw_live && hp->hw.plane == hw->plane;
 	elsewhere = hp->hw_live && hp->hw.plane != hw->plane;
 	if (!vp->fb.enabled || vp->fb.gen != hfb->gen)
 		ret = -ESTALE;
 	else if (elsewhere)
 		ret = -EBUSY;
-	else if (!vp->has_cur && !here)
-		ret = -ENODATA;
+	else if (!vp->has_cur)
+		ret = -ENODATA;	/* no frame: VFIO closed, pages unpinned */
 	spin_unlock_irqrestore(&vp->lock, flags);
 
 	return ret;
@@ -933,11 +932,13 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
  * dflip_host_vgpu_release - the VMM closed the vGPU (VFIO close)
  * @vgpu: the vGPU, its lock held
  *
- * Called before KVMGT unpins the guest's memory: every framebuffer of the
- * vGPU is taken off the hardware planes (the objects and their ids stay)
- * and the state machine forgets the guest's frames, so no hardware plane
- * scans out pages that are no longer the guest's and none can be assigned
- * again before the guest flips.
+ * Called before KVMGT unpins the guest's memory. First the state machine
+ * forgets the guest's frames and takes its assignments down, so that from
+ * here on no commit can show a framebuffer of the vGPU (the atomic check
+ * refuses it with -ENODATA, also on the plane it is on); then every
+ * framebuffer is taken off the hardware planes (the objects and their ids
+ * stay). No hardware plane scans out pages that are no longer the guest's,
+ * and none can be assigned again before the guest flips.
  */
 void dflip_host_vgpu_release(struct intel_vgpu *vgpu)
 {
@@ -948,11 +949,11 @@ void dflip_host_vgpu_release(struct intel_vgpu *vgpu)
 	lockdep_assert_held(&vgpu->vgpu_lock);
 	if (!hv)
 		return;
+	/* also when the guest never flipped: its default frames go too */
+	dflip_vgpu_release(&hv->core);
 	for (i = 0; i < DFLIP_NUM_PLANES; i++)
 		list_for_each_entry(hfb, &hv->planes[i].fbs, link)
 			intel_vgpu_fb_take_off(hfb->fb);
-	if (hv->used)
-		dflip_vgpu_release(&hv->core);
 }
 
 /**
