@@ -264,6 +264,32 @@ static void live_host_commit_after_recommit(struct kunit *test)
 	KUNIT_EXPECT_LE(test, surf + (u64)large->pitches[0] * LIVE_H, end);
 }
 
+/*
+ * While the guest changes geometry, the host commits its own changes
+ * (link retraining, cdclk, a modeset) with the plane still showing the
+ * old framebuffer: they must not fail, and the plane keeps its frame.
+ */
+static void live_host_commit_keeps_shown_fb(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct drm_framebuffer *shown, *fb;
+
+	shown = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, shown);
+	dflip_skl_guest_program(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 1280,
+				720, t->base + SZ_16M);
+	live_flip(t, t->base + SZ_16M);
+	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_PTR_NE(test, fb, shown);
+
+	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, shown), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), (u32)t->base);
+	/* a stale framebuffer still goes on no other plane */
+	KUNIT_EXPECT_EQ(test,
+			dflip_skl_commit(test, t->fh, t->fh->planes[PIPE_B][0],
+					 shown), -EBUSY);
+}
+
 static void live_two_vgpus_isolated(struct kunit *test)
 {
 	struct live_test *t = test->priv;
@@ -385,6 +411,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_geometry_change),
 	KUNIT_CASE(live_geometry_change_no_work),
 	KUNIT_CASE(live_host_commit_after_recommit),
+	KUNIT_CASE(live_host_commit_keeps_shown_fb),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_suspend_resume),
 	KUNIT_CASE(live_default_framebuffer),
