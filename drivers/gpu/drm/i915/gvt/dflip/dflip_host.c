@@ -196,26 +196,36 @@ static void dflip_host_record_locked(struct dflip_host_plane *hp)
 	hp->delta = reg - hp->base;
 }
 
+/*
+ * A framebuffer may go on @hw if it is the plane's current one, or the one
+ * @hw shows already (a host commit pulling the plane in, while the guest
+ * moved to another geometry: it keeps its frame), unless VFIO closed.
+ */
 static int dflip_host_fb_check(void *owner, const struct intel_vgpu_fb_plane *hw)
 {
 	struct dflip_host_fb *hfb = owner;
 	struct dflip_host_plane *hp = hfb->hp;
 	struct dflip_vplane *vp = hp->vp;
+	bool released, current_fb, shown, elsewhere;
 	unsigned long flags;
-	bool elsewhere;
 	int ret = 0;
 
 	if (!READ_ONCE(vp->vgpu->supported))
 		return -EOPNOTSUPP;
 
 	spin_lock_irqsave(&vp->lock, flags);
+	/* VFIO closed: the frames are gone, the pages about to be unpinned */
+	released = vp->fb.enabled && !vp->has_cur;
+	current_fb = vp->fb.enabled && vp->fb.gen == hfb->gen;
+	shown = hp->hw_live && hp->hw.plane == hw->plane &&
+		hp->hw_gen == hfb->gen;
 	elsewhere = hp->hw_live && hp->hw.plane != hw->plane;
-	if (!vp->fb.enabled || vp->fb.gen != hfb->gen)
-		ret = -ESTALE;
+	if (released)
+		ret = -ENODATA;
 	else if (elsewhere)
 		ret = -EBUSY;
-	else if (!vp->has_cur)
-		ret = -ENODATA;	/* no frame: VFIO closed, pages unpinned */
+	else if (!current_fb && !shown)
+		ret = -ESTALE;
 	spin_unlock_irqrestore(&vp->lock, flags);
 
 	return ret;

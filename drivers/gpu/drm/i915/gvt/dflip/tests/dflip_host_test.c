@@ -243,6 +243,7 @@ static u32 host_commit(struct kunit *test, struct host_test *t,
 static void host_guest_plane_to_hw(struct kunit *test)
 {
 	struct host_test *t = test->priv;
+	struct intel_crtc_state *crtc_state;
 	struct drm_framebuffer *fb, *small;
 	struct intel_plane_state *ps;
 
@@ -283,12 +284,20 @@ static void host_guest_plane_to_hw(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
 			DFLIP_NUM_PLANES + 1);
 
-	/* the compositor may not newly show the stale one */
+	/*
+	 * The plane that shows the stale one may keep it (a host commit
+	 * pulling the plane in); once off, it cannot be shown anew.
+	 */
 	ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ps);
 	ps->uapi.plane = &t->primary->base;
 	ps->hw.fb = fb;
 	ps->hw.rotation = DRM_MODE_ROTATE_0;
+	KUNIT_EXPECT_EQ(test, intel_vgpu_fb_plane_check(NULL, ps), 0);
+	crtc_state = kunit_kzalloc(test, sizeof(*crtc_state), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, crtc_state);
+	crtc_state->uapi.crtc = &t->crtc->base;
+	intel_plane_disable_arm(NULL, t->primary, crtc_state);
 	KUNIT_EXPECT_EQ(test, intel_vgpu_fb_plane_check(NULL, ps), -ESTALE);
 
 	/* it shows the new one: the old framebuffer goes with the next flip */
