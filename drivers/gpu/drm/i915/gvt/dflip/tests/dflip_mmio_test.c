@@ -149,7 +149,7 @@ static void mmio_arm(struct kunit *test, struct mmio_test *t,
 							       PLANE_SPRITE0;
 
 	if (c->arm == MMIO_ARM_REG50080)
-		/* flip type 0: synchronous */
+		/* the flip type in the low bits of @surf, 0: synchronous */
 		mmio_write(test, t, REG_50080(c->pipe, plane), (u32)surf);
 	else
 		mmio_write(test, t, PLANE_SURF(c->pipe, mmio_plane_id(c->kind)),
@@ -255,6 +255,66 @@ static void mmio_plane_write_foreign_surface(struct kunit *test)
 	dflip_skl_vblank(t->fh, c->pipe);
 	KUNIT_EXPECT_TRUE(test, mmio_take_flip_done(t, c));
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane), (u32)t->base);
+}
+
+/* flip-done events the guest gets for the plane: raised now, or pending */
+static unsigned int mmio_flip_dones(struct mmio_test *t,
+				    const struct mmio_plane_case *c)
+{
+	u32 bit = c->kind == DFLIP_PLANE_PRIMARY ? GEN9_PIPE_PLANE1_FLIP_DONE :
+						   GEN9_PIPE_PLANE_FLIP_DONE(PLANE_2);
+	i915_reg_t iir = GEN8_DE_PIPE_IIR(c->pipe);
+	unsigned int n = mmio_take_flip_done(t, c);
+
+	if (mmio_vreg(t, iir) & bit)
+		n++;
+	vgpu_vreg_t(t->vgpu, iir) &= ~bit;
+	return n;
+}
+
+/*
+ * An asynchronous guest flip that direct flip does not show (here: a
+ * surface outside the guest's memory) gets one flip-done, as without
+ * direct flip: GVT raises it at once for an async flip.
+ */
+static void mmio_plane_async_one_flip_done(struct kunit *test)
+{
+	const struct mmio_plane_case *c = test->param_value;
+	struct mmio_test *t = test->priv;
+	struct intel_plane *plane =
+		t->fh->planes[c->pipe][c->kind == DFLIP_PLANE_PRIMARY ? 0 : 1];
+	struct intel_vgpu *other = dflip_skl_vgpu_create(test, t->fh);
+	enum plane_id id = mmio_plane_id(c->kind);
+	struct drm_framebuffer *fb;
+	u32 async;
+
+	mmio_program(test, t, c);
+	mmio_arm(test, t, c, t->base);
+	KUNIT_EXPECT_EQ(test, mmio_flip_dones(t, c), 1u);
+	fb = dflip_skl_vgpu_fb(t->vgpu, c->pipe, c->kind);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, plane, fb), 0);
+	mmio_arm(test, t, c, t->base);
+	dflip_skl_vblank(t->fh, c->pipe);
+	dflip_skl_vblank(t->fh, c->pipe);
+	mmio_flip_dones(t, c);
+
+	/* async: PLANE_CTL's bit, or REG_50080's flip type */
+	mmio_write(test, t, PLANE_CTL(c->pipe, id),
+		   PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
+		   PLANE_CTL_TILED_X | PLANE_CTL_ASYNC_FLIP);
+	async = c->arm == MMIO_ARM_REG50080 ? REG50080_FLIP_TYPE_ASYNC : 0;
+	/* rejected: not shown, one flip-done */
+	mmio_arm(test, t, c, other->gm.low_gm_node.start | async);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane), (u32)t->base);
+	dflip_skl_vblank(t->fh, c->pipe);
+	KUNIT_EXPECT_EQ(test, mmio_flip_dones(t, c), 1u);
+	/* shown: one flip-done, once latched */
+	mmio_arm(test, t, c, (t->base + SZ_8M) | async);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane),
+			(u32)(t->base + SZ_8M));
+	dflip_skl_vblank(t->fh, c->pipe);
+	KUNIT_EXPECT_EQ(test, mmio_flip_dones(t, c), 1u);
 }
 
 /**
@@ -374,6 +434,8 @@ static void mmio_cursor_other_pipe(struct kunit *test)
 static struct kunit_case mmio_cases[] = {
 	KUNIT_CASE_PARAM(mmio_plane_write_flips, mmio_plane_gen_params),
 	KUNIT_CASE_PARAM(mmio_plane_write_foreign_surface,
+			 mmio_plane_gen_params),
+	KUNIT_CASE_PARAM(mmio_plane_async_one_flip_done,
 			 mmio_plane_gen_params),
 	KUNIT_CASE_PARAM(mmio_cursor_write_arms, mmio_cursor_gen_params),
 	KUNIT_CASE(mmio_cursor_other_pipe),

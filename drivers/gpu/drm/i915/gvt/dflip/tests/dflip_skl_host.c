@@ -179,7 +179,8 @@ static void dflip_skl_clean_mmio_info(void *data)
  * hardware: a Gen9 GVT device's device info (as kvmgt.c's
  * init_device_info()), a 4 GiB GGTT with 256 MiB of aperture, the GT's
  * engines, and then the real intel_gvt_setup_mmio_info(): GVT's tracked
- * register table with its read and write handlers.
+ * register table with its read and write handlers, and the real
+ * intel_gvt_init_irq(): its virtual interrupt events.
  */
 void dflip_skl_gvt_mmio_setup(struct kunit *test, struct dflip_skl_host *fh)
 {
@@ -209,6 +210,9 @@ void dflip_skl_gvt_mmio_setup(struct kunit *test, struct dflip_skl_host *fh)
 	ret = intel_gvt_setup_mmio_info(gvt);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	ret = kunit_add_action_or_reset(test, dflip_skl_clean_mmio_info, gvt);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	/* the virtual events the handlers raise (flip-done of async flips) */
+	ret = intel_gvt_init_irq(gvt);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 }
 
