@@ -28,7 +28,9 @@
  * Each guest write of an arming register is decoded and validated against
  * the vGPU's graphics memory.  An invalid state is counted and dropped: the
  * last good frame stays on the screen and the guest still gets its
- * flip-done, so it never hangs on a rejected flip.  A state whose geometry
+ * flip-done from GVT's emulation of the flip, so it never hangs on a
+ * rejected flip.  The state machine signals flip-done only for the flips it
+ * shows, once the hardware latched them: every guest flip gets exactly one.  A state whose geometry
  * (including enabled/disabled) differs from the framebuffer's is never
  * written to hardware: the backend creates a new framebuffer object and
  * tells userspace, and the assigned hardware plane stays on the last good
@@ -72,7 +74,8 @@
  *   ASSIGNED + guest flip with a new geometry (also guest disable, guest
  *   driver unload): new_geometry(), gen++, ASSIGNED-STALE: the hardware
  *   plane keeps the last good frame, later flips of the new geometry are
- *   held (flip-done, not shown) until assign(hw, new gen) re-commits.
+ *   held (not shown; GVT emulates their flip-done) until assign(hw, new
+ *   gen) re-commits.
  *   assign() of a plane assigned to another hardware plane: -EBUSY (no
  *   mirroring); reassign() moves it (unassign + assign).
  *
@@ -216,7 +219,6 @@ static enum dflip_flip_result dflip_reject_flip(struct dflip_vplane *vp,
 
 	spin_lock_irqsave(&vp->lock, flags);
 	vp->stats.rejects[why]++;
-	dflip_signal_locked(vp);
 	spin_unlock_irqrestore(&vp->lock, flags);
 
 	pr_info_ratelimited("pipe %c plane %u: guest flip rejected: %s\n",
@@ -246,7 +248,6 @@ static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
 		vp->has_cur = flip->desc.enabled;
 		vp->stats.geometry_changes++;
 	}
-	dflip_signal_locked(vp);
 	spin_unlock_irqrestore(&vp->lock, flags);
 
 	if (ret)
@@ -268,7 +269,6 @@ static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
 		res = DFLIP_FLIP_NOT_ASSIGNED;
 	} else if (vp->hw_gen != vp->fb.gen) {
 		vp->stats.flips_held++;
-		dflip_signal_locked(vp);
 		res = DFLIP_FLIP_HELD;
 	} else {
 		res = dflip_show_locked(vp, flip, true);
@@ -287,10 +287,12 @@ static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
  * fast path (same geometry, plane assigned) takes only the plane's
  * spinlock and neither allocates nor sleeps.
  *
- * For every result but %DFLIP_FLIP_NOT_ASSIGNED and
- * %DFLIP_FLIP_UNSUPPORTED, the flip-done of a primary or sprite plane is
- * signalled by the state machine (now, or once the flip is latched); the
- * caller signals it itself, as GVT always did, for those two.
+ * The flip-done of a primary or sprite plane has one owner: for
+ * %DFLIP_FLIP_FLIPPED and %DFLIP_FLIP_QUEUED the state machine signals it
+ * once the hardware latched the flip (or when the plane is unassigned
+ * before); for every other result the caller emulates the flip and its
+ * flip-done as GVT does without direct flip (an asynchronous flip's at
+ * once, a synchronous one's at the next emulated vblank).
  *
  * Return: what happened to the flip, see &enum dflip_flip_result.
  */

@@ -190,12 +190,14 @@ struct dflip_vgpu {
  * @DFLIP_FLIP_QUEUED: stored; applied at the vblank that latches the
  *	previous flip (flip-done after it is latched)
  * @DFLIP_FLIP_HELD: valid, but the assigned framebuffer is of an older
- *	geometry; shown once the host commits the new one (flip-done now)
+ *	geometry; shown once the host commits the new one (the caller
+ *	emulates its flip-done)
  * @DFLIP_FLIP_GEOMETRY: new geometry: a new framebuffer object was asked
- *	for, the last good frame stays (flip-done now)
- * @DFLIP_FLIP_REJECTED: invalid, counted, the last good frame stays
- *	(flip-done now)
+ *	for, the last good frame stays (the caller emulates its flip-done)
+ * @DFLIP_FLIP_REJECTED: invalid, counted, the last good frame stays (the
+ *	caller emulates its flip-done)
  * @DFLIP_FLIP_UNSUPPORTED: direct flip is not supported on this device
+ *	(the caller emulates the flip and its flip-done)
  */
 enum dflip_flip_result {
 	DFLIP_FLIP_NOT_ASSIGNED,
