@@ -19,12 +19,17 @@
 
 #include <kunit/test.h>
 
+#include <linux/mman.h>
 #include <linux/sizes.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
 
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_plane.h>
 
 #include "i915_drv.h"
+#include "i915_pvinfo.h"
 #include "i915_reg.h"
 #include "gvt/gvt.h"
 #include "display/i9xx_plane_regs.h"
@@ -414,6 +419,78 @@ static void mmio_cursor_write_arms(struct kunit *test)
 					      DFLIP_PLANE_CURSOR), fb);
 }
 
+/* VFIO_DEVICE_QUERY_GFX_PLANE with DRM_FB for a plane of pipe @pipe */
+static int mmio_vfio_query(struct kunit *test, struct mmio_test *t,
+			   u32 plane_type, enum pipe pipe,
+			   struct vfio_device_gfx_plane_info *out)
+{
+	struct vfio_device_gfx_plane_info in = {
+		.argsz = sizeof(in),
+		.flags = VFIO_GFX_PLANE_TYPE_DRM_FB,
+		.drm_plane_type = plane_type,
+		.reserved = pipe,
+	};
+	unsigned long uaddr;
+	void __user *arg;
+	int ret;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
+	arg = (void __user *)uaddr;
+	KUNIT_ASSERT_EQ(test, copy_to_user(arg, &in, sizeof(in)), 0);
+	ret = dflip_host_vfio_query(t->vgpu, arg);
+	KUNIT_ASSERT_EQ(test, copy_from_user(out, arg, sizeof(*out)), 0);
+	return ret;
+}
+
+/*
+ * The VFIO reply for the cursor says where the guest put it and its
+ * hotspot, as the dma-buf path's reply does (QEMU places its cursor with
+ * them); a position off the top or left edge reads as 0.
+ */
+static void mmio_cursor_vfio_position(struct kunit *test)
+{
+	struct mmio_test *t = test->priv;
+	struct drm_i915_private *i915 = t->fh->i915;
+	struct vfio_device_gfx_plane_info out;
+
+	vgpu_vreg_t(t->vgpu, TRANSCONF(i915, PIPE_B)) |= TRANSCONF_ENABLE;
+	vgpu_vreg_t(t->vgpu, vgtif_reg(cursor_x_hot)) = 3;
+	vgpu_vreg_t(t->vgpu, vgtif_reg(cursor_y_hot)) = 5;
+	mmio_write(test, t, CURPOS(i915, PIPE_B),
+		   CURSOR_POS_X(100) | CURSOR_POS_Y(50));
+	mmio_write(test, t, CURBASE(i915, PIPE_B), (u32)(t->base + SZ_2M));
+	mmio_write(test, t, CURCNTR(i915, PIPE_B), MCURSOR_MODE_64_ARGB_AX);
+
+	KUNIT_ASSERT_EQ(test, mmio_vfio_query(test, t, DRM_PLANE_TYPE_CURSOR,
+					      PIPE_B, &out), 0);
+	KUNIT_EXPECT_NE(test, out.drm_fb_id, 0);
+	KUNIT_EXPECT_EQ(test, out.x_pos, 100);
+	KUNIT_EXPECT_EQ(test, out.y_pos, 50);
+	KUNIT_EXPECT_EQ(test, out.x_hot, 3);
+	KUNIT_EXPECT_EQ(test, out.y_hot, 5);
+
+	/* the guest moves it: CURPOS arms the move */
+	mmio_write(test, t, CURPOS(i915, PIPE_B),
+		   CURSOR_POS_X(640) | CURSOR_POS_Y(480));
+	KUNIT_ASSERT_EQ(test, mmio_vfio_query(test, t, DRM_PLANE_TYPE_CURSOR,
+					      PIPE_B, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.x_pos, 640);
+	KUNIT_EXPECT_EQ(test, out.y_pos, 480);
+
+	/* partly off the left edge; a hotspot outside the cursor is none */
+	vgpu_vreg_t(t->vgpu, vgtif_reg(cursor_x_hot)) = 65;
+	mmio_write(test, t, CURPOS(i915, PIPE_B),
+		   CURSOR_POS_X(20) | CURSOR_POS_X_SIGN | CURSOR_POS_Y(7));
+	KUNIT_ASSERT_EQ(test, mmio_vfio_query(test, t, DRM_PLANE_TYPE_CURSOR,
+					      PIPE_B, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.x_pos, 0);
+	KUNIT_EXPECT_EQ(test, out.y_pos, 7);
+	KUNIT_EXPECT_EQ(test, out.x_hot, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, out.y_hot, 0xffffffff);
+}
+
 /* A write to another pipe's cursor leaves this pipe's cursor alone. */
 static void mmio_cursor_other_pipe(struct kunit *test)
 {
@@ -439,6 +516,7 @@ static struct kunit_case mmio_cases[] = {
 			 mmio_plane_gen_params),
 	KUNIT_CASE_PARAM(mmio_cursor_write_arms, mmio_cursor_gen_params),
 	KUNIT_CASE(mmio_cursor_other_pipe),
+	KUNIT_CASE(mmio_cursor_vfio_position),
 	{}
 };
 
