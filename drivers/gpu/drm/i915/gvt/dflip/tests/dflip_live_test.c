@@ -11,6 +11,7 @@
 
 #include <kunit/test.h>
 
+#include <linux/math.h>
 #include <linux/sizes.h>
 
 #include <drm/drm_fourcc.h>
@@ -19,6 +20,7 @@
 
 #include "i915_drv.h"
 #include "gvt/gvt.h"
+#include "display/intel_cursor_regs.h"
 #include "display/intel_display_types.h"
 #include "display/skl_universal_plane_regs.h"
 
@@ -290,6 +292,70 @@ static void live_host_commit_keeps_shown_fb(struct kunit *test)
 					 shown), -EBUSY);
 }
 
+/* the guest moves its cursor to (@x, @y) of its pipe */
+static void live_cursor_move(struct live_test *t, int x, int y)
+{
+	struct drm_i915_private *i915 = t->fh->i915;
+	u32 pos = CURSOR_POS_X(abs(x)) | CURSOR_POS_Y(abs(y));
+
+	if (x < 0)
+		pos |= CURSOR_POS_X_SIGN;
+	if (y < 0)
+		pos |= CURSOR_POS_Y_SIGN;
+	vgpu_vreg_t(t->vgpu, CURPOS(i915, PIPE_A)) = pos;
+	dflip_skl_guest_flip(t->vgpu, PIPE_A, DFLIP_PLANE_CURSOR,
+			     vgpu_vreg_t(t->vgpu, CURBASE(i915, PIPE_A)));
+}
+
+/*
+ * The guest's cursor follows the guest's CURPOS on the host, mapped into
+ * where the compositor put the same pipe's primary: here scaled by half
+ * to 960x540 at (100, 50). Its origin stays inside that rectangle.
+ */
+static void live_cursor_follows_guest(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_plane *cursor = t->fh->cursors[PIPE_A];
+	struct drm_rect dst = DRM_RECT_INIT(100, 50, LIVE_W / 2, LIVE_H / 2);
+	struct drm_framebuffer *primary, *fb;
+
+	primary = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, primary);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit_at(test, t->fh, t->plane,
+						  primary, &dst), 0);
+	dflip_skl_guest_program(t->vgpu, PIPE_A, DFLIP_PLANE_CURSOR, 64, 64,
+				t->base + SZ_2M);
+	live_cursor_move(t, 960, 540);
+	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_CURSOR);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+
+	/* the compositor puts the cursor at 0,0: it shows where the guest's is */
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, cursor, fb), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, cursor),
+			(u32)(t->base + SZ_2M));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_cursor_pos(t->fh, PIPE_A),
+			CURSOR_POS_X(580) | CURSOR_POS_Y(320));
+	/* GVT takes the assignment at the next guest write at the latest */
+	live_cursor_move(t, 960, 540);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_cursor_pos(t->fh, PIPE_A),
+			CURSOR_POS_X(580) | CURSOR_POS_Y(320));
+
+	/* the guest moves it */
+	live_cursor_move(t, 100, 1000);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_cursor_pos(t->fh, PIPE_A),
+			CURSOR_POS_X(150) | CURSOR_POS_Y(550));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	/* off the guest's right edge, and off its top: clipped */
+	live_cursor_move(t, 5000, -30);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_cursor_pos(t->fh, PIPE_A),
+			CURSOR_POS_X(100 + LIVE_W / 2 - 1) | CURSOR_POS_Y(50));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, cursor),
+			(u32)(t->base + SZ_2M));
+}
+
 static void live_two_vgpus_isolated(struct kunit *test)
 {
 	struct live_test *t = test->priv;
@@ -412,6 +478,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_geometry_change_no_work),
 	KUNIT_CASE(live_host_commit_after_recommit),
 	KUNIT_CASE(live_host_commit_keeps_shown_fb),
+	KUNIT_CASE(live_cursor_follows_guest),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_suspend_resume),
 	KUNIT_CASE(live_default_framebuffer),

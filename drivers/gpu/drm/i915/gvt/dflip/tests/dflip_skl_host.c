@@ -38,6 +38,7 @@
 #include "i915_reg.h"
 #include "gvt/gvt.h"
 #include "display/intel_atomic_plane.h"
+#include "display/intel_cursor.h"
 #include "display/intel_cursor_regs.h"
 #include "display/intel_display_types.h"
 #include "display/intel_vgpu_fb.h"
@@ -109,6 +110,9 @@ static void dflip_skl_display(struct kunit *test, struct dflip_skl_host *fh)
 	unsigned int pipe, i;
 	int ret;
 
+	/* as intel_mode_config_init(): Gen9 cursors up to 256x256 */
+	drm->mode_config.cursor_width = 256;
+	drm->mode_config.cursor_height = 256;
 	for (pipe = 0; pipe < DFLIP_SKL_PIPES; pipe++) {
 		for (i = 0; i < dflip_skl_pipe_planes[pipe]; i++) {
 			fh->planes[pipe][i] =
@@ -116,12 +120,15 @@ static void dflip_skl_display(struct kunit *test, struct dflip_skl_host *fh)
 							   PLANE_1 + i);
 			KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fh->planes[pipe][i]);
 		}
+		fh->cursors[pipe] = intel_cursor_plane_create(fh->i915, pipe);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fh->cursors[pipe]);
 		crtc = drmm_kzalloc(drm, sizeof(*crtc), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, crtc);
 		crtc->pipe = pipe;
 		ret = drmm_crtc_init_with_planes(drm, &crtc->base,
 						 &fh->planes[pipe][0]->base,
-						 NULL, &dflip_skl_crtc_funcs,
+						 &fh->cursors[pipe]->base,
+						 &dflip_skl_crtc_funcs,
 						 "pipe %c", pipe_name(pipe));
 		KUNIT_ASSERT_EQ(test, ret, 0);
 		fh->crtcs[pipe] = crtc;
@@ -379,8 +386,10 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
  * dflip_skl_commit_check - the atomic check of showing a framebuffer
  * @test: the test
  * @fh: the host
- * @plane: a universal plane of the host
- * @fb: a linear or X-tiled XRGB8888 framebuffer, shown full size at 0,0
+ * @plane: a universal plane of the host, or a cursor plane
+ * @fb: a linear or X-tiled XRGB8888 framebuffer (64x64 ARGB8888 on a
+ *	cursor plane), all of it shown
+ * @dst: where on the CRTC, NULL for full size at 0,0
  * @ps: returns the plane state for dflip_skl_commit_program()
  *
  * Runs i915's vGPU framebuffer check of the plane state, as the atomic
@@ -392,6 +401,7 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
 int dflip_skl_commit_check(struct kunit *test, struct dflip_skl_host *fh,
 			   struct intel_plane *plane,
 			   struct drm_framebuffer *fb,
+			   const struct drm_rect *dst,
 			   struct dflip_skl_commit *ps)
 {
 	struct intel_crtc *crtc = fh->crtcs[plane->pipe];
@@ -407,7 +417,7 @@ int dflip_skl_commit_check(struct kunit *test, struct dflip_skl_host *fh,
 	state->uapi.crtc = &crtc->base;
 	state->uapi.visible = true;
 	state->uapi.src = DRM_RECT_INIT(0, 0, fb->width << 16, fb->height << 16);
-	state->uapi.dst = DRM_RECT_INIT(0, 0, fb->width, fb->height);
+	state->uapi.dst = dst ? *dst : DRM_RECT_INIT(0, 0, fb->width, fb->height);
 	state->hw.fb = fb;
 	state->hw.crtc = &crtc->base;
 	state->hw.rotation = DRM_MODE_ROTATE_0;
@@ -418,6 +428,8 @@ int dflip_skl_commit_check(struct kunit *test, struct dflip_skl_host *fh,
 	state->ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888;
 	if (fb->modifier == I915_FORMAT_MOD_X_TILED)
 		state->ctl |= PLANE_CTL_TILED_X;
+	if (plane->id == PLANE_CURSOR)
+		state->ctl = MCURSOR_MODE_64_ARGB_AX;
 
 	ps->plane = plane;
 	ps->crtc_state = crtc_state;
@@ -440,27 +452,44 @@ void dflip_skl_commit_program(const struct dflip_skl_commit *ps)
 }
 
 /**
- * dflip_skl_commit - the compositor shows a framebuffer on a plane
+ * dflip_skl_commit_at - the compositor shows a framebuffer somewhere
  * @test: the test
  * @fh: the host
- * @plane: a universal plane of the host
- * @fb: a linear or X-tiled XRGB8888 framebuffer, shown full size at 0,0
+ * @plane: a universal plane of the host, or a cursor plane
+ * @fb: the framebuffer, as for dflip_skl_commit_check()
+ * @dst: where on the CRTC, NULL for full size at 0,0
  *
  * Runs i915's vGPU framebuffer check and, when it passes, the plane's
  * noarm and arm programming as a commit on the plane's CRTC does.
  *
  * Return: the check's result.
  */
-int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
-		     struct intel_plane *plane, struct drm_framebuffer *fb)
+int dflip_skl_commit_at(struct kunit *test, struct dflip_skl_host *fh,
+			struct intel_plane *plane, struct drm_framebuffer *fb,
+			const struct drm_rect *dst)
 {
 	struct dflip_skl_commit ps;
 	int ret;
 
-	ret = dflip_skl_commit_check(test, fh, plane, fb, &ps);
+	ret = dflip_skl_commit_check(test, fh, plane, fb, dst, &ps);
 	if (!ret)
 		dflip_skl_commit_program(&ps);
 	return ret;
+}
+
+/**
+ * dflip_skl_commit - the compositor shows a framebuffer on a plane
+ * @test: the test
+ * @fh: the host
+ * @plane: a universal plane of the host, or a cursor plane
+ * @fb: the framebuffer, shown full size at 0,0
+ *
+ * Return: the check's result (see dflip_skl_commit_at()).
+ */
+int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
+		     struct intel_plane *plane, struct drm_framebuffer *fb)
+{
+	return dflip_skl_commit_at(test, fh, plane, fb, NULL);
 }
 
 /**
@@ -517,14 +546,30 @@ bool dflip_skl_wait_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
 /**
  * dflip_skl_hw_surf - what the hardware plane's surface register holds
  * @fh: the host
- * @plane: a universal plane of the host
+ * @plane: a universal plane of the host, or a cursor plane
  *
- * Return: PLANE_SURF of @plane.
+ * Return: PLANE_SURF of @plane (CURBASE of a cursor).
  */
 u32 dflip_skl_hw_surf(struct dflip_skl_host *fh, struct intel_plane *plane)
 {
+	i915_reg_t reg = plane->id == PLANE_CURSOR ?
+			 CURBASE(fh->i915, plane->pipe) :
+			 PLANE_SURF(plane->pipe, plane->id);
+
+	return readl(fh->i915->uncore.regs + i915_mmio_reg_offset(reg));
+}
+
+/**
+ * dflip_skl_hw_cursor_pos - what a host cursor's position register holds
+ * @fh: the host
+ * @pipe: the pipe of the cursor
+ *
+ * Return: CURPOS of @pipe.
+ */
+u32 dflip_skl_hw_cursor_pos(struct dflip_skl_host *fh, unsigned int pipe)
+{
 	return readl(fh->i915->uncore.regs +
-		     i915_mmio_reg_offset(PLANE_SURF(plane->pipe, plane->id)));
+		     i915_mmio_reg_offset(CURPOS(fh->i915, pipe)));
 }
 
 /**

@@ -14,6 +14,7 @@
 #include "../dflip.h"
 
 struct drm_framebuffer;
+struct drm_rect;
 struct drm_i915_private;
 struct intel_crtc;
 struct intel_crtc_state;
@@ -43,6 +44,7 @@ struct kunit;
  * @crtcs: a CRTC per pipe, with vblank support (no interrupts: the test
  *	fires vblanks with dflip_skl_vblank())
  * @planes: the universal planes of each pipe, [pipe][PLANE_1..PLANE_3]
+ * @cursors: the cursor plane of each pipe
  * @gvt: the GVT device, with the direct flip ops registered
  * @vgpus: the vGPUs made with dflip_skl_vgpu_create()
  * @num_vgpus: how many
@@ -51,6 +53,7 @@ struct dflip_skl_host {
 	struct drm_i915_private *i915;
 	struct intel_crtc *crtcs[DFLIP_SKL_PIPES];
 	struct intel_plane *planes[DFLIP_SKL_PIPES][DFLIP_SKL_PLANES];
+	struct intel_plane *cursors[DFLIP_SKL_PIPES];
 	struct intel_gvt *gvt;
 	struct intel_vgpu *vgpus[DFLIP_SKL_MAX_VGPUS];
 	unsigned int num_vgpus;
@@ -84,8 +87,12 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
 int dflip_skl_commit_check(struct kunit *test, struct dflip_skl_host *fh,
 			   struct intel_plane *plane,
 			   struct drm_framebuffer *fb,
+			   const struct drm_rect *dst,
 			   struct dflip_skl_commit *ps);
 void dflip_skl_commit_program(const struct dflip_skl_commit *ps);
+int dflip_skl_commit_at(struct kunit *test, struct dflip_skl_host *fh,
+			struct intel_plane *plane, struct drm_framebuffer *fb,
+			const struct drm_rect *dst);
 int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
 		     struct intel_plane *plane, struct drm_framebuffer *fb);
 void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
@@ -93,6 +100,7 @@ void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
 bool dflip_skl_wait_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
 			       enum dflip_plane_kind kind);
 u32 dflip_skl_hw_surf(struct dflip_skl_host *fh, struct intel_plane *plane);
+u32 dflip_skl_hw_cursor_pos(struct dflip_skl_host *fh, unsigned int pipe);
 void dflip_skl_vblank(struct dflip_skl_host *fh, unsigned int pipe);
 
 #endif /* _GVT_DFLIP_SKL_HOST_H_ */
