@@ -133,6 +133,8 @@ static void intel_vgpu_fb_fill_plane(struct intel_vgpu_fb_plane *hw,
 	hw->plane = &plane->base;
 	hw->pipe = plane->pipe;
 	hw->id = plane->id;
+	hw->src = plane_state->uapi.src;
+	hw->dst = plane_state->uapi.dst;
 }
 
 /* i915 takes @vfb off its hardware plane: GVT stops flipping onto it. */
@@ -749,6 +751,8 @@ void intel_vgpu_fb_plane_armed(struct intel_plane *plane,
 	if (!ops) {
 		/* nobody to tell */
 	} else if (vfb->hw.plane == &plane->base) {
+		/* the compositor may have moved or resized it */
+		intel_vgpu_fb_fill_plane(&vfb->hw, plane, plane_state);
 		if (ops->surface_done)
 			ops->surface_done(vfb->owner, &vfb->hw);
 	} else if (!vfb->hw.plane && !vfb->dying && !intel_vgpu_fb_closing) {

@@ -9,6 +9,8 @@
 #include <linux/err.h>
 #include <linux/types.h>
 
+#include <drm/drm_rect.h>
+
 #include "intel_display_limits.h"
 
 struct drm_crtc;
@@ -46,6 +48,8 @@ struct intel_vgpu_fb_geometry {
  * @pipe: the pipe of @plane
  * @id: the hardware plane: PLANE_1 (primary), PLANE_2.. (sprites) or
  *	PLANE_CURSOR
+ * @src: the part of the framebuffer shown, 16.16 fixed point
+ * @dst: where on the CRTC, in pixels
  */
 struct intel_vgpu_fb_plane {
 	struct drm_device *drm;
@@ -53,6 +57,8 @@ struct intel_vgpu_fb_plane {
 	struct drm_plane *plane;
 	enum pipe pipe;
 	enum plane_id id;
+	struct drm_rect src;
+	struct drm_rect dst;
 };
 
 /**
@@ -98,7 +104,7 @@ struct intel_vgpu_fb_client {
  *   first time; from now on GVT may flip the guest's surfaces onto it.
  * - @surface_done: i915 reprogrammed the plane, still with the framebuffer
  *   (e.g. a watermark change or a position change by the compositor); GVT
- *   may flip again.
+ *   may flip again. @hw has the plane's new @src and @dst.
  * - @unassign: i915 is about to program the plane with something else, or
  *   to disable it: GVT must stop writing the plane's registers before it
  *   returns, and never write them again unless @assign is called again.

@@ -36,15 +36,22 @@
  *   CURBASE): everything else of the hardware plane is i915's, programmed
  *   from the framebuffer's immutable geometry and the compositor's state.
  *   The offset i915 added for the compositor's source rectangle is kept.
+ *   The cursor is the exception: GVT writes CURPOS before CURBASE, with the
+ *   guest's cursor position mapped into where the compositor shows the
+ *   same virtual pipe's primary (dflip_host_cursor_pos()), also right
+ *   after i915 armed the cursor plane with the compositor's position.
  */
 
 #include <linux/kobject.h>
+#include <linux/math.h>
+#include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_rect.h>
 #include <drm/drm_vblank.h>
 #include <drm/drm_vblank_work.h>
 
@@ -273,6 +280,80 @@ static u32 dflip_host_fb_surface(void *owner, const struct intel_vgpu_fb_plane *
 	return surf;
 }
 
+/*
+ * Where on the host the guest's cursor goes: its position in the guest's
+ * pipe mapped into the placement of the same virtual pipe's primary on the
+ * cursor's CRTC (the primary's destination rectangle and its scale from
+ * the source rectangle), the cursor's origin clipped to that rectangle
+ * (a hardware cursor cannot be cropped). False when that primary is not
+ * shown on the cursor's CRTC: the cursor then stays where the compositor
+ * put it. Called with the cursor's plane lock held; takes the primary's.
+ */
+static bool dflip_host_cursor_pos(struct dflip_host_plane *hp,
+				  const struct dflip_plane_desc *desc, u32 *pos)
+{
+	struct dflip_host_plane *php =
+		&hp->hv->planes[hp->vp->pipe * DFLIP_PLANE_KINDS +
+				DFLIP_PLANE_PRIMARY];
+	struct drm_rect src, dst;
+	int sw, sh, x, y;
+	bool shown;
+
+	lockdep_assert_held(&hp->vp->lock);
+	/* the one nesting of two plane locks: cursor, then primary */
+	spin_lock_nested(&php->vp->lock, SINGLE_DEPTH_NESTING);
+	shown = php->hw_live && php->hw.crtc == hp->hw.crtc;
+	src = php->hw.src;
+	dst = php->hw.dst;
+	spin_unlock(&php->vp->lock);
+
+	sw = drm_rect_width(&src) >> 16;
+	sh = drm_rect_height(&src) >> 16;
+	if (!shown || sw <= 0 || sh <= 0 || drm_rect_width(&dst) <= 0 ||
+	    drm_rect_height(&dst) <= 0)
+		return false;
+
+	x = dst.x1 + (desc->crtc_x - (src.x1 >> 16)) * drm_rect_width(&dst) / sw;
+	y = dst.y1 + (desc->crtc_y - (src.y1 >> 16)) * drm_rect_height(&dst) / sh;
+	x = clamp(x, dst.x1, dst.x2 - 1);
+	y = clamp(y, dst.y1, dst.y2 - 1);
+
+	*pos = CURSOR_POS_X(abs(x)) | CURSOR_POS_Y(abs(y));
+	if (x < 0)
+		*pos |= CURSOR_POS_X_SIGN;
+	if (y < 0)
+		*pos |= CURSOR_POS_Y_SIGN;
+	return true;
+}
+
+/*
+ * Write the cursor's position for @desc, then its surface, which arms
+ * both (a CURPOS write alone arms nothing on Gen9, i9xx_cursor_update_arm()).
+ */
+static void dflip_host_cursor_write_locked(struct dflip_host_plane *hp,
+					   const struct dflip_plane_desc *desc)
+{
+	struct drm_i915_private *i915 = hp_i915(hp);
+	u32 pos;
+
+	if (dflip_host_cursor_pos(hp, desc, &pos))
+		dflip_host_hw_write(i915, CURPOS(i915, hp->hw.pipe), pos);
+	dflip_host_hw_write(i915, CURBASE(i915, hp->hw.pipe),
+			    hp->base + hp->delta);
+}
+
+/*
+ * i915 armed the cursor plane with the compositor's position: put the
+ * cursor back where the guest has it, in the same update.
+ */
+static void dflip_host_cursor_follow_locked(struct dflip_host_plane *hp)
+{
+	struct dflip_vplane *vp = hp->vp;
+
+	if (vp->kind == DFLIP_PLANE_CURSOR && vp->has_cur)
+		dflip_host_cursor_write_locked(hp, &vp->cur.desc);
+}
+
 static void dflip_host_fb_surface_done(void *owner,
 				       const struct intel_vgpu_fb_plane *hw)
 {
@@ -281,8 +362,11 @@ static void dflip_host_fb_surface_done(void *owner,
 	unsigned long flags;
 
 	spin_lock_irqsave(&hp->vp->lock, flags);
-	if (hp->hw_live && hp->hw.plane == hw->plane)
+	if (hp->hw_live && hp->hw.plane == hw->plane) {
+		hp->hw = *hw;	/* the compositor may have moved it */
 		dflip_host_record_locked(hp);
+		dflip_host_cursor_follow_locked(hp);
+	}
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
 	dflip_plane_surface_done(hp->vp);
@@ -299,6 +383,7 @@ static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *
 	hp->hw_live = true;
 	hp->hw_gen = hfb->gen;
 	dflip_host_record_locked(hp);
+	dflip_host_cursor_follow_locked(hp);
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
 	/* the plane moved: end the hold surface() started, if any */
@@ -370,8 +455,11 @@ static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
 	if (!hp->hw_live || !flip->desc.enabled)
 		return;
 	hp->base = lower_32_bits(flip->desc.surf);
-	dflip_host_hw_write(i915, dflip_host_surf_reg(i915, &hp->hw),
-			    hp->base + hp->delta);
+	if (vp->kind == DFLIP_PLANE_CURSOR)
+		dflip_host_cursor_write_locked(hp, &flip->desc);
+	else
+		dflip_host_hw_write(i915, dflip_host_surf_reg(i915, &hp->hw),
+				    hp->base + hp->delta);
 }
 
 static u32 dflip_host_frame(struct dflip_vplane *vp, void *hw)
