@@ -731,8 +731,11 @@ u32 intel_vgpu_fb_surface(const struct intel_plane_state *plane_state)
  * Called after the arming register of @plane was written. If the state
  * shows a vGPU framebuffer, GVT may flip onto @plane from now on:
  * &intel_vgpu_fb_ops.assign the first time, &intel_vgpu_fb_ops.surface_done
- * when @plane already had it. A framebuffer already on another plane is
- * not assigned a second one. Any context.
+ * when @plane already had it. A framebuffer recorded on another plane is
+ * moving there in this commit (the atomic check refuses mirroring): GVT is
+ * told to let go of the old plane (&intel_vgpu_fb_ops.unassign) and then
+ * assigned the new one, whatever order the commit programs them in. Any
+ * context.
  */
 void intel_vgpu_fb_plane_armed(struct intel_plane *plane,
 			       const struct intel_plane_state *plane_state)
@@ -755,7 +758,13 @@ void intel_vgpu_fb_plane_armed(struct intel_plane *plane,
 		intel_vgpu_fb_fill_plane(&vfb->hw, plane, plane_state);
 		if (ops->surface_done)
 			ops->surface_done(vfb->owner, &vfb->hw);
-	} else if (!vfb->hw.plane && !vfb->dying && !intel_vgpu_fb_closing) {
+	} else if (!vfb->dying && !intel_vgpu_fb_closing) {
+		/*
+		 * Moved within one commit, whose tail may arm the new plane
+		 * before it reprograms the old one (skl_next_plane_to_commit()):
+		 * GVT lets go of the old plane first.
+		 */
+		intel_vgpu_fb_unassign_locked(vfb);
 		intel_vgpu_fb_fill_plane(&vfb->hw, plane, plane_state);
 		if (ops->assign)
 			ops->assign(vfb->owner, &vfb->hw);

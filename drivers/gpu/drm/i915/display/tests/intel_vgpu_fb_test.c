@@ -766,14 +766,20 @@ static void vfb_ops_no_mirroring(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, intel_vgpu_fb_plane_check(NULL, ps), -EBUSY);
 	KUNIT_EXPECT_EQ(test, t->checks, 0);
 
-	/* if the hardware got it anyway, GVT still flips one plane only */
+	/*
+	 * If the hardware got it anyway, GVT still flips one plane only: the
+	 * one armed last, as for a move whose commit arms the new plane
+	 * before it reprograms the old one.
+	 */
 	vfb_program(t->sprite, ps);
-	KUNIT_EXPECT_EQ(test, t->assigns, 1);
-	intel_vgpu_fb_plane_update(t->sprite, NULL);
-	KUNIT_EXPECT_EQ(test, t->unassigns, 0);
-
+	KUNIT_EXPECT_EQ(test, t->assigns, 2);
+	KUNIT_EXPECT_EQ(test, t->unassigns, 1);
+	KUNIT_EXPECT_EQ(test, t->last.id, PLANE_2);
 	intel_vgpu_fb_plane_update(t->primary, NULL);
 	KUNIT_EXPECT_EQ(test, t->unassigns, 1);
+
+	intel_vgpu_fb_plane_update(t->sprite, NULL);
+	KUNIT_EXPECT_EQ(test, t->unassigns, 2);
 	KUNIT_EXPECT_EQ(test, intel_vgpu_fb_plane_check(NULL, ps), 0);
 	KUNIT_EXPECT_EQ(test, t->checks, 1);
 	intel_vgpu_fb_destroy(fb);
