@@ -388,6 +388,47 @@ static void live_move_arms_new_plane_first(struct kunit *test)
 			(u32)(t->base + SZ_8M));
 }
 
+/*
+ * After the documented geometry-change flow (the compositor re-commits the
+ * new framebuffer on the same plane), the vblank work runs again: a queued
+ * flip is armed at the vblank that latches the one before, and its
+ * flip-done follows at the next, with no guest write in between.
+ */
+static void live_recommit_restarts_vblank_work(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct drm_framebuffer *fb;
+
+	dflip_skl_guest_program(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 1280,
+				720, t->base + SZ_16M);
+	live_flip(t, t->base + SZ_16M);
+	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	/*
+	 * The commit and the guest's next flip with the vGPU's lock held,
+	 * as a vCPU trapping meanwhile holds it: no work item of GVT's can
+	 * bring the plane in line in between, on any CPU.
+	 */
+	mutex_lock(&t->vgpu->vgpu_lock);
+	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
+	vgpu_vreg_t(t->vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = t->base + SZ_16M;
+	dflip_host_guest_flip(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+			      t->base + SZ_16M);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	live_flip_done(t);
+
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_32M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_32M));
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
+}
+
 static void live_two_vgpus_isolated(struct kunit *test)
 {
 	struct live_test *t = test->priv;
@@ -512,6 +553,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_host_commit_keeps_shown_fb),
 	KUNIT_CASE(live_cursor_follows_guest),
 	KUNIT_CASE(live_move_arms_new_plane_first),
+	KUNIT_CASE(live_recommit_restarts_vblank_work),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_suspend_resume),
 	KUNIT_CASE(live_default_framebuffer),
