@@ -679,27 +679,33 @@ static const struct dflip_backend_ops dflip_host_backend_ops = {
  * With the vGPU's lock held: make the state machine follow i915, if it
  * does not already (i915's last assignment or unassignment of the plane,
  * the framebuffer generation it committed, the CRTC of the vblank
- * reference).
+ * reference, a running vblank work).
  */
 static void dflip_host_reconcile_plane(struct dflip_host_plane *hp)
 {
 	struct dflip_vplane *vp = hp->vp;
+	bool live, in_line, restart;
 	struct drm_crtc *crtc;
 	unsigned long flags;
-	bool live, in_line;
 	u32 gen;
 
 	spin_lock_irqsave(&vp->lock, flags);
 	live = hp->hw_live;
 	gen = hp->hw_gen;
 	crtc = hp->hw.crtc;
-	in_line = live ? vp->hw && vp->hw_gen == gen &&
-			 hp->vblank_crtc == crtc : !vp->hw;
+	/*
+	 * i915's unassignment stops the vblank work at once; a re-commit of
+	 * the same vGPU plane (a new geometry) assigns it again before the
+	 * state machine saw the unassignment: start over.
+	 */
+	restart = vp->hw && (!live || hp->vblank_crtc != crtc ||
+			     !hp->vblank_on);
+	in_line = live ? vp->hw && vp->hw_gen == gen && !restart : !vp->hw;
 	spin_unlock_irqrestore(&vp->lock, flags);
 	if (in_line)
 		return;
 
-	if (vp->hw && (!live || hp->vblank_crtc != crtc))
+	if (restart)
 		dflip_plane_unassign(vp);
 	if (live) {
 		hp->hv->used = true;
