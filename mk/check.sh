@@ -15,6 +15,7 @@ tier() {	# NAME SCRIPT
 	local t0=$(date +%s)
 	dflip_log "tier $1: start"
 	"$2" "$R/$1.results"
+	echo $(( $(date +%s) - t0 )) > "$R/$1.time"
 	dflip_log "tier $1: done in $(( $(date +%s) - t0 )) s:" \
 		"$(grep -c '^PASS' "$R/$1.results" 2>/dev/null) passed," \
 		"$(grep -c '^FAIL' "$R/$1.results" 2>/dev/null) failed," \

@@ -112,8 +112,14 @@ def summary(d, tiers):
                 fails.append(f'{tier}: ran nothing')
         for k in total:
             total[k] += counts[k]
+        took = ''
+        try:
+            with open(os.path.join(d, f'{tier}.time')) as f:
+                took = f' in {int(f.read())} s'
+        except (OSError, ValueError):
+            pass
         print(f'tier {tier}: {counts["PASS"]} passed, {counts["FAIL"]} '
-              f'failed, {counts["SKIP"]} skipped')
+              f'failed, {counts["SKIP"]} skipped{took}')
     for s in skips:
         print(f'skipped: {s}')
     for s in fails:
