@@ -183,3 +183,65 @@ crtc_active() {
 	gvt-dflip list --json --device "$1" | jsoncheck |
 	sed -n "s/^\.devices\[0\]\.crtcs\[$2\]\.active=//p"
 }
+
+# json_schema JSONFILE SCHEMAFILE: the JSON matches a schema of lines
+# "    .path[].key   type|type" (types string number boolean null array
+# object; [] stands for any index): every value has a documented path and
+# type, and every element of an array has each of its documented keys.
+json_schema() {
+	jsoncheck <"$1" >"$1.flat" || return 1
+	awk -v schema="$2" '
+	function typeof(v) {
+		if (v ~ /^"/) return "string"
+		if (v == "true" || v == "false") return "boolean"
+		if (v == "null") return "null"
+		if (v == "[]") return "array"
+		if (v == "{}") return "object"
+		return "number"
+	}
+	BEGIN {
+		while ((getline l < schema) > 0) {
+			n = split(l, f, " ")
+			if (n < 2) continue
+			type[f[1]] = f[2]
+		}
+	}
+	{
+		i = index($0, "="); path = substr($0, 1, i - 1)
+		val = substr($0, i + 1)
+		norm = path; gsub(/\[[0-9]+\]/, "[]", norm)
+		t = typeof(val)
+		if (!(norm in type)) { print "undocumented: " $0 }
+		else if (("|" type[norm] "|") !~ ("\\|" t "\\|")) {
+			print "wrong type " t ": " $0
+		}
+		seen[path] = 1
+		# every array element and every prefix key seen
+		p = path
+		while (match(p, /(\.[A-Za-z_]+|\[[0-9]+\])$/)) {
+			p = substr(p, 1, RSTART - 1)
+			if (p ~ /\]$/) elem[p] = 1
+			seen[p] = 1
+			if (p == "") break
+		}
+	}
+	END {
+		for (e in elem) {
+			en = e; gsub(/\[[0-9]+\]/, "[]", en)
+			for (k in type) {
+				if (index(k, en ".") != 1) continue
+				rest = substr(k, length(en) + 2)
+				if (rest ~ /[.[]/) continue
+				if (!((e "." rest) in seen)) {
+					print "missing " e "." rest
+				}
+			}
+		}
+		for (k in type)
+			if (k ~ /^\.[a-z_]+$/ && !(k in seen)) {
+				print "missing " k
+			}
+	}' "$1.flat" >"$1.schema-errors"
+	sed 's/^/# /' "$1.schema-errors"
+	[ ! -s "$1.schema-errors" ]
+}

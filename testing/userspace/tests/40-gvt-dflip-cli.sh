@@ -1,0 +1,191 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# gvt-dflip's command line and hostile inputs: options, lease groups, the
+# environment, sysfs contents (fake trees under GVT_DFLIP_SYSFS), JSON
+# escaping and schema, write errors. Runs in the userspace tier and on the
+# build host (make -C tools/gvt check, where there may be no DRM device).
+. "${GVT_DFLIP_TEST_LIB:-/tests/lib.sh}"
+rst=${GVT_DFLIP_SRC:-/share}/gvt-dflip.rst
+tmp=$(mktemp -d /tmp/cli.XXXXXX)
+cd "$tmp" || exit 1
+unset GVT_DFLIP_LEASE_FD GVT_DFLIP_SYSFS
+
+# a KMS device to get past device checks, else a file that is none
+dev=$(card vkms 2>/dev/null) || dev=/dev/null
+
+# out CMD...: stdout+stderr of CMD in out.txt, its status in RC
+out() { "$@" >out.txt 2>&1; RC=$?; }
+# says RC TEXT: the last command exited RC and said TEXT (fixed string)
+says() { [ "$RC" = "$1" ] && grep -qF -- "$2" out.txt || { sed 's/^/# /' out.txt; false; }; }
+
+out gvt-dflip --version
+check "--version prints the version" says 0 "gvt-dflip "
+out gvt-dflip -V
+check "-V prints the version" says 0 "gvt-dflip "
+out gvt-dflip help assign
+check "help assign prints assign's usage only" \
+	sh -c 'grep -q "gvt-dflip assign" out.txt && ! grep -q "gvt-dflip lease" out.txt'
+out gvt-dflip assign --help
+check "assign --help prints assign's usage only" \
+	sh -c 'grep -q "gvt-dflip assign" out.txt && ! grep -q "gvt-dflip list" out.txt'
+for h in --help -h; do
+	out gvt-dflip lease $h
+	check "lease $h prints lease's usage and exits 0" says 0 "gvt-dflip lease"
+done
+out gvt-dflip help frob
+check "help of an unknown command names it" says 1 "'frob'"
+out gvt-dflip frob
+check "an unknown command is named" says 1 "'frob'"
+out gvt-dflip list --bogus
+check "an unknown option is named" says 1 "'--bogus'"
+out gvt-dflip list --fb 3
+check "an option of another command is named" says 1 "does not take --fb"
+out gvt-dflip assign --fb=abc
+check "--opt=value works and a bad value is named" says 1 "'abc'"
+out gvt-dflip assign --fb 1 --fb 2
+check "a repeated single-valued option is refused" says 1 "--fb given twice"
+out gvt-dflip -j list -j
+check "a global option repeated after the command is refused" says 1 "given twice"
+out gvt-dflip assign --fit wide --fb 1
+check "a bad --fit value is named" says 1 "'wide'"
+out gvt-dflip assign --fb
+check "a missing value names the option" says 1 "'--fb' needs a value"
+GVT_DFLIP_SYSFS=$tmp/none gvt-dflip -j list >g.json
+check "global -j before the command gives JSON" sh -c 'jsoncheck <g.json >/dev/null'
+
+# lease groups are validated completely before anything is created
+out gvt-dflip lease ';' ';'
+check "lease ';' ';' says a group has no command, exits 125" says 125 "group 1: ';' before '--'"
+out gvt-dflip lease --device "$dev" --crtc 51 -- ';' --crtc 52 -- touch ran
+check "a group with an empty command is refused (125), naming the group" \
+	says 125 "group 1: no command after '--'"
+check "no command ran after the empty group" [ ! -e ran ]
+out gvt-dflip lease --device "$dev" --crtc 51 -- true ';' --crtc 51 -- true
+check "the same CRTC in two groups is refused" says 125 "crtc 51 is in lease groups 1 and 2"
+out gvt-dflip lease --device "$dev" --crtc 51 --bogus 1 -- true
+check "an unknown lease option is named" says 125 "'--bogus'"
+out gvt-dflip lease --device "$dev" --crtc=51 --crtc=52 -- true
+check "lease takes --opt=value and refuses a repeated --crtc" says 125 "--crtc given twice"
+out gvt-dflip lease --device "$dev" --crtc 51
+check "a lease group without '--' CMD is refused" says 125 "no '--' CMD"
+
+# a fake sysfs tree with one vGPU whose parent's card is card7
+uuid=4b4f2e3a-9c1d-4e8b-a1f2-0123456789ab
+uuid2=5b4f2e3a-9c1d-4e8b-a1f2-0123456789ab
+mkvgpu() {	# ROOT BDF UUID CARD
+	d=$1/devices/pci0000:00/$2
+	mkdir -p "$d/$3/intel_vgpu" "$d/$3/intel_vgpu_planes" "$d/drm/$4" \
+		"$1/bus/pci/devices"
+	ln -sfn "../../../devices/pci0000:00/$2" "$1/bus/pci/devices/$2"
+	echo 1 >"$d/$3/intel_vgpu/vgpu_id"
+	echo 0 >"$d/$3/intel_vgpu/dflip_lessee"
+	for p in a b c; do
+		for k in primary sprite cursor; do
+			echo 0 >"$d/$3/intel_vgpu_planes/pipe_${p}_$k"
+		done
+	done
+}
+fake=$tmp/sys
+mkvgpu "$fake" 0000:00:02.0 "$uuid" card7
+mkvgpu "$fake" 0000:00:02.0 "$uuid2" card7
+lessee=$fake/devices/pci0000:00/0000:00:02.0/$uuid/intel_vgpu/dflip_lessee
+export GVT_DFLIP_SYSFS=$fake
+out gvt-dflip lease --device "$dev" --crtc 51 --vgpu "$uuid" -- touch ran \
+	';' --crtc 52 --vgpu "$uuid" -- touch ran
+check "the same vGPU in two lease groups is refused, nothing runs or binds" \
+	sh -c "grep -qF 'vGPU $uuid is in lease groups 1 and 2' out.txt && [ $RC = 125 ] &&
+	       [ ! -e ran ] && [ \$(cat $lessee) = 0 ]"
+out gvt-dflip lease --device "$dev" --crtc 51 --vgpu "$uuid" --vgpu "$uuid" -- true
+check "the same vGPU twice in one group is refused" says 125 "lease groups 1 and 1"
+out gvt-dflip lease --crtc 51 --vgpu "$uuid" -- touch ran
+check "lease --vgpu without --device opens the vGPU's parent card" \
+	says 125 "/dev/dri/card7"
+mkvgpu "$fake" 0000:00:03.0 00000000-1111-2222-3333-444444444444 card8
+out gvt-dflip lease --crtc 51 --vgpu "$uuid" -- true ';' \
+	--crtc 52 --vgpu 00000000-1111-2222-3333-444444444444 -- true
+check "vGPUs of two cards in one lease process are refused" says 125 "different cards"
+
+# --device paths are not cut
+long=/tmp/$(printf '%0100d' 0)/card0
+out gvt-dflip assign --once --device "$long" --fb 1
+check "a 100-character --device path is opened whole" says 2 "$long"
+huge=$(printf '%05000d' 0)
+out gvt-dflip assign --once --device "/$huge" --fb 1
+check "a --device path longer than PATH_MAX is refused" says 1 "longer than PATH_MAX"
+
+# the environment
+GVT_DFLIP_LEASE_FD=3 gvt-dflip list >/dev/null 2>out.txt
+check "list works inside a lease (GVT_DFLIP_LEASE_FD set)" [ $? = 0 ]
+for v in abc "" -1 70000; do
+	GVT_DFLIP_LEASE_FD=$v gvt-dflip assign --once --fb 1 >out.txt 2>&1
+	RC=$?
+	check "GVT_DFLIP_LEASE_FD='$v' is blamed on the variable" \
+		says 1 "GVT_DFLIP_LEASE_FD='$v'"
+done
+
+# JSON: escaping, unsigned ids, null for unknown, the schema
+vg=$fake/devices/pci0000:00/0000:00:02.0/$uuid
+echo 4294967295 >"$vg/intel_vgpu/vgpu_id"
+echo abc >"$fake/devices/pci0000:00/0000:00:02.0/$uuid2/intel_vgpu/vgpu_id"
+q=$fake/devices/pci0000:00/'q",x\'
+mkdir -p "$q"
+mv "$fake/devices/pci0000:00/0000:00:03.0/00000000-1111-2222-3333-444444444444" "$q/"
+ln -s "../../../devices/pci0000:00/q\",x\\" "$fake/bus/pci/devices/q\",x\\"
+printf '12abc\n' >"$vg/intel_vgpu_planes/pipe_a_sprite"
+printf '99999999999999999999\n' >"$vg/intel_vgpu_planes/pipe_b_primary"
+: >"$vg/intel_vgpu_planes/pipe_b_sprite"
+rm "$vg/intel_vgpu_planes/pipe_c_primary"
+rm "$vg/intel_vgpu_planes/pipe_c_sprite"
+mkfifo "$vg/intel_vgpu_planes/pipe_c_sprite"
+printf '7' >"$vg/intel_vgpu_planes/pipe_a_primary"
+timeout 20 gvt-dflip list --json >list.json 2>out.txt
+RC=$?
+check "list --json over hostile sysfs contents exits 0 (no hang on a FIFO)" \
+	[ $RC = 0 ]
+check "list --json output is JSON with the BDF's quote and backslash escaped" \
+	json_has list.json '^\.vgpus\[[0-9]\]\.bdf="q",x\\"$' '^\.version=1$'
+check "a vgpu_id above INT_MAX is printed unsigned" \
+	json_has list.json '^\.vgpus\[[0-9]\]\.vgpu_id=4294967295$'
+check "an unreadable vgpu_id is null" \
+	json_has list.json '^\.vgpus\[[0-9]\]\.vgpu_id=null$'
+i=$(jsoncheck <list.json | sed -n "s/^\.vgpus\[\([0-9]\)\]\.uuid=\"$uuid\"$/\1/p")
+check "junk, overflowing, empty, missing and FIFO plane files are null" \
+	sh -c "[ \$(jsoncheck <list.json | grep -c '^\.vgpus\[$i\]\.planes\[[1-8]\]\.fb=null$') = 8 ] &&
+	       jsoncheck <list.json | grep -q '^\.vgpus\[$i\]\.planes\[0\]\.fb=7$'"
+sed -n '/^\.\. json-schema-begin/,/^\.\. json-schema-end/p' "$rst" |
+	grep '^    \.' >schema.txt
+check "the JSON schema is in gvt-dflip.rst" [ -s schema.txt ]
+check "list --json with vGPUs matches the documented schema" \
+	json_schema list.json schema.txt
+GVT_DFLIP_SYSFS=$tmp/none gvt-dflip list --json >empty.json
+check "list --json without vGPUs matches the documented schema" \
+	json_schema empty.json schema.txt
+
+# output errors
+if [ -w /dev/full ]; then
+	gvt-dflip list --json >/dev/full 2>out.txt
+	RC=$?
+	check "list --json >/dev/full exits 9 with a message" says 9 "cannot write"
+else
+	ok "list --json >/dev/full # SKIP no /dev/full"
+fi
+
+# hosts without GVT or without DRM
+GVT_DFLIP_SYSFS=$tmp/none gvt-dflip list >out.txt 2>&1
+check "list on a host without GVT says so" \
+	grep -q "GVT-g is not there" out.txt
+mkdir -p "$tmp/gvt/bus/pci/devices/0000:00:02.0/mdev_supported_types"
+GVT_DFLIP_SYSFS=$tmp/gvt gvt-dflip list >out.txt 2>&1
+check "list on a GVT host without vGPUs says where to create one" \
+	grep -q "GVT-g is there: create one in .*0000:00:02.0/mdev_supported_types" out.txt
+out env GVT_DFLIP_SYSFS=$tmp/none gvt-dflip assign --once --vgpu "$uuid" --plane 0
+check "assign --vgpu on a host without GVT says that GVT is not there" \
+	says 3 "GVT-g is not there"
+if ls /dev/dri/card* >/dev/null 2>&1; then
+	ok "list without a DRM card says so # SKIP this machine has DRM cards"
+else
+	GVT_DFLIP_SYSFS=$tmp/none gvt-dflip list >out.txt 2>&1
+	check "list without a DRM card says so" grep -q "no DRM card" out.txt
+fi
+cd / && rm -rf "$tmp"
+tap_done
