@@ -18,6 +18,7 @@ struct target {
 	uint32_t crtc_index;
 	uint64_t plane_type;
 	bool modeset;
+	struct dflip_rect src, dst;	/* where plane_rect() put it */
 };
 
 static int commit_code(int err)
@@ -310,16 +311,20 @@ static int choose_auto(struct dflip_dev *d, drmModeRes *res,
 	return dflip_err(EX_DFLIP_DRM, "no crtc with a connected output");
 }
 
-static void plane_rect(struct target *t, uint32_t *w, uint32_t *h)
+/*
+ * Place the framebuffer by --fit. A cursor plane keeps the framebuffer's
+ * size at (0,0): the kernel moves it with the guest's cursor position.
+ */
+static void plane_rect(struct target *t, enum dflip_fit fit)
 {
-	*w = t->fb->width;
-	*h = t->fb->height;
-	if (t->plane_type == DRM_PLANE_TYPE_CURSOR)
-		return;
-	if (*w > t->mode.hdisplay)
-		*w = t->mode.hdisplay;
-	if (*h > t->mode.vdisplay)
-		*h = t->mode.vdisplay;
+	uint32_t w = t->fb->width, h = t->fb->height;
+
+	if (t->plane_type == DRM_PLANE_TYPE_CURSOR ||
+	    dflip_fit(fit, w, h, t->mode.hdisplay, t->mode.vdisplay, &t->src,
+		      &t->dst)) {
+		t->src = (struct dflip_rect){ 0, 0, w, h };
+		t->dst = t->src;
+	}
 }
 
 static int add(drmModeAtomicReq *req, int fd, uint32_t obj, uint32_t type,
@@ -338,19 +343,18 @@ static int add_plane(drmModeAtomicReq *req, int fd,
 		     struct dflip_assignment *a, struct target *t)
 {
 	const uint32_t P = DRM_MODE_OBJECT_PLANE;
-	uint32_t w, h;
+	const struct dflip_rect *s = &t->src, *c = &t->dst;
 
-	plane_rect(t, &w, &h);
 	return add(req, fd, a->plane, P, "FB_ID", a->fb) ||
 	       add(req, fd, a->plane, P, "CRTC_ID", a->crtc) ||
-	       add(req, fd, a->plane, P, "SRC_X", 0) ||
-	       add(req, fd, a->plane, P, "SRC_Y", 0) ||
-	       add(req, fd, a->plane, P, "SRC_W", (uint64_t)w << 16) ||
-	       add(req, fd, a->plane, P, "SRC_H", (uint64_t)h << 16) ||
-	       add(req, fd, a->plane, P, "CRTC_X", 0) ||
-	       add(req, fd, a->plane, P, "CRTC_Y", 0) ||
-	       add(req, fd, a->plane, P, "CRTC_W", w) ||
-	       add(req, fd, a->plane, P, "CRTC_H", h);
+	       add(req, fd, a->plane, P, "SRC_X", (uint64_t)s->x << 16) ||
+	       add(req, fd, a->plane, P, "SRC_Y", (uint64_t)s->y << 16) ||
+	       add(req, fd, a->plane, P, "SRC_W", (uint64_t)s->w << 16) ||
+	       add(req, fd, a->plane, P, "SRC_H", (uint64_t)s->h << 16) ||
+	       add(req, fd, a->plane, P, "CRTC_X", c->x) ||
+	       add(req, fd, a->plane, P, "CRTC_Y", c->y) ||
+	       add(req, fd, a->plane, P, "CRTC_W", c->w) ||
+	       add(req, fd, a->plane, P, "CRTC_H", c->h);
 }
 
 static int add_crtc(drmModeAtomicReq *req, int fd,
@@ -363,6 +367,49 @@ static int add_crtc(drmModeAtomicReq *req, int fd,
 		   "CRTC_ID", on ? a->crtc : 0);
 }
 
+/* One request for the modeset (if any) and the plane; -1 and errno. */
+static int try_commit(struct dflip_dev *d, struct dflip_assignment *a,
+		      struct target *t, uint32_t flags)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	int ret, err;
+
+	if (!req)
+		return -1;
+	ret = (t->modeset && add_crtc(req, d->fd, a, true)) ||
+	      add_plane(req, d->fd, a, t);
+	if (!ret)
+		ret = drmModeAtomicCommit(d->fd, req, flags | (t->modeset ?
+					  DRM_MODE_ATOMIC_ALLOW_MODESET : 0),
+					  NULL);
+	err = errno;
+	drmModeAtomicFree(req);
+	errno = err;
+	return ret ? -1 : 0;
+}
+
+/*
+ * The fit's placement, tested first (TEST_ONLY); a plane that cannot
+ * scale gets the framebuffer unscaled and centred instead, said on stderr.
+ */
+static int test_fit(struct dflip_dev *d, struct dflip_assignment *a,
+		    struct target *t)
+{
+	plane_rect(t, a->fit);
+	if (!try_commit(d, a, t, DRM_MODE_ATOMIC_TEST_ONLY))
+		return 0;
+	if (!dflip_fit_scales(&t->src, &t->dst))
+		return -1;
+	plane_rect(t, DFLIP_FIT_CENTRE);
+	if (try_commit(d, a, t, DRM_MODE_ATOMIC_TEST_ONLY))
+		return -1;
+	dflip_err(0, "plane %u cannot scale fb %u (%ux%u) to %ux%u (--fit %s): shown unscaled, centred at %u,%u",
+		  a->plane, a->fb, t->fb->width, t->fb->height,
+		  t->mode.hdisplay, t->mode.vdisplay, dflip_fit_name(a->fit),
+		  t->dst.x, t->dst.y);
+	return 0;
+}
+
 /*
  * One atomic commit for the modeset and the plane: either both happen or
  * neither does, so a failure leaves nothing behind to roll back.
@@ -370,26 +417,17 @@ static int add_crtc(drmModeAtomicReq *req, int fd,
 static int commit_atomic(struct dflip_dev *d, struct dflip_assignment *a,
 			 struct target *t)
 {
-	drmModeAtomicReq *req = drmModeAtomicAlloc();
 	int ret, err;
 
-	if (!req)
-		return dflip_err(EX_DFLIP_DRM, "out of memory");
 	if (t->modeset &&
 	    drmModeCreatePropertyBlob(d->fd, &t->mode, sizeof(t->mode),
-				      &a->mode_blob)) {
-		drmModeAtomicFree(req);
+				      &a->mode_blob))
 		return dflip_err(EX_DFLIP_DRM, "cannot create mode blob: %s",
 				 strerror(errno));
-	}
-	ret = (t->modeset && add_crtc(req, d->fd, a, true)) ||
-	      add_plane(req, d->fd, a, t);
+	ret = test_fit(d, a, t);
 	if (!ret)
-		ret = drmModeAtomicCommit(d->fd, req, t->modeset ?
-					  DRM_MODE_ATOMIC_ALLOW_MODESET : 0,
-					  NULL);
+		ret = try_commit(d, a, t, 0);
 	err = errno;
-	drmModeAtomicFree(req);
 	if (!ret) {
 		a->lit_crtc = t->modeset;
 		return 0;
@@ -417,10 +455,10 @@ static uint32_t legacy_connector(int fd, uint32_t crtc)
 static int commit_legacy(struct dflip_dev *d, struct dflip_assignment *a,
 			 struct target *t)
 {
-	uint32_t w, h;
+	struct dflip_rect *s = &t->src, *c = &t->dst;
 	int ret;
 
-	plane_rect(t, &w, &h);
+	plane_rect(t, a->fit);
 	if (t->plane_type == DRM_PLANE_TYPE_PRIMARY) {
 		if (!a->connector)
 			a->connector = legacy_connector(d->fd, a->crtc);
@@ -431,8 +469,19 @@ static int commit_legacy(struct dflip_dev *d, struct dflip_assignment *a,
 				 "crtc %u is off and %s has no atomic to light it",
 				 a->crtc, d->path);
 	} else {
-		ret = drmModeSetPlane(d->fd, a->plane, a->crtc, a->fb, 0, 0, 0,
-				      w, h, 0, 0, w << 16, h << 16);
+		ret = drmModeSetPlane(d->fd, a->plane, a->crtc, a->fb, 0,
+				      c->x, c->y, c->w, c->h, s->x << 16,
+				      s->y << 16, s->w << 16, s->h << 16);
+		if (ret && dflip_fit_scales(s, c)) {
+			plane_rect(t, DFLIP_FIT_CENTRE);
+			ret = drmModeSetPlane(d->fd, a->plane, a->crtc, a->fb,
+					      0, c->x, c->y, c->w, c->h,
+					      s->x << 16, s->y << 16,
+					      s->w << 16, s->h << 16);
+			if (!ret)
+				dflip_err(0, "plane %u cannot scale fb %u: shown unscaled, centred at %u,%u",
+					  a->plane, a->fb, c->x, c->y);
+		}
 	}
 	if (ret)
 		return dflip_err(commit_code(errno),

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 
 #ifndef __printf
@@ -24,12 +25,21 @@ enum {
 	EX_DFLIP_NOPLANE = 6,	/* every compatible plane is busy */
 	EX_DFLIP_ACCESS = 7,	/* refused by the kernel's policy */
 	EX_DFLIP_DRM = 8,	/* any other DRM failure */
+	EX_DFLIP_OUTPUT = 9,	/* cannot write the output (stdout) */
+};
+
+/* lease's own exits, apart from its commands' statuses (as env(1)) */
+enum {
+	EX_LEASE_FAILED = 125,	/* lease itself failed, nothing runs */
+	EX_LEASE_NOEXEC = 126,	/* a command was found but cannot run */
+	EX_LEASE_NOTFOUND = 127,	/* a command was not found */
 };
 
 #define DFLIP_PIPES		3
 #define DFLIP_KINDS		3
 #define DFLIP_PLANES		(DFLIP_PIPES * DFLIP_KINDS)
 #define DFLIP_MAX_VGPUS		32
+#define DFLIP_LEASE_VGPUS	4	/* --vgpu per lease group */
 
 enum dflip_kind {
 	DFLIP_KIND_PRIMARY = 0,
@@ -42,8 +52,9 @@ struct dflip_vgpu {
 	char uuid[40];
 	char bdf[16];
 	char dir[4096];		/* .../<BDF>/<UUID>/intel_vgpu */
-	char card[64];		/* /dev/dri/cardN of the parent, "" if none */
-	int vgpu_id;
+	char card[300];		/* /dev/dri/cardN of the parent, "" if none */
+	uint32_t vgpu_id;
+	bool has_id;		/* vgpu_id was readable */
 	uint32_t fb[DFLIP_PLANES];	/* 0 when unreadable */
 };
 
@@ -52,7 +63,19 @@ struct dflip_dev {
 	int fd;
 	bool atomic;
 	bool lessee;
-	char path[64];
+	char path[PATH_MAX];
+};
+
+/* How a framebuffer is placed in the CRTC's mode (fit.c) */
+enum dflip_fit {
+	DFLIP_FIT_ASPECT = 0,	/* scaled to fill, aspect kept, centred */
+	DFLIP_FIT_SCALE,	/* scaled to the whole mode */
+	DFLIP_FIT_NONE,		/* unscaled at (0,0), clipped */
+	DFLIP_FIT_CENTRE,	/* unscaled, centred: the fallback */
+};
+
+struct dflip_rect {
+	uint32_t x, y, w, h;
 };
 
 /* What the tool put on screen, to be taken off again. */
@@ -64,7 +87,45 @@ struct dflip_assignment {
 	uint32_t mode_blob;	/* idem */
 	bool lit_crtc;
 	enum dflip_kind kind;
+	enum dflip_fit fit;
 };
+
+/* The command line (opts.c): one option table for every subcommand. */
+enum dflip_cmd {
+	DFLIP_CMD_GLOBAL, DFLIP_CMD_LIST, DFLIP_CMD_ASSIGN,
+	DFLIP_CMD_UNASSIGN, DFLIP_CMD_LEASE, DFLIP_CMD_HELP, DFLIP_CMDS,
+};
+
+struct dflip_opts {
+	uint32_t fb, crtc, hw_plane, connector;
+	const char *vgpu[DFLIP_LEASE_VGPUS];
+	int nvgpus;
+	const char *plane, *device, *kind;
+	int lease_fd;
+	enum dflip_fit fit;
+	bool once, json, help, version;
+	unsigned int seen;	/* options given, one bit each */
+};
+
+/* opts.c */
+void dflip_opts_init(struct dflip_opts *o);
+int dflip_opts_parse(int argc, char **argv, enum dflip_cmd cmd,
+		     struct dflip_opts *o, int *next);
+int dflip_cmd_find(const char *name);
+const char *dflip_cmd_name(enum dflip_cmd cmd);
+void dflip_usage(FILE *f, enum dflip_cmd cmd);
+int dflip_env_lease_fd(struct dflip_opts *o);
+
+/* fit.c */
+int dflip_fit(enum dflip_fit fit, uint32_t fw, uint32_t fh, uint32_t mw,
+	      uint32_t mh, struct dflip_rect *src, struct dflip_rect *dst);
+bool dflip_fit_scales(const struct dflip_rect *src,
+		      const struct dflip_rect *dst);
+int dflip_fit_parse(const char *s, enum dflip_fit *fit);
+const char *dflip_fit_name(enum dflip_fit fit);
+
+/* json.c */
+void dflip_json_str(FILE *f, const char *s);
 
 /* util */
 __printf(2, 3) int dflip_err(int code, const char *fmt, ...);
@@ -78,6 +139,7 @@ int dflip_plane_parse(const char *s);
 enum dflip_kind dflip_plane_kind(unsigned int n);
 int dflip_vgpu_scan(struct dflip_vgpu *v, int max);
 int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out);
+bool dflip_gvt_present(char *bdf, size_t len);
 bool dflip_vgpu_has_fb(uint32_t fb);
 int dflip_vgpu_bind_lessee(const struct dflip_vgpu *v, uint32_t lessee);
 void dflip_vgpu_unbind_lessee(const struct dflip_vgpu *v, uint32_t lessee);
@@ -107,7 +169,7 @@ int dflip_disable_plane(struct dflip_dev *d, uint32_t plane);
 int dflip_list(const char *device, bool json);
 
 /* lease.c */
-int dflip_lease_main(int argc, char **argv);
+int dflip_lease_main(int argc, char **argv, const char *device);
 
 /* uevent.c */
 int dflip_uevent_open(void);

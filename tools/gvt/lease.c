@@ -21,87 +21,111 @@
 
 #define MAX_GROUPS	8
 #define MAX_OBJECTS	64
-#define MAX_LEASE_VGPUS	4
 
 struct lease_group {
-	uint32_t crtc;
-	uint32_t connector;
-	const char *vgpu[MAX_LEASE_VGPUS];
-	int nvgpus;
+	struct dflip_opts o;
 	char **argv;
+	uint32_t obj[MAX_OBJECTS];
+	int nobj;
 	uint32_t lessee;
 	int fd;
 	pid_t pid;
 	int status;
 };
 
-static int parse_id(const char *opt, const char *s, uint32_t *id)
+static int group_err(int n, const char *msg)
 {
-	if (dflip_parse_u32(s, id) || !*id)
-		return dflip_err(EX_DFLIP_USAGE, "%s: bad id '%s'", opt, s);
-	return 0;
-}
-
-static int add_vgpu(struct lease_group *g, const char *uuid)
-{
-	if (g->nvgpus == MAX_LEASE_VGPUS)
-		return dflip_err(EX_DFLIP_USAGE, "at most %d --vgpu per lease",
-				 MAX_LEASE_VGPUS);
-	g->vgpu[g->nvgpus++] = uuid;
-	return 0;
+	return dflip_err(EX_DFLIP_USAGE, "lease group %d: %s (see gvt-dflip help lease)",
+			 n + 1, msg);
 }
 
 /*
- * Parse "[--device D] --crtc ID [--connector ID] [--vgpu UUID]... -- CMD
- * ARGS..." groups separated by a lone ";" argument. Returns the group
- * count or -exit.
+ * One group "[OPTIONS] -- CMD ARGS..." at argv[*i]: its options parsed
+ * with the common table, its command ended by ";" or the end. Returns 0,
+ * or 1 after a message; -1 for --help.
  */
+static int parse_group(int argc, char **argv, int *i, int n,
+		       struct lease_group *g, const char **device)
+{
+	char *sub[argc + 2];
+	int k = 0, ret;
+
+	memset(g, 0, sizeof(*g));
+	dflip_opts_init(&g->o);
+	g->fd = -1;
+	sub[k++] = "lease";
+	while (*i < argc && strcmp(argv[*i], "--") && strcmp(argv[*i], ";"))
+		sub[k++] = argv[(*i)++];
+	sub[k] = NULL;
+	ret = dflip_opts_parse(k, sub, DFLIP_CMD_LEASE, &g->o, NULL);
+	if (ret)
+		return ret;
+	if (g->o.help)
+		return -1;
+	if (g->o.device && *device)
+		return group_err(n, "--device given twice (one device for all leases)");
+	if (g->o.device)
+		*device = g->o.device;
+	if (*i >= argc || strcmp(argv[*i], "--"))
+		return group_err(n, *i < argc ? "';' before '--' CMD" :
+				 "no '--' CMD");
+	if (!g->o.crtc)
+		return group_err(n, "needs --crtc ID");
+	g->argv = &argv[++(*i)];
+	while (*i < argc && strcmp(argv[*i], ";"))
+		(*i)++;
+	if (*i < argc)
+		argv[(*i)++] = NULL;
+	if (!g->argv[0] || !g->argv[0][0])
+		return group_err(n, "no command after '--'");
+	return 0;
+}
+
+/* Every group parsed before anything is created. Returns the count or -exit. */
 static int parse_groups(int argc, char **argv, const char **device,
 			struct lease_group *g)
 {
-	int i = 0, n = 0;
+	int i = 0, n = 0, ret;
 
+	if (!argc)
+		return -dflip_err(EX_DFLIP_USAGE,
+				  "lease needs --crtc ID -- CMD (see gvt-dflip help lease)");
 	while (i < argc) {
 		if (n == MAX_GROUPS)
-			return -dflip_err(EX_DFLIP_USAGE, "too many leases");
-		memset(&g[n], 0, sizeof(g[n]));
-		g[n].fd = -1;
-		for (; i < argc && strcmp(argv[i], "--"); i += 2) {
-			const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-			int ret = 0;
-
-			if (!val)
-				return -dflip_err(EX_DFLIP_USAGE,
-						  "%s needs a value", argv[i]);
-			if (!strcmp(argv[i], "--crtc"))
-				ret = parse_id("--crtc", val, &g[n].crtc);
-			else if (!strcmp(argv[i], "--connector"))
-				ret = parse_id("--connector", val,
-					       &g[n].connector);
-			else if (!strcmp(argv[i], "--vgpu"))
-				ret = add_vgpu(&g[n], val);
-			else if (!strcmp(argv[i], "--device"))
-				*device = val;
-			else
-				ret = dflip_err(EX_DFLIP_USAGE,
-						"lease: unknown option %s",
-						argv[i]);
-			if (ret)
-				return -ret;
+			return -dflip_err(EX_DFLIP_USAGE, "at most %d lease groups",
+					  MAX_GROUPS);
+		ret = parse_group(argc, argv, &i, n, &g[n], device);
+		if (ret < 0) {
+			dflip_usage(stdout, DFLIP_CMD_LEASE);
+			return 0;
 		}
-		if (!g[n].crtc || i + 1 >= argc)
-			return -dflip_err(EX_DFLIP_USAGE,
-					  "lease needs --crtc ID -- CMD");
-		g[n].argv = &argv[++i];
-		while (i < argc && strcmp(argv[i], ";"))
-			i++;
-		if (i < argc)
-			argv[i++] = NULL;
+		if (ret)
+			return -ret;
 		n++;
 	}
-	if (!n)
-		return -dflip_err(EX_DFLIP_USAGE, "lease needs --crtc ID -- CMD");
 	return n;
+}
+
+/* No CRTC and no vGPU in two groups (nor twice in one). */
+static int check_unique(const struct lease_group *g, int n)
+{
+	int i, j, a, b;
+
+	for (i = 0; i < n; i++) {
+		for (j = i + 1; j < n; j++)
+			if (g[i].o.crtc == g[j].o.crtc)
+				return dflip_err(EX_DFLIP_USAGE,
+						 "crtc %u is in lease groups %d and %d",
+						 g[i].o.crtc, i + 1, j + 1);
+		for (a = 0; a < g[i].o.nvgpus; a++)
+			for (j = i; j < n; j++)
+				for (b = j == i ? a + 1 : 0; b < g[j].o.nvgpus; b++)
+					if (!strcasecmp(g[i].o.vgpu[a], g[j].o.vgpu[b]))
+						return dflip_err(EX_DFLIP_USAGE,
+								 "vGPU %s is in lease groups %d and %d: a vGPU can be bound to one lease only",
+								 g[i].o.vgpu[a], i + 1, j + 1);
+	}
+	return 0;
 }
 
 static int crtc_index(drmModeRes *res, uint32_t crtc)
@@ -143,6 +167,7 @@ static uint32_t lease_connector(int fd, drmModeRes *res, int idx)
 
 static int lease_objects(int fd, struct lease_group *g, uint32_t *obj)
 {
+	uint32_t crtc = g->o.crtc;
 	drmModeRes *res = drmModeGetResources(fd);
 	drmModePlaneRes *pr = drmModeGetPlaneResources(fd);
 	drmModePlane *p;
@@ -153,20 +178,19 @@ static int lease_objects(int fd, struct lease_group *g, uint32_t *obj)
 		n = -dflip_err(EX_DFLIP_DRM, "no KMS resources");
 		goto out;
 	}
-	idx = crtc_index(res, g->crtc);
+	idx = crtc_index(res, crtc);
 	if (idx < 0) {
-		n = -dflip_err(EX_DFLIP_UNKNOWN, "unknown crtc %u", g->crtc);
+		n = -dflip_err(EX_DFLIP_UNKNOWN, "unknown crtc %u", crtc);
 		goto out;
 	}
-	if (!g->connector)
-		g->connector = lease_connector(fd, res, idx);
-	if (!g->connector) {
-		n = -dflip_err(EX_DFLIP_DRM, "no connector for crtc %u",
-			       g->crtc);
+	if (!g->o.connector)
+		g->o.connector = lease_connector(fd, res, idx);
+	if (!g->o.connector) {
+		n = -dflip_err(EX_DFLIP_DRM, "no connector for crtc %u", crtc);
 		goto out;
 	}
-	obj[n++] = g->crtc;
-	obj[n++] = g->connector;
+	obj[n++] = crtc;
+	obj[n++] = g->o.connector;
 	for (i = 0; i < pr->count_planes && n < MAX_OBJECTS; i++) {
 		p = drmModeGetPlane(fd, pr->planes[i]);
 		if (p && (p->possible_crtcs & (1u << idx)))
@@ -179,46 +203,73 @@ out:
 	return n;
 }
 
+/* The objects of every group, before any lease is created. */
+static int find_objects(int fd, struct lease_group *g, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		g[i].nobj = lease_objects(fd, &g[i], g[i].obj);
+		if (g[i].nobj < 0)
+			return -g[i].nobj;
+	}
+	return 0;
+}
+
 static int create_lease(int fd, struct lease_group *g)
 {
-	uint32_t obj[MAX_OBJECTS];
-	int n = lease_objects(fd, g, obj);
-
-	if (n < 0)
-		return -n;
-	g->fd = drmModeCreateLease(fd, obj, n, O_CLOEXEC, &g->lessee);
+	g->fd = drmModeCreateLease(fd, g->obj, g->nobj, O_CLOEXEC,
+				   &g->lessee);
 	if (g->fd >= 0)
 		return 0;
 	switch (errno) {
 	case EBUSY:
 		return dflip_err(EX_DFLIP_LEASE,
 				 "crtc %u or its objects are already leased",
-				 g->crtc);
+				 g->o.crtc);
 	case ENOENT:
 		return dflip_err(EX_DFLIP_UNKNOWN,
 				 "connector %u or crtc %u does not exist",
-				 g->connector, g->crtc);
+				 g->o.connector, g->o.crtc);
 	case EACCES:
 	case EPERM:
 		return dflip_err(EX_DFLIP_MASTER, "not allowed to lease: %s",
 				 strerror(errno));
 	default:
 		return dflip_err(EX_DFLIP_DRM, "cannot lease crtc %u: %s",
-				 g->crtc, strerror(errno));
+				 g->o.crtc, strerror(errno));
 	}
 }
 
 /* Every --vgpu of every group names a vGPU: else exit 3, nothing leased. */
-static int check_vgpus(const struct lease_group *g, int n)
+static int check_vgpus(const struct lease_group *g, int n, char *card,
+		       size_t len)
 {
 	struct dflip_vgpu v;
+	const char *first = NULL;
 	int i, j;
 
-	for (i = 0; i < n; i++)
-		for (j = 0; j < g[i].nvgpus; j++)
-			if (dflip_vgpu_find(g[i].vgpu[j], &v))
+	card[0] = '\0';
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < g[i].o.nvgpus; j++) {
+			if (dflip_vgpu_find(g[i].o.vgpu[j], &v))
 				return dflip_err(EX_DFLIP_UNKNOWN,
-						 "unknown vGPU %s", g[i].vgpu[j]);
+						 "unknown vGPU %s", g[i].o.vgpu[j]);
+			if (!first)
+				snprintf(card, len, "%s", v.card);
+			if (!first)
+				first = g[i].o.vgpu[j];
+			else if (strcmp(card, v.card))
+				return dflip_err(EX_DFLIP_USAGE,
+						 "vGPUs %s (%s) and %s (%s) are on different cards: one lease process per card",
+						 first, card[0] ? card : "no card",
+						 g[i].o.vgpu[j], v.card[0] ? v.card : "no card");
+		}
+	}
+	if (first && !card[0])
+		return dflip_err(EX_DFLIP_MASTER,
+				 "vGPU %s has no DRM card in sysfs (<BDF>/drm/cardN): give --device",
+				 first);
 	return 0;
 }
 
@@ -228,17 +279,17 @@ static int bind_vgpus(struct lease_group *g)
 	struct dflip_vgpu v;
 	int i, err;
 
-	for (i = 0; i < g->nvgpus; i++) {
-		if (dflip_vgpu_find(g->vgpu[i], &v))
+	for (i = 0; i < g->o.nvgpus; i++) {
+		if (dflip_vgpu_find(g->o.vgpu[i], &v))
 			return dflip_err(EX_DFLIP_UNKNOWN, "unknown vGPU %s",
-					 g->vgpu[i]);
+					 g->o.vgpu[i]);
 		err = -dflip_vgpu_bind_lessee(&v, g->lessee);
 		if (!err)
 			continue;
 		return dflip_err(err == EACCES || err == EPERM ?
 				 EX_DFLIP_ACCESS : EX_DFLIP_DRM,
 				 "cannot bind vGPU %s to lessee %u: %s",
-				 g->vgpu[i], g->lessee, strerror(err));
+				 g->o.vgpu[i], g->lessee, strerror(err));
 	}
 	return 0;
 }
@@ -249,8 +300,8 @@ static void unbind_vgpus(struct lease_group *g)
 	struct dflip_vgpu v;
 	int i;
 
-	for (i = 0; i < g->nvgpus; i++)
-		if (!dflip_vgpu_find(g->vgpu[i], &v))
+	for (i = 0; i < g->o.nvgpus; i++)
+		if (!dflip_vgpu_find(g->o.vgpu[i], &v))
 			dflip_vgpu_unbind_lessee(&v, g->lessee);
 }
 
@@ -275,8 +326,9 @@ static void run_child(struct lease_group *g, const sigset_t *old)
 	setenv("GVT_DFLIP_LEASE_FD", num, 1);
 	sigprocmask(SIG_SETMASK, old, NULL);
 	execvp(g->argv[0], g->argv);
-	dflip_err(127, "cannot run %s: %s", g->argv[0], strerror(errno));
-	_exit(127);
+	dflip_err(EX_LEASE_NOTFOUND, "cannot run %s: %s", g->argv[0],
+		  strerror(errno));
+	_exit(errno == ENOENT ? EX_LEASE_NOTFOUND : EX_LEASE_NOEXEC);
 }
 
 static int exit_status(int status)
@@ -352,7 +404,7 @@ static int run_groups(int fd, struct lease_group *g, int n)
 		close(g[i].fd);
 		if (g[i].pid < 0) {
 			g[i].pid = 0;
-			g[i].status = dflip_err(EX_DFLIP_DRM, "fork: %s",
+			g[i].status = dflip_err(EX_LEASE_FAILED, "fork: %s",
 						strerror(errno));
 			lease_revoke(fd, &g[i]);
 		}
@@ -364,26 +416,29 @@ static int run_groups(int fd, struct lease_group *g, int n)
 	return ret;
 }
 
-int dflip_lease_main(int argc, char **argv)
+/*
+ * Lease, bind and run. Returns 0 or an exit code of the tool: lease's own
+ * failure, which dflip_lease_main() reports as 125.
+ */
+static int lease_setup(struct dflip_dev *d, struct lease_group *g, int n,
+		       const char *device)
 {
-	struct lease_group g[MAX_GROUPS];
-	const char *device = NULL;
-	struct dflip_dev d;
-	int n, i, ret;
+	char card[sizeof(((struct dflip_vgpu *)0)->card)];
+	int i, ret;
 
-	n = parse_groups(argc, argv, &device, g);
-	if (n < 0)
-		return -n;
-	ret = check_vgpus(g, n);
-	if (ret)
-		return ret;
-	ret = dflip_dev_open(&d, device, -1);
+	ret = check_unique(g, n);
 	if (!ret)
-		ret = dflip_dev_master(&d);
+		ret = check_vgpus(g, n, card, sizeof(card));
 	if (ret)
 		return ret;
+	ret = dflip_dev_open(d, device ? device : card[0] ? card : NULL, -1);
+	if (ret)
+		return ret;
+	ret = dflip_dev_master(d);
+	if (!ret)
+		ret = find_objects(d->fd, g, n);
 	for (i = 0; i < n && !ret; i++) {
-		ret = create_lease(d.fd, &g[i]);
+		ret = create_lease(d->fd, &g[i]);
 		if (!ret)
 			ret = bind_vgpus(&g[i]);
 	}
@@ -392,11 +447,32 @@ int dflip_lease_main(int argc, char **argv)
 		while (i-- > 0) {
 			if (g[i].fd >= 0)
 				close(g[i].fd);
-			lease_revoke(d.fd, &g[i]);
+			lease_revoke(d->fd, &g[i]);
 		}
-	} else {
-		ret = run_groups(d.fd, g, n);
+		dflip_dev_close(d);
 	}
+	return ret;
+}
+
+/*
+ * gvt-dflip lease: 125 when lease itself fails (nothing ran), else the
+ * first non-zero status of the commands (126/127: not executable/found).
+ */
+int dflip_lease_main(int argc, char **argv, const char *device)
+{
+	struct lease_group g[MAX_GROUPS];
+	struct dflip_dev d;
+	int n, ret;
+
+	n = parse_groups(argc, argv, &device, g);
+	if (!n)
+		return EX_DFLIP_OK;	/* --help */
+	if (n < 0)
+		return EX_LEASE_FAILED;
+	ret = lease_setup(&d, g, n, device);
+	if (ret)
+		return EX_LEASE_FAILED;
+	ret = run_groups(d.fd, g, n);
 	dflip_dev_close(&d);
 	return ret;
 }

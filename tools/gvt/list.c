@@ -36,13 +36,11 @@ static void print_id(const char *key, uint32_t id, bool json)
 		printf("%-6s", "-");
 }
 
-/* "key":"s" in JSON, or "key":null without @s. */
+/* "key":"s" in JSON, escaped, or "key":null without @s. */
 static void print_str(const char *key, const char *s)
 {
-	if (s)
-		printf("\"%s\":\"%s\"", key, s);
-	else
-		printf("\"%s\":null", key);
+	printf("\"%s\":", key);
+	dflip_json_str(stdout, s);
 }
 
 /* The framebuffer fields of a vGPU plane, closing its JSON object. */
@@ -52,9 +50,14 @@ static void print_fb(drmModeFB2 *f)
 		printf(",\"format\":null,\"width\":null,\"height\":null,\"modifier\":null}");
 		return;
 	}
-	printf(",\"format\":\"%.4s\",\"width\":%u,\"height\":%u,\"modifier\":\"0x%llx\"}",
-	       (char *)&f->pixel_format, f->width, f->height,
-	       (unsigned long long)f->modifier);
+	char fourcc[5];
+
+	memcpy(fourcc, &f->pixel_format, 4);
+	fourcc[4] = '\0';
+	printf(",");
+	print_str("format", fourcc);
+	printf(",\"width\":%u,\"height\":%u,\"modifier\":\"0x%llx\"}",
+	       f->width, f->height, (unsigned long long)f->modifier);
 }
 
 /* A plane showing a vGPU's framebuffer: name that vGPU plane. */
@@ -100,22 +103,38 @@ static void list_vgpus(struct listing *l)
 	struct dflip_vgpu *v;
 	int i, n, fd;
 
+	char bdf[64];
+
 	if (l->json)
 		printf("\"vgpus\":[");
+	else if (!l->nv && dflip_gvt_present(bdf, sizeof(bdf)))
+		printf("no vGPUs (GVT-g is there: create one in %s/bus/pci/devices/%s/mdev_supported_types)\n",
+		       dflip_sysfs_root(), bdf);
 	else if (!l->nv)
-		printf("no vGPUs\n");
+		printf("no vGPUs: GVT-g is not there (no PCI device offers mdev types in %s/bus/pci/devices; i915.enable_gvt=1 and kvmgt?)\n",
+		       dflip_sysfs_root());
 	for (i = 0; i < l->nv; i++) {
 		v = &l->v[i];
 		fd = v->card[0] ? open(v->card, O_RDWR | O_CLOEXEC) : -1;
 		if (l->json) {
-			printf("%s{\"uuid\":\"%s\",\"bdf\":\"%s\",\"vgpu_id\":%d,",
-			       sep(i), v->uuid, v->bdf, v->vgpu_id);
+			printf("%s{", sep(i));
+			print_str("uuid", v->uuid);
+			printf(",");
+			print_str("bdf", v->bdf);
+			if (v->has_id)
+				printf(",\"vgpu_id\":%u,", v->vgpu_id);
+			else
+				printf(",\"vgpu_id\":null,");
 			print_str("device", v->card[0] ? v->card : NULL);
 			printf(",\"planes\":[");
 		} else {
-			printf("vGPU %s (vgpu_id %d, %s, %s)\n"
+			char id[16] = "?";
+
+			if (v->has_id)
+				snprintf(id, sizeof(id), "%u", v->vgpu_id);
+			printf("vGPU %s (vgpu_id %s, %s, %s)\n"
 			       "    #  plane           fb     format\n",
-			       v->uuid, v->vgpu_id, v->bdf,
+			       v->uuid, id, v->bdf,
 			       v->card[0] ? v->card : "no DRM device");
 		}
 		for (n = 0; n < DFLIP_PLANES; n++)
@@ -187,8 +206,45 @@ static void plane_owner(struct listing *l, uint32_t fb)
 		return;
 	}
 	dflip_plane_name(pi, name, sizeof(name));
-	printf(l->json ? "\"assigned\":{\"vgpu\":\"%s\",\"plane\":\"%s\"}}" :
-			 "vGPU %s %s\n", l->v[vi].uuid, name);
+	if (!l->json) {
+		printf("vGPU %s %s\n", l->v[vi].uuid, name);
+		return;
+	}
+	printf("\"assigned\":{");
+	print_str("vgpu", l->v[vi].uuid);
+	printf(",");
+	print_str("plane", name);
+	printf("}}");
+}
+
+/* Where an enabled plane shows its framebuffer (CRTC_* properties). */
+static void print_rect(int fd, drmModePlane *p)
+{
+	static const char *const keys[] = { "x", "y", "w", "h" };
+	static const char *const props[] = {
+		"CRTC_X", "CRTC_Y", "CRTC_W", "CRTC_H"
+	};
+	bool found;
+	int i;
+
+	if (!p->fb_id) {
+		printf("\"crtc_rect\":null,");
+		return;
+	}
+	printf("\"crtc_rect\":{");
+	for (i = 0; i < 4; i++) {
+		int64_t v = (int64_t)dflip_prop(fd, p->plane_id,
+						DRM_MODE_OBJECT_PLANE,
+						props[i], &found);
+
+		if (i < 2)
+			v = (int32_t)v;	/* CRTC_X/Y are signed */
+		if (found)
+			printf("%s\"%s\":%lld", sep(i), keys[i], (long long)v);
+		else
+			printf("%s\"%s\":null", sep(i), keys[i]);
+	}
+	printf("},");
 }
 
 static void list_planes(struct listing *l, int fd, drmModeRes *res)
@@ -210,7 +266,7 @@ static void list_planes(struct listing *l, int fd, drmModeRes *res)
 							"type", NULL));
 		if (l->json)
 			printf("%s{\"id\":%u,\"type\":\"%s\",", sep(n++),
-			       p->plane_id, type);
+			       p->plane_id, type);	/* a fixed name */
 		else
 			printf("  %-6u %-7s ", p->plane_id, type);
 		print_possible_crtcs(l, res, p->possible_crtcs);
@@ -218,6 +274,8 @@ static void list_planes(struct listing *l, int fd, drmModeRes *res)
 		printf(l->json ? "," : " ");
 		print_id("fb", p->fb_id, l->json);
 		printf(l->json ? "," : " ");
+		if (l->json)
+			print_rect(fd, p);
 		plane_owner(l, p->fb_id);
 		drmModeFreePlane(p);
 	}
@@ -272,9 +330,9 @@ static void list_connectors(struct listing *l, int fd, drmModeRes *res)
 			 drmModeGetConnectorTypeName(c->connector_type) ?: "?",
 			 c->connector_type_id);
 		if (l->json) {
-			printf("%s{\"id\":%u,\"name\":\"%s\",\"status\":\"%s\",",
-			       sep(n++), c->connector_id, name,
-			       status_name(c->connection));
+			printf("%s{\"id\":%u,", sep(n++), c->connector_id);
+			print_str("name", name);
+			printf(",\"status\":\"%s\",", status_name(c->connection));
 			print_str("preferred_mode",
 				  c->count_modes ? mode : NULL);
 			printf(",");
@@ -301,10 +359,13 @@ static void list_device(struct listing *l, const char *path)
 	res = drmModeGetResources(fd);
 	ver = drmGetVersion(fd);
 	if (res) {
-		if (l->json)
-			printf("%s{\"path\":\"%s\",\"driver\":\"%s\",",
-			       sep(l->ndev), path, ver ? ver->name : "");
-		else
+		if (l->json) {
+			printf("%s{", sep(l->ndev));
+			print_str("path", path);
+			printf(",");
+			print_str("driver", ver ? ver->name : NULL);
+			printf(",");
+		} else
 			printf("\n%s (%s)\n", path, ver ? ver->name : "?");
 		list_crtcs(l, fd, res);
 		list_planes(l, fd, res);
@@ -317,16 +378,21 @@ static void list_device(struct listing *l, const char *path)
 	close(fd);
 }
 
+/* The version of the list --json schema (gvt-dflip.rst, JSON OUTPUT). */
+#define LIST_JSON_VERSION	1
+
 int dflip_list(const char *device, bool json)
 {
 	static struct listing l;
-	char path[32];
+	char path[32], bdf[64];
 	int i;
 
 	l.json = json;
 	l.nv = dflip_vgpu_scan(l.v, DFLIP_MAX_VGPUS);
 	if (json)
-		printf("{");
+		printf("{\"version\":%d,\"gvt\":%s,", LIST_JSON_VERSION,
+		       l.nv || dflip_gvt_present(bdf, sizeof(bdf)) ?
+		       "true" : "false");
 	list_vgpus(&l);
 	printf(json ? ",\"devices\":[" : "");
 	if (device) {
@@ -338,6 +404,11 @@ int dflip_list(const char *device, bool json)
 		}
 	}
 	printf(json ? "]}\n" : "");
+	if (!json && !device && !l.ndev)
+		printf("no DRM card with KMS (/dev/dri/card0..15)\n");
+	if (fflush(stdout) || ferror(stdout))
+		return dflip_err(EX_DFLIP_OUTPUT, "cannot write the list to stdout: %s",
+				 strerror(errno));
 	if (device && !l.ndev)
 		return dflip_err(EX_DFLIP_MASTER, "cannot read KMS objects of %s",
 				 device);

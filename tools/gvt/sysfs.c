@@ -5,6 +5,8 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <limits.h>
@@ -73,18 +75,28 @@ static __printf(3, 4) int pathf(char *buf, size_t len, const char *fmt, ...)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/*
+ * The first line of a sysfs attribute. Only a regular file is read (a
+ * FIFO or device in a test tree would block), without blocking.
+ */
 static int read_line(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	ssize_t n;
 	char *nl;
 
-	if (!f)
+	if (fd < 0)
 		return -errno;
-	if (!fgets(buf, len, f)) {
-		fclose(f);
-		return -EIO;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
 	}
-	fclose(f);
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
 	nl = strchr(buf, '\n');
 	if (nl)
 		*nl = '\0';
@@ -133,11 +145,14 @@ static void read_vgpu(struct dflip_vgpu *v)
 	unsigned int i;
 	uint32_t val;
 
-	v->vgpu_id = -1;
+	v->vgpu_id = 0;
+	v->has_id = false;
 	if (!pathf(path, sizeof(path), "%s/vgpu_id", v->dir) &&
 	    !read_line(path, line, sizeof(line)) &&
-	    !dflip_parse_u32(line, &val))
+	    !dflip_parse_u32(line, &val)) {
 		v->vgpu_id = val;
+		v->has_id = true;
+	}
 	for (i = 0; i < DFLIP_PLANES; i++) {
 		v->fb[i] = 0;
 		dflip_plane_name(i, name, sizeof(name));
@@ -250,6 +265,35 @@ void dflip_vgpu_unbind_lessee(const struct dflip_vgpu *v, uint32_t lessee)
 	    dflip_parse_u32(line, &cur) || cur != lessee)
 		return;
 	write_u32(path, 0);
+}
+
+/*
+ * Is GVT-g there: a PCI device offering mdev types (mdev_supported_types
+ * with an i915 type)? Its BDF goes to @bdf.
+ */
+bool dflip_gvt_present(char *bdf, size_t len)
+{
+	char base[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	bool found = false;
+	DIR *dir;
+
+	if (pathf(base, sizeof(base), "%s/bus/pci/devices", dflip_sysfs_root()))
+		return false;
+	dir = opendir(base);
+	if (!dir)
+		return false;
+	while (!found && (de = readdir(dir))) {
+		if (de->d_name[0] == '.' ||
+		    pathf(path, sizeof(path), "%s/%s/mdev_supported_types",
+			  base, de->d_name))
+			continue;
+		found = !access(path, F_OK);
+		if (found)
+			snprintf(bdf, len, "%s", de->d_name);
+	}
+	closedir(dir);
+	return found;
 }
 
 int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out)
