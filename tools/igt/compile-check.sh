@@ -45,6 +45,7 @@ if ! command -v meson >/dev/null || ! command -v ninja >/dev/null; then
 fi
 
 install -m 0644 "$here/$test.c" "$src/tests/intel/$test.c"
+install -m 0644 "$here/gvt_dflip_args.h" "$src/tests/intel/gvt_dflip_args.h"
 if ! grep -q "'$test'," "$src/tests/meson.build"; then
 	sed -i "s/^intel_kms_progs = \[$/&\n\t'$test',/" "$src/tests/meson.build"
 	grep -q "'$test'," "$src/tests/meson.build" ||

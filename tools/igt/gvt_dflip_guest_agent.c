@@ -38,6 +38,8 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "gvt_dflip_args.h"
+
 #define PLANE_SURF_1_A	0x7019c
 #define BAD_SURFACE	0xfffc0000u	/* 256 KiB aligned, beyond any slice */
 
@@ -204,9 +206,13 @@ int main(int argc, char **argv)
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--cycles") && i + 1 < argc)
-			cycles = strtol(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--device") && i + 1 < argc)
+		if (!strcmp(argv[i], "--cycles") && i + 1 < argc) {
+			if (gvt_dflip_parse_pos(argv[++i], LONG_MAX, &cycles)) {
+				fprintf(stderr, "gvt_dflip_guest_agent: --cycles '%s' is not a positive number\n",
+					argv[i]);
+				return 1;
+			}
+		} else if (!strcmp(argv[i], "--device") && i + 1 < argc)
 			card = argv[++i];
 		else {
 			fprintf(stderr, "usage: %s [--cycles N] [--device /dev/dri/cardN]\n",

@@ -82,6 +82,8 @@
 #include <linux/kvm.h>
 #include <linux/netlink.h>
 #include <linux/vfio.h>
+
+#include "gvt_dflip_args.h"
 #undef _AC
 #pragma pop_macro("_AC")
 
@@ -154,6 +156,7 @@ typedef struct {
 	int vgpu_dir;
 	unsigned int vgpu_id;
 	int timeout;			/* seconds to wait for the guest */
+	bool timeout_arg;		/* --guest-timeout given: env ignored */
 	bool allow_destroy;
 } data_t;
 
@@ -951,8 +954,10 @@ static void setup(data_t *d)
 	char *s;
 
 	env = getenv("IGT_GVT_GUEST_TIMEOUT");
-	if (env && atoi(env) > 0)
-		d->timeout = atoi(env);
+	if (env && !d->timeout_arg)
+		igt_assert_f(!gvt_dflip_parse_timeout(env, &d->timeout),
+			     "IGT_GVT_GUEST_TIMEOUT='%s' is not a number of seconds in 1..%d\n",
+			     env, GVT_DFLIP_MAX_TIMEOUT);
 	env = getenv("IGT_GVT_DESTROY");
 	if (env && !strcmp(env, "1"))
 		d->allow_destroy = true;
@@ -1021,9 +1026,12 @@ static int opt_handler(int opt, int opt_index, void *arg)
 		d->vgpu_arg = optarg;
 		break;
 	case 't':
-		d->timeout = atoi(optarg);
-		if (d->timeout <= 0)
+		if (gvt_dflip_parse_timeout(optarg, &d->timeout)) {
+			fprintf(stderr, "--guest-timeout '%s' is not a number of seconds in 1..%d\n",
+				optarg, GVT_DFLIP_MAX_TIMEOUT);
 			return IGT_OPT_HANDLER_ERROR;
+		}
+		d->timeout_arg = true;
 		break;
 	case 'D':
 		d->allow_destroy = true;
