@@ -19,7 +19,7 @@ out=$(mkdir -p "$1" && cd "$1" && pwd)
 build=$out/build
 root=$out/root
 rm -rf "$build" "$root"
-mkdir -p "$build" "$root"/{bin,dev,proc,sys,tmp,tests}
+mkdir -p "$build" "$root"/{bin,dev,proc,sys,tmp,tests,share}
 
 [ -x /bin/busybox ] || dflip_die "/bin/busybox missing (apt-get install busybox-static)"
 ldd /bin/busybox >/dev/null 2>&1 &&
@@ -49,6 +49,8 @@ done
 cp "$build"/{gvt-dflip,dumbfb,jsoncheck,ueventsend} "$root/bin/"
 cp "$build/gvt_dflip_test" "$root/tests/90-kselftest-gvt_dflip"
 cp "$here"/tests/* "$root/tests/"
+# the JSON schema of list --json that 40-gvt-dflip-cli.sh checks against
+cp "$repo/tools/gvt/gvt-dflip.rst" "$root/share/"
 install -m 0755 "$here/init" "$root/init"
 [ "$(id -u)" = 0 ] && mknod "$root/dev/console" c 5 1
 

@@ -90,18 +90,38 @@ wait_file vm0.ready 60 && wait_file vm1.ready 60
 check "both lessees show their framebuffer at once" \
 	[ "$(plane_field "$dev" "$p0" fb)" = "$fb0" -a \
 	  "$(plane_field "$dev" "$p1" fb)" = "$fb1" ]
-expect_rc 2 "lease while another gvt-dflip holds DRM master exits 2" \
+expect_rc 125 "lease while another gvt-dflip holds DRM master exits 125" \
 	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- true
 touch /tmp/lease.done
 wait $lease
 check "lease exits 0 when its commands do" [ $? = 0 ]
 
-expect_rc 5 "leasing one CRTC twice exits 5 and runs nothing" \
+expect_rc 125 "leasing one CRTC twice exits 125 and runs nothing" \
 	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- touch ran \
 		';' --crtc "$crtc0" -- touch ran
 check "no command ran after the lease conflict" [ ! -e ran ]
-expect_rc 3 "leasing an unknown CRTC exits 3" \
+expect_rc 125 "leasing an unknown CRTC exits 125" \
 	gvt-dflip lease --device "$dev" --crtc 999999 -- true
+rm -f ran
+expect_rc 125 "an unknown CRTC in the second group exits 125 before the first is leased" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- touch ran \
+		';' --crtc 999999 -- touch ran
+check "no command ran after the bad second group" [ ! -e ran ]
+gvt-dflip lease --device "$dev" --crtc "$crtc0" -- true ';' --crtc "$crtc1" -- ';' 2>err.txt
+check "a group with an empty command is refused (125) before any lease, no crash" \
+	sh -c "[ $? = 125 ] && grep -q 'group 2: no command' err.txt"
+check "the master can lease again after the refused groups" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- true
+expect_rc 127 "a command that is not found exits 127" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- /nonexistent/cmd
+printf 'x' >noexec.sh
+chmod -x noexec.sh
+expect_rc 126 "a command that cannot be executed exits 126" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- ./noexec.sh
+expect_rc 5 "a command's own status 5 is passed through, not taken for lease's" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- sh -c 'exit 5'
+expect_rc 0 "list works inside a lease" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- sh -c 'gvt-dflip list >/dev/null' 
 expect_rc 42 "lease exits with its command's status" \
 	gvt-dflip lease --device "$dev" --crtc "$crtc0" -- sh -c 'exit 42'
 # a command that ignores SIGTERM loses its lease after the grace period

@@ -134,14 +134,51 @@ check "a binding someone changed meanwhile is left alone" \
 	[ "$(cat "$vg/dflip_lessee")" = 99 ]
 echo 0 >"$vg/dflip_lessee"
 rm -f ran
-expect_rc 3 "lease --vgpu with an unknown vGPU exits 3" \
+expect_rc 125 "lease --vgpu with an unknown vGPU exits 125" \
 	gvt-dflip lease --device "$dev" --crtc "$crtc" \
 		--vgpu 00000000-0000-0000-0000-000000000000 -- touch ran
 check "nothing ran and nothing was bound after the unknown vGPU" \
 	[ ! -e ran -a "$(cat "$vg/dflip_lessee")" = 0 ]
-expect_rc 1 "more than 4 --vgpu in one lease is a usage error" \
+expect_rc 125 "more than 4 --vgpu in one lease is a usage error (125)" \
 	gvt-dflip lease --device "$dev" --crtc "$crtc" --vgpu "$uuid" \
 		--vgpu "$uuid" --vgpu "$uuid" --vgpu "$uuid" --vgpu "$uuid" -- true
+rm -f bound.txt
+gvt-dflip lease --crtc "$crtc" --vgpu "$uuid" -- \
+	sh -c "cat '$vg/dflip_lessee' >bound.txt"
+check "lease --vgpu without --device leases on the vGPU's parent card ($dev)" \
+	[ $? = 0 -a "$(cat bound.txt 2>/dev/null)" -gt 0 ]
+rm -f ran
+expect_rc 125 "one vGPU in two lease groups is refused" \
+	gvt-dflip lease --device "$dev" --crtc "$crtc" --vgpu "$uuid" -- touch ran \
+		';' --crtc "$crtc" --vgpu "$uuid" -- touch ran
+check "nothing ran and nothing was bound after the vGPU in two groups" \
+	[ ! -e ran -a "$(cat "$vg/dflip_lessee")" = 0 ]
+
+# --fit: vkms cannot scale, so the default (aspect) falls back to the
+# framebuffer unscaled and centred, said on stderr; --fit none keeps (0,0)
+echo "$small" >"$vg/../intel_vgpu_planes/pipe_a_primary"
+gvt-dflip assign --once --vgpu "$uuid" --plane pipe_a_primary >f.out 2>f.err &
+A=$!
+wait_for f.out '^assigned' 30
+check "assign of 800x600 on 1024x768 vkms: TEST_ONLY refuses scaling, stderr says so" \
+	grep -q 'cannot scale fb .* shown unscaled, centred at 112,84' f.err
+fplane=$(assigned_field f.out 2)
+check "the plane is at 112,84 (centred) unscaled" \
+	[ "$(plane_field "$dev" "$fplane" crtc_rect.x)" = 112 -a "$(plane_field "$dev" "$fplane" crtc_rect.y)" = 84 -a \
+	  "$(plane_field "$dev" "$fplane" crtc_rect.w)" = 800 ]
+crc_centred=$(stable_crc "$minor")
+stop $A
+gvt-dflip assign --once --fit none --vgpu "$uuid" --plane pipe_a_primary >f.out 2>f.err &
+A=$!
+wait_for f.out '^assigned' 30
+fplane=$(assigned_field f.out 2)
+check "--fit none puts it at 0,0 and says nothing on stderr" \
+	[ "$(plane_field "$dev" "$fplane" crtc_rect.x)" = 0 -a ! -s f.err ]
+crc_none=$(stable_crc "$minor")
+check "the centred and the (0,0) picture differ on screen (CRC)" \
+	[ -n "$crc_none" -a -n "$crc_centred" -a "$crc_none" != "$crc_centred" ]
+stop $A
+echo "$bars" >"$vg/../intel_vgpu_planes/pipe_a_primary"
 
 stop $bars_pid
 stop $small_pid
