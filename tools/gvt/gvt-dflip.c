@@ -46,8 +46,8 @@ static int resolve_fb(struct dflip_opts *o, struct dflip_vgpu *v,
 
 	*plane = -1;
 	a->fit = o->fit;
-	if (!!o->fb == !!uuid || !!uuid != !!o->plane || (o->kind && uuid))
-		return bad_usage("assign needs --fb ID [--kind K] or --vgpu UUID --plane P");
+	if (!!o->fb == !!uuid || (o->plane && !uuid) || (o->kind && uuid))
+		return bad_usage("assign needs --fb ID [--kind K] or --vgpu UUID [--plane P]");
 	if (o->fb) {
 		a->fb = o->fb;
 		return parse_kind(o->kind, &a->kind);
@@ -58,7 +58,7 @@ static int resolve_fb(struct dflip_opts *o, struct dflip_vgpu *v,
 				 uuid, dflip_sysfs_root());
 	if (dflip_vgpu_find(uuid, v))
 		return dflip_err(EX_DFLIP_UNKNOWN, "unknown vGPU %s", uuid);
-	*plane = dflip_plane_parse(o->plane);
+	*plane = dflip_plane_parse(o->plane ? o->plane : "pipe_a_primary");
 	if (*plane < 0)
 		return dflip_err(EX_DFLIP_UNKNOWN, "unknown vGPU plane '%s'",
 				 o->plane);
@@ -67,7 +67,7 @@ static int resolve_fb(struct dflip_opts *o, struct dflip_vgpu *v,
 	if (!a->fb)
 		return dflip_err(EX_DFLIP_UNKNOWN,
 				 "plane %s of vGPU %s has no framebuffer",
-				 o->plane, uuid);
+				 o->plane ? o->plane : "pipe_a_primary", uuid);
 	if (!o->device && o->lease_fd < 0 && v->card[0])
 		o->device = v->card;
 	return 0;
@@ -107,42 +107,86 @@ static int follow_open(struct dflip_opts *o)
 	return sk;
 }
 
-static void follow(struct dflip_dev *d, struct dflip_assignment *a, int sk,
-		   const char *uuid, int plane)
+/* What assign holds: the plane it was asked for, or the vGPU's primary and cursor. */
+struct held {
+	struct dflip_assignment a[2];
+	int vplane[2];		/* vGPU plane number, -1 for --fb */
+	int n;
+};
+
+static void follow(struct dflip_dev *d, struct held *h, int sk,
+		   const char *uuid)
 {
 	uint32_t fb;
+	int plane, i;
 
-	while (dflip_uevent_read(sk, uuid, plane, &fb) > 0) {
-		if (fb != a->fb && !dflip_reassign(d, a, fb))
-			announce("reassigned", a);
+	while (dflip_uevent_read(sk, uuid, &plane, &fb) > 0) {
+		for (i = 0; i < h->n; i++) {
+			if (h->vplane[i] != plane || fb == h->a[i].fb)
+				continue;
+			if (!dflip_reassign(d, &h->a[i], fb))
+				announce("reassigned", &h->a[i]);
+		}
 	}
 }
 
 /* Stay with the DRM file open until signalled, following the vGPU. */
-static int resident(struct dflip_dev *d, struct dflip_assignment *a,
-		    int sfd, int sk, const char *uuid, int plane)
+static int resident(struct dflip_dev *d, struct held *h, int sfd, int sk,
+		    const char *uuid)
 {
 	struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
 				 { .fd = sk, .events = POLLIN } };
+	int i, ret = 0, err;
 
-	announce("assigned", a);
+	for (i = 0; i < h->n; i++)
+		announce("assigned", &h->a[i]);
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].fd >= 0 && pfd[1].revents)
-			follow(d, a, pfd[1].fd, uuid, plane);
+			follow(d, h, pfd[1].fd, uuid);
 	}
-	return dflip_unassign(d, a);
+	for (i = h->n - 1; i >= 0; i--) {
+		err = dflip_unassign(d, &h->a[i]);
+		if (!ret)
+			ret = err;
+	}
+	return ret;
+}
+
+/*
+ * --vgpu without --plane: the primary of pipe A, and its cursor on the
+ * same CRTC when the vGPU has one and a cursor plane there is free (the
+ * kernel moves it with the guest's cursor position). No cursor is no
+ * error.
+ */
+static void add_cursor(struct dflip_dev *d, struct dflip_vgpu *v,
+		       struct held *h)
+{
+	struct dflip_assignment *c = &h->a[1];
+	int n = dflip_plane_parse("pipe_a_cursor");
+
+	if (!v->fb[n])
+		return;
+	*c = (struct dflip_assignment){ .fb = v->fb[n],
+					.kind = DFLIP_KIND_CURSOR };
+	if (dflip_assign(d, c, h->a[0].crtc, 0)) {
+		dflip_err(0, "cursor of vGPU %s not shown: no free cursor plane on crtc %u",
+			  v->uuid, h->a[0].crtc);
+		return;
+	}
+	h->vplane[1] = n;
+	h->n = 2;
 }
 
 static int cmd_assign(struct dflip_opts *o)
 {
-	struct dflip_assignment a = { 0 };
 	static struct dflip_vgpu v;	/* o->device may point into it */
+	struct held h = { .n = 1 };
 	struct dflip_dev d;
-	int plane, sfd, sk, ret;
+	int sfd, sk, ret;
 
 	ret = dflip_env_lease_fd(o);
 	if (!ret && o->device && o->lease_fd >= 0)
@@ -155,17 +199,18 @@ static int cmd_assign(struct dflip_opts *o)
 	if (sfd < 0)
 		return dflip_err(EX_DFLIP_DRM, "signalfd: %s", strerror(errno));
 	sk = follow_open(o);
-	ret = resolve_fb(o, &v, &a, &plane);
+	ret = resolve_fb(o, &v, &h.a[0], &h.vplane[0]);
 	if (!ret)
 		ret = dflip_dev_open(&d, o->device, o->lease_fd);
 	if (ret)
 		return ret;
 	ret = dflip_dev_master(&d);
 	if (!ret)
-		ret = dflip_assign(&d, &a, o->crtc, o->hw_plane);
+		ret = dflip_assign(&d, &h.a[0], o->crtc, o->hw_plane);
+	if (!ret && o->nvgpus && !o->plane)
+		add_cursor(&d, &v, &h);
 	if (!ret)
-		ret = resident(&d, &a, sfd, sk, o->nvgpus ? o->vgpu[0] : NULL,
-			       plane);
+		ret = resident(&d, &h, sfd, sk, o->nvgpus ? o->vgpu[0] : NULL);
 	dflip_dev_close(&d);
 	return ret;
 }

@@ -173,6 +173,6 @@ int dflip_lease_main(int argc, char **argv, const char *device);
 
 /* uevent.c */
 int dflip_uevent_open(void);
-int dflip_uevent_read(int sk, const char *uuid, int plane, uint32_t *fb);
+int dflip_uevent_read(int sk, const char *uuid, int *plane, uint32_t *fb);
 
 #endif

@@ -75,6 +75,73 @@ static bool find_owner(struct listing *l, uint32_t fb, int *vi, int *pi)
 	return false;
 }
 
+static uint32_t connector_crtc(int fd, drmModeConnector *c);
+
+/* The connector that shows @crtc, 0 if none. */
+static uint32_t crtc_connector(int fd, uint32_t crtc, char *name, size_t len)
+{
+	drmModeRes *res = drmModeGetResources(fd);
+	drmModeConnector *c;
+	uint32_t found = 0;
+	int i;
+
+	for (i = 0; res && !found && i < res->count_connectors; i++) {
+		c = drmModeGetConnector(fd, res->connectors[i]);
+		if (c && connector_crtc(fd, c) == crtc) {
+			found = c->connector_id;
+			snprintf(name, len, "%s-%u",
+				 drmModeGetConnectorTypeName(c->connector_type) ?: "?",
+				 c->connector_type_id);
+		}
+		drmModeFreeConnector(c);
+	}
+	drmModeFreeResources(res);
+	return found;
+}
+
+/* Which hardware plane (and CRTC, monitor) shows framebuffer @fb. */
+static bool shown_on(int fd, uint32_t fb, uint32_t *plane, uint32_t *crtc)
+{
+	drmModePlaneRes *pr = fd >= 0 && fb ? drmModeGetPlaneResources(fd) : NULL;
+	drmModePlane *p;
+	uint32_t i;
+
+	*plane = *crtc = 0;
+	for (i = 0; pr && !*plane && i < pr->count_planes; i++) {
+		p = drmModeGetPlane(fd, pr->planes[i]);
+		if (p && p->fb_id == fb) {
+			*plane = p->plane_id;
+			*crtc = p->crtc_id;
+		}
+		drmModeFreePlane(p);
+	}
+	drmModeFreePlaneResources(pr);
+	return *plane != 0;
+}
+
+static void print_shown(struct listing *l, int fd, uint32_t fb)
+{
+	uint32_t plane, crtc, conn = 0;
+	char name[48] = "-";
+
+	if (!shown_on(fd, fb, &plane, &crtc)) {
+		printf(l->json ? ",\"shown\":null" : "");
+		return;
+	}
+	conn = crtc ? crtc_connector(fd, crtc, name, sizeof(name)) : 0;
+	if (!l->json) {
+		printf("  on plane %u crtc %u %s", plane, crtc, name);
+		return;
+	}
+	printf(",\"shown\":{\"plane\":%u,", plane);
+	print_id("crtc", crtc, true);
+	printf(",");
+	print_id("connector", conn, true);
+	printf(",");
+	print_str("connector_name", conn ? name : NULL);
+	printf("}");
+}
+
 static void vgpu_plane(struct listing *l, int fd, struct dflip_vgpu *v,
 		       int n)
 {
@@ -85,15 +152,18 @@ static void vgpu_plane(struct listing *l, int fd, struct dflip_vgpu *v,
 	if (l->json) {
 		printf("%s{\"number\":%d,\"name\":\"%s\",", sep(n), n, name);
 		print_id("fb", v->fb[n], true);
+		print_shown(l, fd, v->fb[n]);
 		print_fb(f);
 	} else {
 		if (f)
 			dflip_fb_format(fd, v->fb[n], desc, sizeof(desc));
 		printf("    %d  %-15s ", n, name);
 		if (v->fb[n])
-			printf("%-6u %s\n", v->fb[n], desc);
+			printf("%-6u %s", v->fb[n], desc);
 		else
-			printf("-      -\n");
+			printf("-      -");
+		print_shown(l, fd, v->fb[n]);
+		printf("\n");
 	}
 	drmModeFreeFB2(f);
 }

@@ -99,7 +99,7 @@ static const char *const usages[DFLIP_CMDS] = {
 "usage: gvt-dflip list [-j|--json] [-d|--device /dev/dri/cardN]\n",
 	[DFLIP_CMD_ASSIGN] =
 "usage: gvt-dflip assign (--fb ID [--kind primary|sprite|cursor] |\n"
-"                         --vgpu UUID --plane NAME|N)\n"
+"                         --vgpu UUID [--plane NAME|N])\n"
 "                        [--crtc ID] [--hw-plane ID] [--once]\n"
 "                        [--fit none|scale|aspect]\n"
 "                        [-d|--device /dev/dri/cardN | --lease-fd N]\n",

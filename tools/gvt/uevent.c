@@ -50,10 +50,11 @@ static bool devpath_is(const char *devpath, const char *uuid)
 }
 
 /*
- * Read one message. Returns 1 and the new fb id when it is a change of
- * @plane of vGPU @uuid, 0 when it is something else, -errno on error.
+ * Read one message. Returns 1 with the plane number in *@plane and the new
+ * fb id when it is a plane change of vGPU @uuid, 0 when it is something
+ * else, -errno on error.
  */
-int dflip_uevent_read(int sk, const char *uuid, int plane, uint32_t *fb)
+int dflip_uevent_read(int sk, const char *uuid, int *plane, uint32_t *fb)
 {
 	char buf[8192], *p, *end;
 	bool change = false, ours = false;
@@ -82,8 +83,9 @@ int dflip_uevent_read(int sk, const char *uuid, int plane, uint32_t *fb)
 		else if (!strncmp(p, "DFLIP_FB_ID=", 12))
 			dflip_parse_u32(p + 12, &id);
 	}
-	if (!change || !ours || (int)n != plane || !id)
+	if (!change || !ours || n >= DFLIP_PLANES || !id)
 		return 0;
+	*plane = n;
 	*fb = id;
 	return 1;
 }

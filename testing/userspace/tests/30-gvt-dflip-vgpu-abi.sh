@@ -103,6 +103,31 @@ check "the vGPU's cursor plane goes to a cursor hardware plane" \
 	[ "$(plane_field "$dev" "$(assigned_field c.out 2)" type)" = '"cursor"' ]
 stop $A
 
+bg v.out gvt-dflip assign --once --vgpu "$uuid"
+A=$BG
+wait_for v.out '^assigned.*' 30 && sleep 0.5
+vp=$(sed -n 's/^assigned fb [0-9]* to plane \([0-9]*\) on crtc [0-9]*$/\1/p' v.out | head -n 1)
+vc=$(sed -n 's/^assigned fb [0-9]* to plane \([0-9]*\) on crtc [0-9]*$/\1/p' v.out | sed -n 2p)
+check "assign --vgpu without --plane shows the primary and the cursor" \
+	[ "$(grep -c '^assigned' v.out)" = 2 -a \
+	  "$(plane_field "$dev" "$vp" type)" = '"primary"' -a \
+	  "$(plane_field "$dev" "$vc" type)" = '"cursor"' -a \
+	  "$(plane_field "$dev" "$vc" fb)" = "$cursor" ]
+gvt-dflip list --json >shown.json
+gvt-dflip list >shown.txt
+shown_ok() {
+	json_has shown.json "^\.vgpus\[0\]\.planes\[0\]\.shown\.plane=$vp\$" \
+		"^\.vgpus\[0\]\.planes\[2\]\.shown\.plane=$vc\$" \
+		'^\.vgpus\[0\]\.planes\[0\]\.shown\.connector_name="Virtual-1"$' \
+		'^\.vgpus\[0\]\.planes\[1\]\.shown=null$' &&
+	grep -Eq "^    0  pipe_a_primary .* on plane $vp crtc [0-9]+ Virtual-1\$" shown.txt
+}
+check "list says which hardware plane, CRTC and connector show the vGPU's pipe A" \
+	shown_ok
+stop $A
+check "both are taken off on SIGTERM" \
+	[ "$(plane_field "$dev" "$vp" fb)" = null -a "$(plane_field "$dev" "$vc" fb)" = null ]
+
 # ENOENT for an id that sysfs reports for a vGPU plane: the kernel's
 # policy refused it (exit 7); for an id no vGPU reports: unknown (exit 3)
 dumbfb_start "$dev" --size 64x64 --fill 0xff000000
