@@ -186,6 +186,8 @@ static void list_vgpus(struct listing *l)
 	for (i = 0; i < l->nv; i++) {
 		v = &l->v[i];
 		fd = v->card[0] ? open(v->card, O_RDWR | O_CLOEXEC) : -1;
+		if (fd >= 0)	/* the primary and cursor planes too */
+			drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
 		if (l->json) {
 			printf("%s{", sep(i));
 			print_str("uuid", v->uuid);
@@ -426,6 +428,8 @@ static void list_device(struct listing *l, const char *path)
 	if (fd < 0)
 		return;
 	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	/* CRTC_X/Y/W/H are atomic properties, hidden from other clients */
+	drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1);
 	res = drmModeGetResources(fd);
 	ver = drmGetVersion(fd);
 	if (res) {
