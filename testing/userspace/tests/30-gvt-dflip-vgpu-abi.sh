@@ -82,6 +82,19 @@ check "list names the vGPU plane the hardware plane shows" \
 	sh -c "gvt-dflip list | grep -Eq '^  $plane .* vGPU $uuid pipe_a_primary$'"
 
 echo "$small" >"$vg/../intel_vgpu_planes/pipe_a_primary"
+# hostile uevents first: junk numbers, a plane out of range, an fb id
+# that does not exist, another device; none may move or stop the plane
+ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=0abc DFLIP_FB_ID="$cursor"
+ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=0 DFLIP_FB_ID=-1
+ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=99 DFLIP_FB_ID="$cursor"
+ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=0 DFLIP_FB_ID=99999999999
+ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=0 DFLIP_FB_ID=999999
+ueventsend "/devices/pci0000:00/$bdf/x$uuid" DFLIP_PLANE=0 DFLIP_FB_ID="$cursor"
+ueventsend "$uuid" DFLIP_PLANE=0 DFLIP_FB_ID="$cursor"
+sleep 1
+hostile_ok() { [ "$(plane_field "$dev" "$plane" fb)" = "$bars" ] && ! exited $A; }
+check "hostile uevents leave the plane as it is and the follower running" \
+	hostile_ok
 ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=1 DFLIP_FB_ID="$cursor"
 ueventsend "/devices/pci0000:00/$bdf/$uuid" DFLIP_PLANE=0 DFLIP_FB_ID="$small"
 check "a geometry change uevent re-commits the plane's new framebuffer" \
