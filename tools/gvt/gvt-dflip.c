@@ -84,11 +84,14 @@ static int signal_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
-static void announce(const char *what, struct dflip_assignment *a)
+/* The line scripts wait for; 0, or -1 when stdout cannot take it. */
+static int announce(const char *what, struct dflip_assignment *a)
 {
 	printf("%s fb %u to plane %u on crtc %u\n", what, a->fb, a->plane,
 	       a->crtc);
-	fflush(stdout);
+	if (fflush(stdout) || ferror(stdout))
+		return -1;
+	return 0;
 }
 
 /*
@@ -114,8 +117,8 @@ struct held {
 	int n;
 };
 
-static void follow(struct dflip_dev *d, struct held *h, int sk,
-		   const char *uuid)
+static int follow(struct dflip_dev *d, struct held *h, int sk,
+		  const char *uuid)
 {
 	uint32_t fb;
 	int plane, i;
@@ -124,10 +127,12 @@ static void follow(struct dflip_dev *d, struct held *h, int sk,
 		for (i = 0; i < h->n; i++) {
 			if (h->vplane[i] != plane || fb == h->a[i].fb)
 				continue;
-			if (!dflip_reassign(d, &h->a[i], fb))
-				announce("reassigned", &h->a[i]);
+			if (!dflip_reassign(d, &h->a[i], fb) &&
+			    announce("reassigned", &h->a[i]))
+				return -1;
 		}
 	}
+	return 0;
 }
 
 /* Stay with the DRM file open until signalled, following the vGPU. */
@@ -136,18 +141,22 @@ static int resident(struct dflip_dev *d, struct held *h, int sfd, int sk,
 {
 	struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
 				 { .fd = sk, .events = POLLIN } };
-	int i, ret = 0, err;
+	int i, ret = 0, err, out = 0;
 
-	for (i = 0; i < h->n; i++)
-		announce("assigned", &h->a[i]);
-	for (;;) {
+	for (i = 0; i < h->n && !out; i++)
+		out = announce("assigned", &h->a[i]);
+	while (!out) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].fd >= 0 && pfd[1].revents)
-			follow(d, h, pfd[1].fd, uuid);
+			out = follow(d, h, pfd[1].fd, uuid);
 	}
+	if (out)
+		ret = dflip_err(EX_DFLIP_OUTPUT,
+				"cannot write to stdout (%s): taking the assignment off",
+				strerror(errno));
 	for (i = h->n - 1; i >= 0; i--) {
 		err = dflip_unassign(d, &h->a[i]);
 		if (!ret)
@@ -281,6 +290,17 @@ static int run(enum dflip_cmd cmd, int argc, char **argv,
 	}
 }
 
+/* Usage, version and list output that stdout did not take is an error. */
+static int output_checked(int ret)
+{
+	if (!fflush(stdout) && !ferror(stdout))
+		return ret;
+	if (ret)
+		return ret;
+	return dflip_err(EX_DFLIP_OUTPUT, "cannot write to stdout: %s",
+			 strerror(errno));
+}
+
 /* gvt-dflip [GLOBAL OPTIONS] COMMAND [OPTIONS] */
 int main(int argc, char **argv)
 {
@@ -293,11 +313,11 @@ int main(int argc, char **argv)
 		return ret;
 	if (o.version) {
 		printf("gvt-dflip %s\n", DFLIP_VERSION);
-		return EX_DFLIP_OK;
+		return output_checked(EX_DFLIP_OK);
 	}
 	if (o.help) {
 		dflip_usage(stdout, DFLIP_CMD_GLOBAL);
-		return EX_DFLIP_OK;
+		return output_checked(EX_DFLIP_OK);
 	}
 	if (next >= argc) {
 		dflip_err(EX_DFLIP_USAGE, "no command given");
@@ -312,5 +332,6 @@ int main(int argc, char **argv)
 	}
 	if (o.json && cmd != DFLIP_CMD_LIST)
 		return bad_usage("--json is for list");
-	return run(cmd, argc - next, argv + next, &o);
+	ret = run(cmd, argc - next, argv + next, &o);
+	return output_checked(ret);
 }

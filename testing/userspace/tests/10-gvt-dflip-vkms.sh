@@ -105,6 +105,19 @@ expect_rc 3 "unknown framebuffer id exits 3" \
 expect_rc 3 "unknown hardware plane id exits 3" \
 	gvt-dflip assign --once --device "$dev" --fb "$bars" --hw-plane 999999
 
+gvt-dflip assign --once --device "$dev" --fb "$bars" >/dev/full 2>full.err &
+A=$!
+i=0
+while ! exited $A && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+stop $A
+rc=$?
+full_ok() {
+	[ $rc = 9 -a "$(plane_field "$dev" "$plane" fb)" = null ] &&
+		grep -q "cannot write to stdout" full.err
+}
+check "assign with stdout on /dev/full exits 9, says so and takes the plane off" \
+	full_ok
+
 # a killed assigner leaves the plane on: unassign takes it off
 assign "$bars"
 kill -KILL $A

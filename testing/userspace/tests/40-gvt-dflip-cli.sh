@@ -166,6 +166,12 @@ if [ -w /dev/full ]; then
 	gvt-dflip list --json >/dev/full 2>out.txt
 	RC=$?
 	check "list --json >/dev/full exits 9 with a message" says 9 "cannot write"
+	for a in --help -V "help lease" "lease --help" "list"; do
+		gvt-dflip $a >/dev/full 2>out.txt
+		RC=$?
+		check "gvt-dflip $a >/dev/full exits 9 with a message" \
+			says 9 "cannot write"
+	done
 else
 	ok "list --json >/dev/full # SKIP no /dev/full"
 fi
