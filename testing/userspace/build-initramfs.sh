@@ -33,7 +33,8 @@ for d in "$DFLIP_TREE" "$(dflip_pristine)"; do
 done
 [ -n "$ksft" ] || dflip_die "no kselftest_harness.h: run mk/base.sh or set KSFT_DIR"
 
-make -s -C "$repo/tools/gvt" OUT="$build" "$build/gvt-dflip"
+make -s -C "$repo/tools/gvt" OUT="$build" "$build/gvt-dflip" \
+	"$build/test-fit" "$build/test-json" "$build/test-igt-args"
 make -s -f "$here/kselftest.mk" \
 	SRC="$repo/tools/testing/selftests/drivers/gpu/gvt_dflip" \
 	OUTPUT="$build" KSFT_DIR="$ksft"
@@ -48,6 +49,10 @@ for a in $(/bin/busybox --list); do
 done
 cp "$build"/{gvt-dflip,dumbfb,jsoncheck,ueventsend} "$root/bin/"
 cp "$build/gvt_dflip_test" "$root/tests/90-kselftest-gvt_dflip"
+# the tool's unit tests (make -C tools/gvt check), TAP like the scripts
+for t in fit json igt-args; do
+	cp "$build/test-$t" "$root/tests/05-gvt-dflip-unit-$t"
+done
 cp "$here"/tests/* "$root/tests/"
 # the JSON schema of list --json that 40-gvt-dflip-cli.sh checks against
 cp "$repo/tools/gvt/gvt-dflip.rst" "$root/share/"
