@@ -152,7 +152,7 @@ i=$(jsoncheck <list.json | sed -n "s/^\.vgpus\[\([0-9]\)\]\.uuid=\"$uuid\"$/\1/p
 check "junk, overflowing, empty, missing and FIFO plane files are null" \
 	sh -c "[ \$(jsoncheck <list.json | grep -c '^\.vgpus\[$i\]\.planes\[[1-8]\]\.fb=null$') = 8 ] &&
 	       jsoncheck <list.json | grep -q '^\.vgpus\[$i\]\.planes\[0\]\.fb=7$'"
-sed -n '/^\.\. json-schema-begin/,/^\.\. json-schema-end/p' "$rst" |
+sed -n '/^JSON OUTPUT$/,/^EXAMPLES$/p' "$rst" |
 	grep '^    \.' >schema.txt
 check "the JSON schema is in gvt-dflip.rst" [ -s schema.txt ]
 check "list --json with vGPUs matches the documented schema" \
