@@ -10,7 +10,9 @@ order, all in a staging directory.  Only when every hunk applied is TREE
 changed, and then only the files whose content differs (so that kbuild
 rebuilds only what changed).  Files laid by an earlier run and no longer
 part of the overlay are removed.  When a hunk does not apply, the patch,
-file and hunk are named and TREE is left untouched.
+file and hunk are named and TREE is left untouched.  REPO is a checkout
+(its files as git lists them) or a plain copy of the overlay and patches,
+such as the DKMS package's source directory (every file under it).
 """
 
 import argparse
@@ -32,13 +34,26 @@ MANIFEST = '.dflip-laid'
 NOT_KERNEL = ('tools/igt/',)
 
 
+def repo_files(repo):
+    """Every file of REPO: git's list in a checkout, else (an unpacked copy
+    of the overlay, as the DKMS package ships it) every file under it."""
+    if os.path.exists(os.path.join(repo, '.git')):
+        out = subprocess.run(['git', 'ls-files', '--cached', '--others',
+                              '--exclude-standard', '-z'],
+                             cwd=repo, check=True, capture_output=True).stdout
+        return out.decode().split('\0')
+    rels = []
+    for top, dirs, names in os.walk(repo):
+        dirs[:] = [d for d in dirs if d not in ('.git', '__pycache__')]
+        for name in names:
+            rels.append(os.path.relpath(os.path.join(top, name), repo))
+    return rels
+
+
 def overlay_files(repo):
     """Map in-tree path -> repo path for every file of the overlay."""
-    out = subprocess.run(['git', 'ls-files', '--cached', '--others',
-                          '--exclude-standard', '-z'],
-                         cwd=repo, check=True, capture_output=True).stdout
     files = {}
-    for rel in out.decode().split('\0'):
+    for rel in repo_files(repo):
         if not rel or not os.path.exists(os.path.join(repo, rel)):
             continue
         if rel.startswith(NOT_KERNEL):
