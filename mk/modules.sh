@@ -9,18 +9,27 @@
 # the stock drm.ko lacks; ours is a drop-in for it (mk/check-modules.sh).
 #
 #   mk/modules.sh [extra make arguments]
+#
+# The one build recipe: make runs it on the laid tree of $DFLIP_WORK, the
+# DKMS package's build step (dkms/dkms-build.sh) on a tree of its own. It
+# builds for $DFLIP_KREL with the headers in $DFLIP_HDR_DIR (default
+# /usr/src/linux-headers-$DFLIP_KREL), from the laid tree $DFLIP_TREE,
+# into $DFLIP_WORK/modules and $DFLIP_WORK/modsrc; through ccache when it
+# is installed.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-hdr=/usr/src/linux-headers-$DFLIP_KREL
+hdr=${DFLIP_HDR_DIR:-/usr/src/linux-headers-$DFLIP_KREL}
 cfg=$hdr/.config
 O=$DFLIP_MOD_BUILD
 [ -f "$hdr/Module.symvers" ] || dflip_die "$hdr/Module.symvers is missing (install $DFLIP_HDR_PKG)"
 [ -f "$cfg" ] || dflip_die "$cfg is missing (reinstall $DFLIP_HDR_PKG)"
+cc=gcc
+command -v ccache > /dev/null && cc="ccache gcc"
 
 kmake() {
 	make -C "$DFLIP_TREE" O="$O" ARCH=x86 KERNELRELEASE="$DFLIP_KREL" \
-		CC="ccache gcc" -j"$JOBS" -s "$@"
+		CC="$cc" -j"$JOBS" -s "$@"
 }
 
 mkdir -p "$O"
