@@ -6,7 +6,8 @@
 # CRCs that the stock kernel accepts, drm.ko a drop-in for the stock one
 # (every stock export with the same CRC), no i915.ko -> kvmgt.ko
 # dependency, and W=1 and sparse clean over every non-test C file the
-# series adds.
+# series adds. The checks of the built modules are mk/check-ko.sh's, which
+# the packaging tier runs on the DKMS-built ones.
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 res=$1
@@ -32,93 +33,10 @@ else
 	pass modpost
 fi
 
-for m in drm i915 kvmgt; do
-	ko=$msrc/$m.ko
-	[ $m = drm ] && ko=$drm/drm.ko
-	[ -f "$ko" ] || { fail "$m.exists" "$ko was not built"; continue; }
-	vm=$(modinfo -F vermagic "$ko")
-	case "$vm" in
-	"$DFLIP_KREL "*) pass "$m.vermagic" ;;
-	*) fail "$m.vermagic" "vermagic '$vm' is not for $DFLIP_KREL" ;;
-	esac
-	# Every symbol version recorded in the module must equal the stock
-	# kernel's (what the module loader checks); a symbol the stock kernel
-	# lacks must be a new export of our drm.ko or i915.ko, with its version.
-	bad=$(/sbin/modprobe --dump-modversions "$ko" | python3 -c '
-import sys
-crc, ours = {}, {}
-for name, table in ((sys.argv[1], crc), (sys.argv[2], ours),
-                    (sys.argv[3], ours)):
-    for line in open(name):
-        f = line.split()
-        table[f[1]] = int(f[0], 16)
-seen = bad = 0
-for line in sys.stdin:
-    f = line.split()
-    if len(f) < 2:
-        continue
-    seen += 1
-    want = crc.get(f[1], ours.get(f[1]))
-    if want is None or int(f[0], 16) != want:
-        bad += 1
-        print(f[1])
-if not seen:
-    print("no symbol versions in the module")
-' "$hdr/Module.symvers" "$drm/Module.symvers" "$msrc/Module.symvers" |
-		head -3)
-	if [ -n "$bad" ]; then
-		fail "$m.modversions" "CRC differs from the stock kernel or ours for: $bad"
-	else
-		pass "$m.modversions"
-	fi
-done
-
-# drm.ko is a drop-in for the stock drm.ko: every symbol the stock one
-# exports (per the headers' Module.symvers) ours exports with the same CRC,
-# export type and namespace; the only other exports are the new ones.
-res_drm=$(python3 - "$hdr/Module.symvers" "$drm/Module.symvers" <<'PY'
-import sys
-
-def exports(path, stock):
-    out = {}
-    for line in open(path):
-        f = line.rstrip('\n').split('\t')
-        mod = f[2]
-        if (mod == 'drivers/gpu/drm/drm') if stock else \
-                (mod == 'drm' or mod.endswith('/drm')):
-            out[f[1]] = (int(f[0], 16), f[3], f[4] if len(f) > 4 else '')
-    return out
-
-stock = exports(sys.argv[1], True)
-ours = exports(sys.argv[2], False)
-missing = sorted(set(stock) - set(ours))
-differ = sorted(s for s in stock if s in ours and stock[s] != ours[s])
-new = sorted(set(ours) - set(stock))
-if not stock:
-    print('FAIL no drm.ko exports in the stock Module.symvers')
-elif missing or differ:
-    print('FAIL %d stock exports missing (%s), %d differ (%s)' %
-          (len(missing), ' '.join(missing[:3]), len(differ),
-           ' '.join(differ[:3])))
-else:
-    print('PASS %d stock exports identical, new: %s' %
-          (len(stock), ' '.join(new) or 'none'))
-PY
-)
-dflip_log "modules: drm.ko: $res_drm"
-case "$res_drm" in
-"PASS "*) pass drm.drop-in ;;
-*) fail drm.drop-in "${res_drm#FAIL }" ;;
-esac
-
-if modinfo -F depends "$msrc/i915.ko" | tr ',' '\n' | grep -qx kvmgt; then
-	fail i915-does-not-depend-on-kvmgt "i915.ko uses symbols of kvmgt.ko"
-else
-	pass i915-does-not-depend-on-kvmgt
-fi
-modinfo -F depends "$msrc/kvmgt.ko" | tr ',' '\n' | grep -qx i915 &&
-	pass kvmgt-depends-on-i915 ||
-	fail kvmgt-depends-on-i915 "kvmgt.ko does not use i915.ko"
+# vermagic, symbol CRCs, drm.ko a drop-in, the module dependencies
+"$DFLIP_REPO/mk/check-ko.sh" "$res" modules "$DFLIP_KREL" "$hdr/Module.symvers" \
+	"$drm/Module.symvers:$msrc/Module.symvers" \
+	"$drm/drm.ko" "$msrc/i915.ko" "$msrc/kvmgt.ko"
 
 # W=1 and sparse over the C files the series adds or changes (tests need
 # KUnit built in and are checked in the series tier instead).
