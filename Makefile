@@ -6,6 +6,7 @@
 #                 (KREL=<release>, else the running one, else the newest
 #                 one apt offers: mk/krel.sh), the userspace tools, and the
 #                 upstream series in out/series/
+#   make deb      out/gvt-dflip-dkms_VERSION_all.deb (DKMS package + tool)
 #   make check    every test tier; ends with "N passed, N failed"
 #   make check-repeat N=20
 #                 the whole KUnit set N times, one boot each; fails on any
@@ -27,8 +28,10 @@ ifneq ($(KREL),)
 export DFLIP_KREL := $(KREL)
 endif
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
+MAN8 := out/man/gvt-dflip.8
 
-.PHONY: all deps base lay modules tools series check check-repeat bench hwtest help clean
+.PHONY: all deps base lay modules tools series check check-repeat bench hwtest help \
+	clean deb man
 
 all: modules tools series
 	@echo
@@ -59,6 +62,16 @@ series: base
 		python3 mk/series.py build --git "$$DFLIP_SERIES_GIT" \
 		--pristine "$$(dflip_pristine)" --out out/series
 
+deb: deps
+	@mk/deb.sh
+
+man: $(MAN8)
+
+$(MAN8): tools/gvt/gvt-dflip.rst
+	@command -v rst2man > /dev/null || { echo "error: rst2man is missing (apt-get install python3-docutils)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	rst2man $< > $@.tmp && mv $@.tmp $@
+
 check:
 	@mk/check.sh
 
@@ -73,7 +86,7 @@ hwtest:
 	@GUEST="$(GUEST)" IGT_DIR="$(IGT_DIR)" mk/hwtest.sh
 
 help:
-	@sed -n '3,22p' Makefile
+	@sed -n '3,/^$$/p' Makefile
 
 clean:
 	rm -rf out

@@ -16,6 +16,8 @@ pkgs=(
 	"$DFLIP_HDR_PKG"
 	# QEMU tiers and userspace tools
 	qemu-system-x86 busybox-static libdrm-dev pkg-config
+	# the tool's man page (rst2man); the DKMS package's chroots
+	python3-docutils debootstrap
 )
 
 installed() {	# PACKAGE
