@@ -7,6 +7,9 @@
 #                 one apt offers: mk/krel.sh), the userspace tools, and the
 #                 upstream series in out/series/
 #   make deb      out/gvt-dflip-dkms_VERSION_all.deb (DKMS package + tool)
+#   make install / make uninstall
+#                 the tool and its man page into $(DESTDIR)$(PREFIX)
+#                 (PREFIX=/usr/local)
 #   make check    every test tier; ends with "N passed, N failed"
 #   make check-repeat N=20
 #                 the whole KUnit set N times, one boot each; fails on any
@@ -23,6 +26,7 @@
 
 SHELL := /bin/bash
 export DFLIP_WORK ?= /var/tmp/gvt-dflip
+PREFIX ?= /usr/local
 # make KREL=6.12.118+deb12-amd64 (an example) overrides mk/krel.sh
 ifneq ($(KREL),)
 export DFLIP_KREL := $(KREL)
@@ -30,8 +34,8 @@ endif
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 MAN8 := out/man/gvt-dflip.8
 
-.PHONY: all deps base lay modules tools series check check-repeat bench hwtest help \
-	clean deb man
+.PHONY: all deps base lay modules tools series check check-repeat bench hwtest help clean \
+	deb man install uninstall
 
 all: modules tools series
 	@echo
@@ -71,6 +75,13 @@ $(MAN8): tools/gvt/gvt-dflip.rst
 	@command -v rst2man > /dev/null || { echo "error: rst2man is missing (apt-get install python3-docutils)" >&2; exit 1; }
 	@mkdir -p $(dir $@)
 	rst2man $< > $@.tmp && mv $@.tmp $@
+
+install: tools man
+	install -D -m755 tools/gvt/gvt-dflip $(DESTDIR)$(PREFIX)/bin/gvt-dflip
+	install -D -m644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/gvt-dflip.8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/gvt-dflip $(DESTDIR)$(PREFIX)/share/man/man8/gvt-dflip.8
 
 check:
 	@mk/check.sh
