@@ -6,7 +6,8 @@
 # of the same version). Runs a command inside it with /proc, /dev, this
 # repository (at /dflip/repo) and $DFLIP_WORK (at /dflip/work)
 # bind-mounted; everything is unmounted when the script exits, however it
-# exits. One user of a chroot at a time (flock on debNN.lock).
+# exits. Commands get CCACHE_DIR=$DFLIP_WORK/debNN-ccache (as seen inside),
+# so that DKMS builds there share one ccache that outlives the chroot. One user of a chroot at a time (flock on debNN.lock).
 #
 #   mk/chroot.sh DEBIAN [--kernel KREL] [COMMAND [ARG]...]
 #
@@ -37,7 +38,7 @@ fi
 
 root=$DFLIP_WORK/deb$deb
 mirror=${DFLIP_MIRROR:-http://deb.debian.org/debian}
-mkdir -p "$DFLIP_WORK"
+mkdir -p "$DFLIP_WORK" "$DFLIP_WORK/deb$deb-ccache"
 exec 7>"$root.lock"
 flock 7
 
@@ -60,9 +61,12 @@ mount_all() {	# ROOT
 	mount --bind "$DFLIP_WORK" "$r/dflip/work" && mounts+=("$r/dflip/work")
 }
 
-inside() {	# COMMAND...: in the chroot, non-interactive, clean locale
+# COMMAND...: in the chroot, non-interactive, clean locale; DKMS builds in
+# it share the ccache $DFLIP_WORK/debNN-ccache, which survives the chroot
+inside() {
 	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+		CCACHE_DIR="/dflip/work/deb$deb-ccache" "$@"
 }
 
 apt_in() {	# apt-get ARGS... inside the chroot
@@ -70,9 +74,10 @@ apt_in() {	# apt-get ARGS... inside the chroot
 }
 
 # the packages the DKMS package depends on, installed with the chroot so
-# that installing and purging it changes nothing else
+# that installing and purging it changes nothing else; openssl lets DKMS
+# make its signing key (the MOK) and sign the modules, as on a host
 base_pkgs=(dkms kmod gcc make bc bison flex libelf-dev libssl-dev dwarves
-	cpio perl python3 git rsync xz-utils ccache)
+	cpio perl python3 git rsync xz-utils ccache openssl)
 
 if [ ! -f "$root/.dflip-chroot" ]; then
 	command -v debootstrap > /dev/null ||
@@ -93,9 +98,16 @@ if [ ! -f "$root/.dflip-chroot" ]; then
 	apt_in update > /dev/null
 	apt_in install "${base_pkgs[@]}" > "$DFLIP_WORK/deb$deb-apt.log" 2>&1 ||
 		dflip_die "chroot: installing the build packages failed (see $DFLIP_WORK/deb$deb-apt.log)"
-	touch "$root/.dflip-chroot"
+	echo "${base_pkgs[*]}" > "$root/.dflip-chroot"
 else
 	mount_all "$root"
+	if [ "$(cat "$root/.dflip-chroot")" != "${base_pkgs[*]}" ]; then
+		dflip_log "chroot: installing the build packages that changed"
+		apt_in update > /dev/null
+		apt_in install "${base_pkgs[@]}" >> "$DFLIP_WORK/deb$deb-apt.log" 2>&1 ||
+			dflip_die "chroot: installing the build packages failed (see $DFLIP_WORK/deb$deb-apt.log)"
+		echo "${base_pkgs[*]}" > "$root/.dflip-chroot"
+	fi
 fi
 
 have=$(cat "$root/.dflip-kernel" 2>/dev/null || true)
