@@ -6,6 +6,9 @@
 #                 (KREL=<release>, else the running one, else the newest
 #                 one apt offers: mk/krel.sh), the userspace tools, and the
 #                 upstream series in out/series/
+#   make DEBIAN=13
+#                 the same, the modules for Debian 13's stock kernel: built
+#                 by the DKMS package in a trixie chroot (mk/chroot-modules.sh)
 #   make deb      out/gvt-dflip-dkms_VERSION_all.deb (DKMS package + tool)
 #   make install / make uninstall
 #                 the tool and its man page into $(DESTDIR)$(PREFIX)
@@ -27,9 +30,21 @@
 SHELL := /bin/bash
 export DFLIP_WORK ?= /var/tmp/gvt-dflip
 PREFIX ?= /usr/local
-# make KREL=6.12.118+deb12-amd64 (an example) overrides mk/krel.sh
+HOST_DEBIAN := $(shell cut -d. -f1 /etc/debian_version 2>/dev/null)
+# make DEBIAN=13 on a Debian 12 host: the modules come from a chroot
+ifneq ($(DEBIAN),)
+ifneq ($(DEBIAN),$(HOST_DEBIAN))
+CHROOT_DEBIAN := $(DEBIAN)
+endif
+endif
+# make KREL=6.12.118+deb12-amd64 (an example) overrides mk/krel.sh; with
+# DEBIAN=13 it is the chroot's kernel (6.12.118+deb13-amd64, an example)
 ifneq ($(KREL),)
+ifeq ($(CHROOT_DEBIAN),)
 export DFLIP_KREL := $(KREL)
+else
+export DFLIP_CHROOT_KREL := $(KREL)
+endif
 endif
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 MAN8 := out/man/gvt-dflip.8
@@ -37,6 +52,7 @@ MAN8 := out/man/gvt-dflip.8
 .PHONY: all deps base lay modules tools series check check-repeat bench hwtest help clean \
 	deb man install uninstall
 
+ifeq ($(CHROOT_DEBIAN),)
 all: modules tools series
 	@echo
 	@echo "modules:  $(MODDIR)/i915.ko"
@@ -45,6 +61,11 @@ all: modules tools series
 	@echo "          (for $$(modinfo -F vermagic $(MODDIR)/i915.ko | cut -d' ' -f1); install: see README.md)"
 	@echo "tools:    $(CURDIR)/tools/gvt/gvt-dflip"
 	@echo "series:   $(CURDIR)/out/series/"
+else
+all: modules tools series
+	@echo "tools:    $(CURDIR)/tools/gvt/gvt-dflip"
+	@echo "series:   $(CURDIR)/out/series/"
+endif
 
 deps:
 	@mk/deps.sh
@@ -55,8 +76,13 @@ base: deps
 lay: base
 	@source mk/env.sh && dflip_lock_and_lay
 
+ifeq ($(CHROOT_DEBIAN),)
 modules: base
 	@source mk/env.sh && dflip_lock_and_lay && mk/modules.sh
+else
+modules: deps
+	@mk/chroot-modules.sh $(CHROOT_DEBIAN)
+endif
 
 tools: deps
 	@$(MAKE) -s -C tools/gvt
