@@ -30,11 +30,12 @@ python3 mk/series.py check || dflip_die "tier setup: series.map is inconsistent"
 (dflip_lock_and_lay) ||
 	dflip_die "tier setup: the overlay does not lay onto the base"
 
-tiers=(hwtest-prereq kunit userspace modules series)
+tiers=(hwtest-prereq kunit userspace modules packaging series)
 tier hwtest-prereq mk/check-hwtest-prereq.sh
 tier kunit mk/check-kunit.sh
 tier userspace mk/check-userspace.sh
 tier modules mk/check-modules.sh
+tier packaging mk/check-packaging.sh
 tier series mk/check-series.sh
 
 echo
