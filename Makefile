@@ -17,6 +17,9 @@
 #   make check-repeat N=20
 #                 the whole KUnit set N times, one boot each; fails on any
 #                 failure (finds flaky tests; not in check)
+#   make check-packaging
+#                 the DKMS upgrade test: two 6.12 point releases in a
+#                 bookworm chroot (not in check)
 #   make bench    benchmark kernel (no sanitizers) in QEMU: writes
 #                 bench/RESULTS.md and bench/flip-cost.svg (not in check)
 #   make hwtest GUEST=<image> IGT_DIR=<igt build>
@@ -50,7 +53,7 @@ MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 MAN8 := out/man/gvt-dflip.8
 
 .PHONY: all deps base lay modules tools series check check-repeat bench hwtest help clean \
-	deb man install uninstall
+	deb man install uninstall check-packaging
 
 ifeq ($(CHROOT_DEBIAN),)
 all: modules tools series
@@ -115,6 +118,9 @@ check:
 N ?= 20
 check-repeat:
 	@mk/check-repeat.sh "$(N)"
+
+check-packaging:
+	@mk/check-packaging-upgrade.sh
 
 bench: base
 	@mk/bench.sh
