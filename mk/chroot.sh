@@ -3,11 +3,13 @@
 # A Debian chroot for the DKMS package: made once with debootstrap
 # (minbase) in $DFLIP_WORK/debNN and reused, with dkms, the build tools,
 # ccache and one stock 6.12 kernel (image, headers and the linux-source-6.12
-# of the same version). Runs a command inside it with /proc, /dev, this
-# repository (at /dflip/repo) and $DFLIP_WORK (at /dflip/work)
-# bind-mounted; everything is unmounted when the script exits, however it
-# exits. Commands get CCACHE_DIR=$DFLIP_WORK/debNN-ccache (as seen inside),
-# so that DKMS builds there share one ccache that outlives the chroot. One user of a chroot at a time (flock on debNN.lock).
+# of the same version). Runs a command inside it with /proc, /dev (and
+# /dev/pts, for apt), this repository (at /dflip/repo) and $DFLIP_WORK (at
+# /dflip/work) bind-mounted; everything is unmounted when the script
+# exits, however it exits. Commands get CCACHE_DIR=$DFLIP_WORK/debNN-ccache
+# (as seen inside), so that DKMS builds there share one ccache that
+# outlives the chroot. One user of a chroot at a time (flock on
+# debNN.lock).
 #
 #   mk/chroot.sh DEBIAN [--kernel KREL] [COMMAND [ARG]...]
 #
@@ -57,6 +59,9 @@ mount_all() {	# ROOT
 	mkdir -p "$r/proc" "$r/dev" "$r/dflip/repo" "$r/dflip/work"
 	mount -t proc proc "$r/proc" && mounts+=("$r/proc")
 	mount --bind /dev "$r/dev" && mounts+=("$r/dev")
+	if [ -d /dev/pts ] && mountpoint -q /dev/pts; then
+		mount --bind /dev/pts "$r/dev/pts" && mounts+=("$r/dev/pts")
+	fi
 	mount --bind "$DFLIP_REPO" "$r/dflip/repo" && mounts+=("$r/dflip/repo")
 	mount --bind "$DFLIP_WORK" "$r/dflip/work" && mounts+=("$r/dflip/work")
 }
