@@ -34,6 +34,8 @@ log=$DFLIP_WORK/packaging-upgrade.log
 : > "$log"
 chr() { "$DFLIP_REPO/mk/chroot.sh" "$deb" "$@" >> "$log" 2>&1; }
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+# dkms needs /proc and /dev/fd: through mk/chroot.sh, stdout only
+dkms_in() { "$DFLIP_REPO/mk/chroot.sh" "$deb" dkms "$@" 2>/dev/null; }
 
 step "building the .deb (log: $log)"
 debfile=$("$DFLIP_REPO/mk/deb.sh" 2>> "$log" | tail -n1)
@@ -103,7 +105,7 @@ modules_for() {	# NAME KREL
 }
 status_for() {	# NAME KREL
 	local st
-	st=$(in_root dkms status -m gvt-dflip -v "$ver" -k "$2" 2>&1)
+	st=$(dkms_in status -m gvt-dflip -v "$ver" -k "$2")
 	case "$st" in
 	*": installed"*) pass "$1.dkms-status" ;;
 	*) fail "$1.dkms-status" "dkms status for $2: ${st:-nothing}" ;;
@@ -137,7 +139,7 @@ dk=$root/var/lib/dkms/gvt-dflip/$ver/$new/x86_64
 	"$(ls "$root/lib/modules/$new/updates/dkms/drm.ko"* | head -n1)" \
 	"$(ls "$root/lib/modules/$new/updates/dkms/i915.ko"* | head -n1)" \
 	"$(ls "$root/lib/modules/$new/updates/dkms/kvmgt.ko"* | head -n1)" >> "$log"
-bad=$(in_root dkms status 2>&1 | grep -v ': installed' || true)
+bad=$(dkms_in status | grep -v ': installed' || true)
 [ -z "$bad" ] && pass dkms-status-clean || fail dkms-status-clean "$(echo $bad)"
 
 step "purging the package"

@@ -107,7 +107,7 @@ else
 fi
 step "install + DKMS build took $(( $(date +%s) - t0 )) s"
 
-st=$(chroot "$root" dkms status -m gvt-dflip -v "$ver" -k "$krel" 2>&1)
+st=$("$DFLIP_REPO/mk/chroot.sh" "$deb" dkms status -m gvt-dflip -v "$ver" -k "$krel" 2>/dev/null)
 case "$st" in
 *": installed"*) pass dkms-status ;;
 *) fail dkms-status "dkms status: ${st:-nothing}" ;;

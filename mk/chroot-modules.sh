@@ -29,7 +29,10 @@ ver=$(dpkg-deb -f "$debfile" Version)
 "$DFLIP_REPO/mk/chroot.sh" "$deb" "${kopt[@]}"
 krel=$(cat "$root/.dflip-kernel")
 
-if ! chroot "$root" dkms status -m gvt-dflip -v "$ver" -k "$krel" 2>/dev/null | grep -q ': installed'; then
+mdir=$root/lib/modules/$krel/updates/dkms
+# dkms may say installed and yet have left the stock modules in place
+if ! "$DFLIP_REPO/mk/chroot.sh" "$deb" dkms status -m gvt-dflip -v "$ver" -k "$krel" 2>/dev/null |
+		grep -q ': installed' || ! ls "$mdir"/i915.ko* > /dev/null 2>&1; then
 	dflip_log "deb$deb: installing gvt-dflip-dkms $ver in the chroot; DKMS builds for $krel (log: $DFLIP_WORK/deb$deb-dkms.log)"
 	mkdir -p "$DFLIP_WORK/deb$deb-pkg"
 	rm -f "$DFLIP_WORK/deb$deb-pkg"/*.deb
@@ -42,7 +45,6 @@ if ! chroot "$root" dkms status -m gvt-dflip -v "$ver" -k "$krel" 2>/dev/null | 
 	}
 fi
 
-mdir=$root/lib/modules/$krel/updates/dkms
 kos=()
 for m in drm i915 kvmgt; do
 	k=$(ls "$mdir/$m.ko"* 2>/dev/null | head -n1) ||

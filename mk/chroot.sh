@@ -135,7 +135,12 @@ if [ -n "$krel" ] && [ "$krel" != "$have" ]; then
 	apt_in install --allow-downgrades "linux-source-6.12=$ver" \
 		>> "$DFLIP_WORK/deb$deb-apt.log" 2>&1 ||
 		dflip_die "chroot: installing linux-source-6.12=$ver failed (see $DFLIP_WORK/deb$deb-apt.log)"
-	apt_in install "linux-image-$krel" "linux-headers-$krel" \
+	# the signed image when the archive has it (not always for
+	# security updates), else the unsigned one: the same kernel
+	img=linux-image-$krel
+	inside apt-cache show "$img" 2>/dev/null | grep -q '^Version:' ||
+		img=linux-image-$krel-unsigned
+	apt_in install "$img" "linux-headers-$krel" \
 		>> "$DFLIP_WORK/deb$deb-apt.log" 2>&1 ||
 		dflip_die "chroot: installing the $krel kernel failed (see $DFLIP_WORK/deb$deb-apt.log)"
 	echo "$krel" > "$root/.dflip-kernel"

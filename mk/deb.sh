@@ -4,8 +4,9 @@
 # holds /usr/src/gvt-dflip-VERSION/ (dkms.conf, the overlay as mk/lay.py
 # lays it, patches/ with its series, the build step dkms/dkms-build.sh and
 # the scripts it shares with make: mk/env.sh, mk/lay.py, mk/modules.sh),
-# the tool /usr/bin/gvt-dflip and its man page gvt-dflip.8 (rendered from
-# tools/gvt/gvt-dflip.rst with rst2man). VERSION is the file VERSION, plus
+# DKMS's version-override file for it, the tool /usr/bin/gvt-dflip and
+# its man page gvt-dflip.8 (rendered from tools/gvt/gvt-dflip.rst with
+# rst2man). VERSION is the file VERSION, plus
 # +gitN.gHASH in a git checkout (N commits), which dpkg orders by N.
 #
 #   mk/deb.sh            prints the path of the .deb on its last line
@@ -66,6 +67,11 @@ for s in postinst prerm postrm; do
 	chmod 755 "$root/DEBIAN/$s"
 done
 install -m644 dkms/triggers "$root/DEBIAN/triggers"
+# dkms refuses to install a module whose version (none: drm, i915 and
+# kvmgt have no MODULE_VERSION) equals the one in kernel/; this file makes
+# it skip that check for this package (bookworm's dkms 3.0 and trixie's)
+mkdir -p "$root/usr/share/dkms/modules_to_force_install"
+echo "${name}_version-override" > "$root/usr/share/dkms/modules_to_force_install/$name.force"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$ver/" -e "s/@SIZE@/$size/" dkms/control.in > "$root/DEBIAN/control"
 find "$root" -type d -exec chmod 755 {} +
