@@ -175,4 +175,8 @@ int dflip_lease_main(int argc, char **argv, const char *device);
 int dflip_uevent_open(void);
 int dflip_uevent_read(int sk, const char *uuid, int *plane, uint32_t *fb);
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #endif

@@ -178,11 +178,11 @@ static void list_vgpus(struct listing *l)
 	if (l->json)
 		printf("\"vgpus\":[");
 	else if (!l->nv && dflip_gvt_present(bdf, sizeof(bdf)))
-		printf("no vGPUs (GVT-g is there: create one in %s/bus/pci/devices/%s/mdev_supported_types)\n",
-		       dflip_sysfs_root(), bdf);
+		printf("no vGPUs (GVT-g is there: create one in %s%s%s/mdev_supported_types)\n",
+		       dflip_sysfs_root(), "/bus/pci/devices/", bdf);
 	else if (!l->nv)
-		printf("no vGPUs: GVT-g is not there (no PCI device offers mdev types in %s/bus/pci/devices; i915.enable_gvt=1 and kvmgt?)\n",
-		       dflip_sysfs_root());
+		printf("no vGPUs: GVT-g is not there (%s: %s/bus/pci/devices)\n",
+		       "no mdev types; i915.enable_gvt=1 and kvmgt?", dflip_sysfs_root());
 	for (i = 0; i < l->nv; i++) {
 		v = &l->v[i];
 		fd = v->card[0] ? open(v->card, O_RDWR | O_CLOEXEC) : -1;
@@ -439,8 +439,9 @@ static void list_device(struct listing *l, const char *path)
 			printf(",");
 			print_str("driver", ver ? ver->name : NULL);
 			printf(",");
-		} else
+		} else {
 			printf("\n%s (%s)\n", path, ver ? ver->name : "?");
+		}
 		list_crtcs(l, fd, res);
 		list_planes(l, fd, res);
 		list_connectors(l, fd, res);

@@ -35,7 +35,7 @@ static const struct option long_opts[] = {
 	{ }
 };
 
-#define NOPTS	(sizeof(long_opts) / sizeof(long_opts[0]) - 1)
+#define NOPTS	(ARRAY_SIZE(long_opts) - 1)
 #define BIT(name)	(1u << opt_index(name))
 
 static int opt_index(int val)
@@ -241,7 +241,7 @@ static int set_opt(enum dflip_cmd cmd, int c, struct dflip_opts *o)
 }
 
 /* Option @c of @cmd: is it one of its options, and given only once? */
-static int take(enum dflip_cmd cmd, int c, struct dflip_opts *o)
+static int take_option(enum dflip_cmd cmd, int c, struct dflip_opts *o)
 {
 	unsigned int bit = 1u << opt_index(c);
 	char name[40];
@@ -286,7 +286,7 @@ int dflip_opts_parse(int argc, char **argv, enum dflip_cmd cmd,
 		if (c == ':')
 			return usage_err(cmd, "option '%s' needs a value",
 					 argv[optind - 1]);
-		ret = take(cmd, c, o);
+		ret = take_option(cmd, c, o);
 		if (ret)
 			return ret;
 	}

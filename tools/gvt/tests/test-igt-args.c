@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #include "../../igt/gvt_dflip_args.h"
 
 static const struct {
@@ -25,7 +29,7 @@ int main(void)
 	unsigned int i;
 	int failed = 0, v, ret;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		v = -7;
 		ret = gvt_dflip_parse_timeout(cases[i].in, &v);
 		bool ok = ret == cases[i].ret && (ret || v == cases[i].val) &&
