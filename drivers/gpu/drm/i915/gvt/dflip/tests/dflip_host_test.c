@@ -58,6 +58,7 @@
 
 #include "../dflip_host.h"
 #include "../dflip_uapi.h"
+#include "dflip_skl_host.h"
 
 #define HOST_APERTURE	0x01000000ull
 #define HOST_HIDDEN	0x40000000ull
@@ -592,24 +593,6 @@ static void host_sysfs_unsupported(struct kunit *test)
 }
 
 /* VFIO: run the query on a copy of @in in user memory */
-static int host_vfio_query(struct kunit *test, struct host_test *t,
-			   const struct vfio_device_gfx_plane_info *in,
-			   struct vfio_device_gfx_plane_info *out)
-{
-	unsigned long uaddr;
-	void __user *arg;
-	int ret;
-
-	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
-	arg = (void __user *)uaddr;
-	KUNIT_ASSERT_EQ(test, copy_to_user(arg, in, sizeof(*in)), 0);
-	ret = dflip_host_vfio_query(t->vgpu, arg);
-	KUNIT_ASSERT_EQ(test, copy_from_user(out, arg, sizeof(*out)), 0);
-	return ret;
-}
-
 static void host_vfio_drm_fb(struct kunit *test)
 {
 	struct host_test *t = test->priv;
@@ -623,11 +606,11 @@ static void host_vfio_drm_fb(struct kunit *test)
 
 	/* probe */
 	in.flags |= VFIO_GFX_PLANE_TYPE_PROBE;
-	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_vfio_query(test, t->vgpu, &in, &out), 0);
 	in.flags &= ~VFIO_GFX_PLANE_TYPE_PROBE;
 
 	/* before the guest programs the plane: the default framebuffer */
-	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_vfio_query(test, t->vgpu, &in, &out), 0);
 	KUNIT_EXPECT_EQ(test, out.drm_fb_id, host_plane_fb_id(t, 0));
 	KUNIT_EXPECT_NE(test, out.drm_fb_id, 0);
 	KUNIT_EXPECT_EQ(test, out.drm_format, DRM_FORMAT_XRGB8888);
@@ -639,7 +622,7 @@ static void host_vfio_drm_fb(struct kunit *test)
 	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
 	fb = host_find_fb(t, 1920, 1080);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
-	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_vfio_query(test, t->vgpu, &in, &out), 0);
 	KUNIT_EXPECT_EQ(test, out.drm_fb_id, fb->base.id);
 	KUNIT_EXPECT_EQ(test, out.drm_format, DRM_FORMAT_XRGB8888);
 	KUNIT_EXPECT_EQ(test, out.drm_format_mod, I915_FORMAT_MOD_X_TILED);
@@ -651,24 +634,24 @@ static void host_vfio_drm_fb(struct kunit *test)
 
 	/* another pipe's plane is another plane */
 	in.reserved = 1;
-	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), 0);
+	KUNIT_EXPECT_EQ(test, dflip_skl_vfio_query(test, t->vgpu, &in, &out), 0);
 	KUNIT_EXPECT_EQ(test, out.drm_fb_id, host_plane_fb_id(t, 3));
 	KUNIT_EXPECT_NE(test, out.drm_fb_id, fb->base.id);
 
 	/* refusals leave the caller's struct as it was */
 	in.reserved = 3;
-	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dflip_skl_vfio_query(test, t->vgpu, &in, &out), -EINVAL);
 	KUNIT_EXPECT_EQ(test, out.reserved, 3);
 	KUNIT_EXPECT_EQ(test, out.drm_fb_id, in.drm_fb_id);
 	in.reserved = 0;
 	in.argsz = offsetofend(struct vfio_device_gfx_plane_info, dmabuf_id);
-	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dflip_skl_vfio_query(test, t->vgpu, &in, &out), -EINVAL);
 
 	/* Broadwell: unsupported, the probe says so */
 	in.argsz = sizeof(in);
 	host_make_unsupported(t);
 	in.flags |= VFIO_GFX_PLANE_TYPE_PROBE;
-	KUNIT_EXPECT_EQ(test, host_vfio_query(test, t, &in, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dflip_skl_vfio_query(test, t->vgpu, &in, &out), -EINVAL);
 }
 
 /*

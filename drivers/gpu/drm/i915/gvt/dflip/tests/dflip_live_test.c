@@ -90,6 +90,13 @@ static bool live_flip(struct live_test *t, u64 surf)
 				     surf);
 }
 
+/* a guest flip with the vGPU's lock already held, as GVT's handler runs */
+static bool live_flip_locked(struct live_test *t, u64 surf)
+{
+	vgpu_vreg_t(t->vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = surf;
+	return dflip_host_guest_flip(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, surf);
+}
+
 static bool live_flip_done(struct live_test *t)
 {
 	return test_and_clear_bit(SKL_FLIP_EVENT(PIPE_A, PLANE_PRIMARY),
@@ -201,18 +208,12 @@ static void live_geometry_change_no_work(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
 			(u32)(t->base + SZ_16M));
-	vgpu_vreg_t(vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = t->base + SZ_8M;
-	KUNIT_EXPECT_TRUE(test, dflip_host_guest_flip(vgpu, PIPE_A,
-						      DFLIP_PLANE_PRIMARY,
-						      t->base + SZ_8M));
+	KUNIT_EXPECT_TRUE(test, live_flip_locked(t, t->base + SZ_8M));
 	dflip_skl_vblank(t->fh, PIPE_A);
 	dflip_skl_vblank(t->fh, PIPE_A);
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
 			(u32)(t->base + SZ_8M));
-	vgpu_vreg_t(vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = t->base + SZ_32M;
-	KUNIT_EXPECT_TRUE(test, dflip_host_guest_flip(vgpu, PIPE_A,
-						      DFLIP_PLANE_PRIMARY,
-						      t->base + SZ_32M));
+	KUNIT_EXPECT_TRUE(test, live_flip_locked(t, t->base + SZ_32M));
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
 			(u32)(t->base + SZ_32M));
 	mutex_unlock(&vgpu->vgpu_lock);
@@ -411,9 +412,7 @@ static void live_recommit_restarts_vblank_work(struct kunit *test)
 	 */
 	mutex_lock(&t->vgpu->vgpu_lock);
 	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
-	vgpu_vreg_t(t->vgpu, PLANE_SURF(PIPE_A, PLANE_1)) = t->base + SZ_16M;
-	dflip_host_guest_flip(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
-			      t->base + SZ_16M);
+	live_flip_locked(t, t->base + SZ_16M);
 	mutex_unlock(&t->vgpu->vgpu_lock);
 	dflip_skl_vblank(t->fh, PIPE_A);
 	dflip_skl_vblank(t->fh, PIPE_A);

@@ -231,37 +231,6 @@ static void mmio_plane_write_flips(struct kunit *test)
 			    fb);
 }
 
-/*
- * A surface outside the vGPU's graphics memory written through the MMIO
- * path: the write succeeds for the guest, the hardware plane keeps the
- * last good frame and the guest still gets its flip-done.
- */
-static void mmio_plane_write_foreign_surface(struct kunit *test)
-{
-	const struct mmio_plane_case *c = test->param_value;
-	struct mmio_test *t = test->priv;
-	struct intel_plane *plane =
-		t->fh->planes[c->pipe][c->kind == DFLIP_PLANE_PRIMARY ? 0 : 1];
-	struct intel_vgpu *other = dflip_skl_vgpu_create(test, t->fh);
-	struct drm_framebuffer *fb;
-
-	mmio_program(test, t, c);
-	mmio_arm(test, t, c, t->base);
-	fb = dflip_skl_vgpu_fb(t->vgpu, c->pipe, c->kind);
-	KUNIT_ASSERT_NOT_NULL(test, fb);
-	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, plane, fb), 0);
-	mmio_arm(test, t, c, t->base);
-	dflip_skl_vblank(t->fh, c->pipe);
-	dflip_skl_vblank(t->fh, c->pipe);
-	mmio_take_flip_done(t, c);
-
-	mmio_arm(test, t, c, other->gm.low_gm_node.start);
-	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane), (u32)t->base);
-	dflip_skl_vblank(t->fh, c->pipe);
-	KUNIT_EXPECT_TRUE(test, mmio_take_flip_done(t, c));
-	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane), (u32)t->base);
-}
-
 /* flip-done events the guest gets for the plane: raised now, or pending */
 static unsigned int mmio_flip_dones(struct mmio_test *t,
 				    const struct mmio_plane_case *c)
@@ -278,6 +247,51 @@ static unsigned int mmio_flip_dones(struct mmio_test *t,
 }
 
 /*
+ * The guest programs and arms the plane (a new geometry), the compositor
+ * shows its framebuffer on @plane, and GVT has taken the assignment: the
+ * guest's arming writes reach @plane from now on; no flip-done is pending.
+ */
+static void mmio_show(struct kunit *test, struct mmio_test *t,
+		      const struct mmio_plane_case *c, struct intel_plane *plane)
+{
+	struct drm_framebuffer *fb;
+
+	mmio_program(test, t, c);
+	mmio_arm(test, t, c, t->base);
+	/* a new geometry, shown nowhere yet: one flip-done, at once */
+	KUNIT_EXPECT_EQ(test, mmio_flip_dones(t, c), 1u);
+	fb = dflip_skl_vgpu_fb(t->vgpu, c->pipe, c->kind);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, plane, fb), 0);
+	mmio_arm(test, t, c, t->base);
+	dflip_skl_vblank(t->fh, c->pipe);
+	dflip_skl_vblank(t->fh, c->pipe);
+	mmio_flip_dones(t, c);
+}
+
+/*
+ * A surface outside the vGPU's graphics memory written through the MMIO
+ * path: the write succeeds for the guest, the hardware plane keeps the
+ * last good frame and the guest still gets its flip-done.
+ */
+static void mmio_plane_write_foreign_surface(struct kunit *test)
+{
+	const struct mmio_plane_case *c = test->param_value;
+	struct mmio_test *t = test->priv;
+	struct intel_plane *plane =
+		t->fh->planes[c->pipe][c->kind == DFLIP_PLANE_PRIMARY ? 0 : 1];
+	struct intel_vgpu *other = dflip_skl_vgpu_create(test, t->fh);
+
+	mmio_show(test, t, c, plane);
+
+	mmio_arm(test, t, c, other->gm.low_gm_node.start);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane), (u32)t->base);
+	dflip_skl_vblank(t->fh, c->pipe);
+	KUNIT_EXPECT_TRUE(test, mmio_take_flip_done(t, c));
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane), (u32)t->base);
+}
+
+/*
  * An asynchronous guest flip that direct flip does not show (here: a
  * surface outside the guest's memory) gets one flip-done, as without
  * direct flip: GVT raises it at once for an async flip.
@@ -290,19 +304,9 @@ static void mmio_plane_async_one_flip_done(struct kunit *test)
 		t->fh->planes[c->pipe][c->kind == DFLIP_PLANE_PRIMARY ? 0 : 1];
 	struct intel_vgpu *other = dflip_skl_vgpu_create(test, t->fh);
 	enum plane_id id = mmio_plane_id(c->kind);
-	struct drm_framebuffer *fb;
 	u32 async;
 
-	mmio_program(test, t, c);
-	mmio_arm(test, t, c, t->base);
-	KUNIT_EXPECT_EQ(test, mmio_flip_dones(t, c), 1u);
-	fb = dflip_skl_vgpu_fb(t->vgpu, c->pipe, c->kind);
-	KUNIT_ASSERT_NOT_NULL(test, fb);
-	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, plane, fb), 0);
-	mmio_arm(test, t, c, t->base);
-	dflip_skl_vblank(t->fh, c->pipe);
-	dflip_skl_vblank(t->fh, c->pipe);
-	mmio_flip_dones(t, c);
+	mmio_show(test, t, c, plane);
 
 	/* async: PLANE_CTL's bit, or REG_50080's flip type */
 	mmio_write(test, t, PLANE_CTL(c->pipe, id),
@@ -430,18 +434,8 @@ static int mmio_vfio_query(struct kunit *test, struct mmio_test *t,
 		.drm_plane_type = plane_type,
 		.reserved = pipe,
 	};
-	unsigned long uaddr;
-	void __user *arg;
-	int ret;
 
-	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
-	arg = (void __user *)uaddr;
-	KUNIT_ASSERT_EQ(test, copy_to_user(arg, &in, sizeof(in)), 0);
-	ret = dflip_host_vfio_query(t->vgpu, arg);
-	KUNIT_ASSERT_EQ(test, copy_from_user(out, arg, sizeof(*out)), 0);
-	return ret;
+	return dflip_skl_vfio_query(test, t->vgpu, &in, out);
 }
 
 /*

@@ -24,7 +24,10 @@
 
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/mman.h>
 #include <linux/sizes.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
 #include <linux/vmalloc.h>
 
 #include <drm/drm_atomic_helper.h>
@@ -557,6 +560,36 @@ u32 dflip_skl_hw_surf(struct dflip_skl_host *fh, struct intel_plane *plane)
 			 PLANE_SURF(plane->pipe, plane->id);
 
 	return readl(fh->i915->uncore.regs + i915_mmio_reg_offset(reg));
+}
+
+/**
+ * dflip_skl_vfio_query - VFIO_DEVICE_QUERY_GFX_PLANE as the VMM makes it
+ * @test: the test (the user memory is released with it)
+ * @vgpu: the vGPU
+ * @in: what the VMM asks
+ * @out: returns the reply, as the VMM reads it back
+ *
+ * Copies @in to user memory of the test's task and calls
+ * dflip_host_vfio_query() on it, as kvmgt's ioctl handler does.
+ *
+ * Return: what dflip_host_vfio_query() returned.
+ */
+int dflip_skl_vfio_query(struct kunit *test, struct intel_vgpu *vgpu,
+			 const struct vfio_device_gfx_plane_info *in,
+			 struct vfio_device_gfx_plane_info *out)
+{
+	unsigned long uaddr;
+	void __user *arg;
+	int ret;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
+	arg = (void __user *)uaddr;
+	KUNIT_ASSERT_EQ(test, copy_to_user(arg, in, sizeof(*in)), 0);
+	ret = dflip_host_vfio_query(vgpu, arg);
+	KUNIT_ASSERT_EQ(test, copy_from_user(out, arg, sizeof(*out)), 0);
+	return ret;
 }
 
 /**

@@ -23,6 +23,7 @@ struct intel_plane;
 struct intel_plane_state;
 struct intel_vgpu;
 struct kunit;
+struct vfio_device_gfx_plane_info;
 
 /** DFLIP_SKL_PIPES - pipes of the fake host, each with a CRTC */
 #define DFLIP_SKL_PIPES	3
@@ -100,6 +101,9 @@ void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
 bool dflip_skl_wait_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
 			       enum dflip_plane_kind kind);
 u32 dflip_skl_hw_surf(struct dflip_skl_host *fh, struct intel_plane *plane);
+int dflip_skl_vfio_query(struct kunit *test, struct intel_vgpu *vgpu,
+			 const struct vfio_device_gfx_plane_info *in,
+			 struct vfio_device_gfx_plane_info *out);
 u32 dflip_skl_hw_cursor_pos(struct dflip_skl_host *fh, unsigned int pipe);
 void dflip_skl_vblank(struct dflip_skl_host *fh, unsigned int pipe);
 

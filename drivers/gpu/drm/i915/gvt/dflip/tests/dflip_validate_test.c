@@ -107,6 +107,14 @@ struct dflip_validate_case {
 		   .height = (_h), .stride = (_stride), .rotation = R0,	\
 		   .aux_stride = (_astride), .aux_dist = (_adist) } }
 
+/* A CCS sprite panned to (@_x, @_y), its control surface at (@_ax, @_ay) */
+#define CCS_PAN(_mod, _fmt, _w, _x, _y, _ax, _ay, _adist)		\
+	{ .kind = DFLIP_PLANE_SPRITE, .enabled = true, .surf = AP_START,\
+	  .x = (_x), .y = (_y), .aux_x = (_ax), .aux_y = (_ay),		\
+	  .geo = { .format = (_fmt), .modifier = (_mod), .width = (_w),	\
+		   .height = 1080, .stride = 7680, .rotation = R0,	\
+		   .aux_stride = 256, .aux_dist = (_adist) } }
+
 /* Cursor sizes, valid or not */
 #define CUR_DIMS_64	.width = 64, .height = 64
 #define CUR_DIMS_96	.width = 96, .height = 96
@@ -161,19 +169,9 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 		   HI_START - AP_START, 0, 0)),
 	ACCEPT("Y CCS, control surface after the main one",
 	       AUX(XRGB, YCCS, 1920, 1080, 7680, AP_START, 256, SZ_8M, 0, 0)),
-	{
-		/* the control surface's offsets are the main ones */
-		.name = "Yf CCS with panning offsets",
-		.gm = &dflip_gm_split,
-		.desc = { .kind = DFLIP_PLANE_SPRITE, .enabled = true,
-			  .surf = AP_START, .x = 64, .y = 32, .aux_x = 64,
-			  .aux_y = 32,
-			  .geo = { .format = DRM_FORMAT_ABGR8888,
-				   .modifier = YFCCS, .width = 1856,
-				   .height = 1080, .stride = 7680,
-				   .rotation = R0, .aux_stride = 256,
-				   .aux_dist = SZ_16M } },
-	},
+	/* the control surface's offsets are the main ones */
+	ACCEPT("Yf CCS with panning offsets",
+	       CCS_PAN(YFCCS, DRM_FORMAT_ABGR8888, 1856, 64, 32, 64, 32, SZ_16M)),
 	ACCEPT("cursor 64x64 at a 4 KiB boundary", CUR(64, 256, R0, AP_START + SZ_4K)),
 	ACCEPT("cursor 256x256 rotated 180 at the end of the hidden range",
 	       CUR(256, 1024, DRM_MODE_ROTATE_180, HI_END - SZ_256K)),
@@ -320,41 +318,14 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 	 * x/y ("CCS AUX surface doesn't have its own x/y offsets",
 	 * skl_check_main_surface()): the control surface is sized from them.
 	 */
-	{
-		.name = "CCS control surface offset apart from the main one",
-		.gm = &dflip_gm_split,
-		.desc = { .kind = DFLIP_PLANE_SPRITE, .enabled = true,
-			  .surf = AP_START, .x = 0, .y = 0, .aux_x = 16,
-			  .aux_y = 0,
-			  .geo = { .format = XRGB, .modifier = YCCS,
-				   .width = 1900, .height = 1080,
-				   .stride = 7680, .rotation = R0,
-				   .aux_stride = 256, .aux_dist = SZ_8M } },
-		.ret = -EINVAL, .why = DFLIP_REJECT_OFFSET,
-	},
-	{
-		.name = "CCS control surface y offset apart from the main one",
-		.gm = &dflip_gm_split,
-		.desc = { .kind = DFLIP_PLANE_SPRITE, .enabled = true,
-			  .surf = AP_START, .x = 16, .y = 32, .aux_x = 16,
-			  .aux_y = 0,
-			  .geo = { .format = XRGB, .modifier = YCCS,
-				   .width = 1900, .height = 1080,
-				   .stride = 7680, .rotation = R0,
-				   .aux_stride = 256, .aux_dist = SZ_8M } },
-		.ret = -EINVAL, .why = DFLIP_REJECT_OFFSET,
-	},
-	{
-		.name = "CCS control surface offset equal to the main one",
-		.gm = &dflip_gm_split,
-		.desc = { .kind = DFLIP_PLANE_SPRITE, .enabled = true,
-			  .surf = AP_START, .x = 16, .y = 32, .aux_x = 16,
-			  .aux_y = 32,
-			  .geo = { .format = XRGB, .modifier = YCCS,
-				   .width = 1900, .height = 1080,
-				   .stride = 7680, .rotation = R0,
-				   .aux_stride = 256, .aux_dist = SZ_8M } },
-	},
+	REJECT("CCS control surface offset apart from the main one",
+	       CCS_PAN(YCCS, XRGB, 1900, 0, 0, 16, 0, SZ_8M),
+	       -EINVAL, DFLIP_REJECT_OFFSET),
+	REJECT("CCS control surface y offset apart from the main one",
+	       CCS_PAN(YCCS, XRGB, 1900, 16, 32, 16, 0, SZ_8M),
+	       -EINVAL, DFLIP_REJECT_OFFSET),
+	ACCEPT("CCS control surface offset equal to the main one",
+	       CCS_PAN(YCCS, XRGB, 1900, 16, 32, 16, 32, SZ_8M)),
 	REJECT("aux y offset beyond 8191",
 	       AUX(DRM_FORMAT_NV12, LIN, 64, 64, 64, AP_START, 128, SZ_1M, 0, 8192),
 	       -EINVAL, DFLIP_REJECT_OFFSET),
