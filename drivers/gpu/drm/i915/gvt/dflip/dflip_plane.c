@@ -30,11 +30,12 @@
  * last good frame stays on the screen and the guest still gets its
  * flip-done from GVT's emulation of the flip, so it never hangs on a
  * rejected flip.  The state machine signals flip-done only for the flips it
- * shows, once the hardware latched them: every guest flip gets exactly one.  A state whose geometry
- * (including enabled/disabled) differs from the framebuffer's is never
- * written to hardware: the backend creates a new framebuffer object and
- * tells userspace, and the assigned hardware plane stays on the last good
- * frame of the old framebuffer until the host commits the new one.
+ * shows, once the hardware latched them: every guest flip gets exactly one.
+ * A state whose geometry (including enabled/disabled) differs from the
+ * framebuffer's is never written to hardware: the backend creates a new
+ * framebuffer object and tells userspace, and the assigned hardware plane
+ * stays on the last good frame of the old framebuffer until the host
+ * commits the new one.
  *
  * Per plane, at most one flip is armed (written, not yet latched) at a
  * time.  Writing plane registers after an arm and before its latch would
