@@ -679,9 +679,10 @@ static const struct dflip_backend_ops dflip_host_backend_ops = {
  * With the vGPU's lock held: make the state machine follow i915, if it
  * does not already (i915's last assignment or unassignment of the plane,
  * the framebuffer generation it committed, the CRTC of the vblank
- * reference, a running vblank work).
+ * reference, a running vblank work). Returns whether the two agree now:
+ * an assignment the state machine refuses (no frame yet) does not.
  */
-static void dflip_host_reconcile_plane(struct dflip_host_plane *hp)
+static bool dflip_host_reconcile_plane(struct dflip_host_plane *hp)
 {
 	struct dflip_vplane *vp = hp->vp;
 	bool live, in_line, restart;
@@ -703,15 +704,18 @@ static void dflip_host_reconcile_plane(struct dflip_host_plane *hp)
 	in_line = live ? vp->hw && vp->hw_gen == gen && !restart : !vp->hw;
 	spin_unlock_irqrestore(&vp->lock, flags);
 	if (in_line)
-		return;
+		return true;
 
 	if (restart)
 		dflip_plane_unassign(vp);
 	if (live) {
 		hp->hv->used = true;
-		dflip_plane_assign(vp, hp, gen);
+		in_line = !dflip_plane_assign(vp, hp, gen);
+	} else {
+		in_line = true;
 	}
 	dflip_host_gc(hp, vp->fb.gen);
+	return in_line;
 }
 
 static void dflip_host_reconcile(struct work_struct *work)
@@ -756,6 +760,7 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 	struct dflip_host_plane *hp;
 	struct dflip_vplane *vp;
 	enum plane_id id;
+	bool in_line;
 
 	if (!hv || pipe >= DFLIP_MAX_PIPES)
 		return false;
@@ -785,12 +790,14 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 
 	/*
 	 * The flip goes where i915 last put the plane's framebuffer: the
-	 * work item that follows i915's commits may not have run yet.
+	 * work item that follows i915's commits may not have run yet. A
+	 * plane i915 shows that the state machine could not take (no frame
+	 * yet) may take it with this flip's frame.
 	 */
-	dflip_host_reconcile_plane(hp);
+	in_line = dflip_host_reconcile_plane(hp);
 	res = dflip_plane_guest_write(vp, &regs);
-	/* a geometry change may have left a plane i915 shows unassigned */
-	dflip_host_reconcile_plane(hp);
+	if (!in_line)
+		dflip_host_reconcile_plane(hp);
 
 	return res == DFLIP_FLIP_FLIPPED || res == DFLIP_FLIP_QUEUED;
 }
