@@ -77,7 +77,8 @@ struct dflip_host_plane;
  * @hp: the vGPU plane
  * @fb: the i915 framebuffer
  * @gen: the state machine's framebuffer generation it has
- * @geo: its geometry (immutable)
+ * @geo: its geometry (immutable), set before @fb's id is published, so a
+ *	commit racing intel_vgpu_fb_create() reads it without @fb
  * @frame: a surface validated for @geo: the guest's frame it was made
  *	for, then its last frame of @geo once a newer framebuffer replaced
  *	it (&dflip_vplane.lock)
