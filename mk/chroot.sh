@@ -106,6 +106,10 @@ if [ ! -f "$root/.dflip-chroot" ]; then
 	echo "${base_pkgs[*]}" > "$root/.dflip-chroot"
 else
 	mount_all "$root"
+	# a run killed inside dpkg (a stopped session, a CI timeout) leaves
+	# the chroot "interrupted", and every apt-get would refuse to run
+	inside dpkg --configure -a >> "$DFLIP_WORK/deb$deb-apt.log" 2>&1 ||
+		dflip_die "chroot: dpkg --configure -a failed in $root (see $DFLIP_WORK/deb$deb-apt.log)"
 	if [ "$(cat "$root/.dflip-chroot")" != "${base_pkgs[*]}" ]; then
 		dflip_log "chroot: installing the build packages that changed"
 		apt_in update > /dev/null

@@ -153,6 +153,17 @@ def inputs_hash(repo, commits, by_commit):
     return h.hexdigest()
 
 
+def remove_stale_locks(gitdir):
+    """Callers hold series.lock, so no git runs in gitdir: a *.lock file
+    there was left by a killed run and would fail every git command."""
+    for top, _, files in os.walk(os.path.join(gitdir, '.git')):
+        for name in files:
+            if name.endswith('.lock'):
+                path = os.path.join(top, name)
+                print(f'series: removing the stale {path}', flush=True)
+                os.unlink(path)
+
+
 def build_branch(gitdir, repo, commits, by_commit):
     git(gitdir, 'am', '--abort', check=False)
     git(gitdir, 'checkout', '-q', '-f', '-B', 'dflip', 'base')
@@ -254,6 +265,7 @@ def main():
               f'{len(lay.series(REPO))} patches')
         return
     ensure_base(args.git, args.pristine)
+    remove_stale_locks(args.git)
     digest = inputs_hash(REPO, commits, by_commit)
     stamp = os.path.join(args.git, '.git', 'dflip-inputs')
     out_stamp = os.path.join(args.out, '.dflip-inputs')
