@@ -42,6 +42,9 @@
  *   after i915 armed the cursor plane with the compositor's position.
  */
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
 #include <linux/kobject.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
@@ -183,9 +186,20 @@ static void dflip_host_kick(struct dflip_host_vgpu *hv)
  * out of line so that the benchmark (tests/dflip_bench.c) can count them
  * with ftrace: kvmgt cannot use i915's i915_reg_rw tracepoint.
  */
-static noinline u32 dflip_host_hw_read(struct drm_i915_private *i915,
-				       i915_reg_t reg)
+/**
+ * dflip_host_hw_read - read a display register of the host
+ * @i915: the device
+ * @reg: the register
+ *
+ * Every display register read of direct flip goes through here: the
+ * benchmark counts the calls, the tests may stub it.
+ *
+ * Return: the register's value.
+ */
+VISIBLE_IF_KUNIT noinline u32 dflip_host_hw_read(struct drm_i915_private *i915,
+						 i915_reg_t reg)
 {
+	KUNIT_STATIC_STUB_REDIRECT(dflip_host_hw_read, i915, reg);
 	return intel_uncore_read_fw(&i915->uncore, reg);
 }
 
@@ -463,12 +477,20 @@ static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
 				    hp->base + hp->delta);
 }
 
-static u32 dflip_host_frame(struct dflip_vplane *vp, void *hw)
+/*
+ * Once i915 took the plane back (dflip_host_fb_unassign()), its pipe may be
+ * off or power-gated before the state machine follows: read nothing then.
+ */
+static bool dflip_host_frame(struct dflip_vplane *vp, void *hw, u32 *frame)
 {
 	struct dflip_host_plane *hp = hw;
 	struct drm_i915_private *i915 = hp_i915(hp);
 
-	return dflip_host_hw_read(i915, PIPE_FRMCOUNT_G4X(i915, hp->hw.pipe));
+	lockdep_assert_held(&vp->lock);
+	if (!hp->hw_live)
+		return false;
+	*frame = dflip_host_hw_read(i915, PIPE_FRMCOUNT_G4X(i915, hp->hw.pipe));
+	return true;
 }
 
 static void dflip_host_disable(struct dflip_vplane *vp, void *hw)

@@ -132,7 +132,7 @@ static void dflip_arm_locked(struct dflip_vplane *vp,
 
 	lockdep_assert_held(&vp->lock);
 	vgpu->ops->arm(vp, vp->hw, flip);
-	vp->armed_frame = vgpu->ops->frame(vp, vp->hw);
+	vgpu->ops->frame(vp, vp->hw, &vp->armed_frame);
 	vp->armed = true;
 	vp->armed_signal = signal;
 	vp->live = *flip;
@@ -143,11 +143,12 @@ static void dflip_arm_locked(struct dflip_vplane *vp,
 static void dflip_retire_locked(struct dflip_vplane *vp)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
+	u32 frame;
 
 	lockdep_assert_held(&vp->lock);
 	if (!vp->hw || !vp->armed)
 		return;
-	if (vgpu->ops->frame(vp, vp->hw) == vp->armed_frame)
+	if (vgpu->ops->frame(vp, vp->hw, &frame) && frame == vp->armed_frame)
 		return;
 	vp->armed = false;
 	vp->stats.flips_latched++;
@@ -506,7 +507,7 @@ void dflip_plane_surface_done(struct dflip_vplane *vp)
 		if (!vp->armed)
 			vp->armed_signal = false;
 		vp->armed = true;
-		vp->armed_frame = vgpu->ops->frame(vp, vp->hw);
+		vgpu->ops->frame(vp, vp->hw, &vp->armed_frame);
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
 }

@@ -131,10 +131,12 @@ struct dflip_vplane {
  *	@flip->desc, never raw guest bits outside the decoded fields.
  *	Called with &dflip_vplane.lock held and interrupts off: must not
  *	sleep or allocate.
- * @frame: the hardware frame counter of the CRTC of @hw (PIPE_FRMCOUNT).
- *	Called under &dflip_vplane.lock right after @arm and from the vblank
- *	entry; a flip is latched once the counter moved past the value read
- *	after its arming write.
+ * @frame: read the hardware frame counter of the CRTC of @hw
+ *	(PIPE_FRMCOUNT) into @frame.  Called under &dflip_vplane.lock right
+ *	after @arm and from the vblank entry; a flip is latched once the
+ *	counter moved past the value read after its arming write.  Returns
+ *	false, reading nothing, once the host took @hw back (its pipe may be
+ *	off or power-gated): a flip armed there counts as latched.
  * @disable: take the hardware plane off.  Same context as @arm.
  * @new_geometry: process context, without &dflip_vplane.lock, with the
  *	vGPU's lock held: create the plane's framebuffer object for
@@ -153,7 +155,7 @@ struct dflip_vplane {
 struct dflip_backend_ops {
 	void (*arm)(struct dflip_vplane *vp, void *hw,
 		    const struct dflip_flip *flip);
-	u32 (*frame)(struct dflip_vplane *vp, void *hw);
+	bool (*frame)(struct dflip_vplane *vp, void *hw, u32 *frame);
 	void (*disable)(struct dflip_vplane *vp, void *hw);
 	int (*new_geometry)(struct dflip_vplane *vp,
 			    const struct dflip_plane_desc *desc);

@@ -9,16 +9,20 @@
  * it; the hardware's vblank is played by dflip_skl_vblank().
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 
 #include <linux/math.h>
+#include <linux/sched.h>
 #include <linux/sizes.h>
 
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_vblank.h>
+#include <drm/drm_vblank_work.h>
 
 #include "i915_drv.h"
+#include "i915_reg.h"
 #include "gvt/gvt.h"
 #include "display/intel_cursor_regs.h"
 #include "display/intel_display_types.h"
@@ -36,12 +40,14 @@
  * @vgpu: the vGPU
  * @plane: pipe A's primary hardware plane
  * @base: the vGPU's aperture base
+ * @frame_reads: reads of pipe A's PIPE_FRMCOUNT by GVT (live_count_reads())
  */
 struct live_test {
 	struct dflip_skl_host *fh;
 	struct intel_vgpu *vgpu;
 	struct intel_plane *plane;
 	u64 base;
+	unsigned int frame_reads;
 };
 
 /* the guest shows @vgpu's primary; the compositor commits it on @plane */
@@ -466,6 +472,71 @@ static void live_two_vgpus_isolated(struct kunit *test)
 			-EBUSY);
 }
 
+/* dflip_host_hw_read(), counting GVT's reads of pipe A's frame counter */
+static u32 live_count_reads(struct drm_i915_private *i915, i915_reg_t reg)
+{
+	struct live_test *t = kunit_get_current_test()->priv;
+
+	if (i915_mmio_reg_equal(reg, PIPE_FRMCOUNT_G4X(i915, PIPE_A)))
+		t->frame_reads++;
+	return intel_uncore_read_fw(&i915->uncore, reg);
+}
+
+static void live_unwatch_worker(void *data)
+{
+	struct task_struct *task = data;
+
+	WRITE_ONCE(task->kunit_test, NULL);
+}
+
+/*
+ * Let the static stubs of @test also redirect the calls of pipe A's vblank
+ * worker (GVT's vblank work runs there): KUnit redirects only the calls of
+ * tasks that run the test.
+ */
+static void live_watch_worker(struct kunit *test, struct live_test *t)
+{
+	struct drm_crtc *crtc = &t->fh->crtcs[PIPE_A]->base;
+	struct task_struct *task = drm_crtc_vblank_crtc(crtc)->worker->task;
+
+	WRITE_ONCE(task->kunit_test, test);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							live_unwatch_worker,
+							task), 0);
+}
+
+/*
+ * i915 takes the plane back from a flip GVT armed (a plane disable before
+ * the pipe goes off). The pipe may be off or power-gated from then on, so
+ * GVT reads none of its registers: not in the vblank work that runs once
+ * more, not when it lets go of the plane, not at a later guest flip; the
+ * guest still gets the flip-done of the flip in flight.
+ */
+static void live_no_frame_read_after_take_back(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+
+	live_flip_done(t);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	kunit_activate_static_stub(test, dflip_host_hw_read, live_count_reads);
+	live_watch_worker(test, t);
+
+	/*
+	 * The CRTC's next vblank comes before GVT's reconcile lets go of the
+	 * plane (the reconcile waits for the vGPU's lock): GVT's vblank work
+	 * runs once more.
+	 */
+	mutex_lock(&t->vgpu->vgpu_lock);
+	dflip_skl_disable(test, t->fh, t->plane);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	KUNIT_ASSERT_TRUE(test, dflip_skl_wait_unassigned(t->vgpu, PIPE_A,
+							  DFLIP_PLANE_PRIMARY));
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
+	KUNIT_EXPECT_EQ(test, t->frame_reads, 0u);
+}
+
 /*
  * Host suspend and resume as i915 runs them: the suspend commit turns every
  * CRTC off (plane disabled, then vblank off). GVT lets go of the plane,
@@ -554,6 +625,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_move_arms_new_plane_first),
 	KUNIT_CASE(live_recommit_restarts_vblank_work),
 	KUNIT_CASE(live_two_vgpus_isolated),
+	KUNIT_CASE(live_no_frame_read_after_take_back),
 	KUNIT_CASE(live_suspend_resume),
 	KUNIT_CASE(live_default_framebuffer),
 	{}

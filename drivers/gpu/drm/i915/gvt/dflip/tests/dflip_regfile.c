@@ -601,11 +601,12 @@ static void dflip_fake_arm(struct dflip_vplane *vp, void *hw,
 	dflip_fake_write_regs(h, flip);
 }
 
-static u32 dflip_fake_frame(struct dflip_vplane *vp, void *hw)
+static bool dflip_fake_frame(struct dflip_vplane *vp, void *hw, u32 *frame)
 {
 	struct dflip_fake_hw *h = hw;
 
-	return dflip_rf_frame(&h->fake->rf, h->pipe);
+	*frame = dflip_rf_frame(&h->fake->rf, h->pipe);
+	return true;
 }
 
 static void dflip_fake_disable(struct dflip_vplane *vp, void *hw)
