@@ -286,6 +286,10 @@ static int bind_vgpus(struct lease_group *g)
 		err = -dflip_vgpu_bind_lessee(&v, g->lessee);
 		if (!err)
 			continue;
+		if (err == ENOENT)
+			return dflip_err(EX_DFLIP_MASTER,
+					 "cannot bind vGPU %s to lessee %u: the lease is gone or another DRM master holds the device",
+					 g->o.vgpu[i], g->lessee);
 		return dflip_err(err == EACCES || err == EPERM ?
 				 EX_DFLIP_ACCESS : EX_DFLIP_DRM,
 				 "cannot bind vGPU %s to lessee %u: %s",

@@ -37,7 +37,7 @@
  * Who may show a vGPU framebuffer is GVT's policy, not i915's: its id is a
  * small integer any DRM client can guess, so every vGPU framebuffer gets a
  * lookup filter (drm_framebuffer_set_lookup_filter()) before its id is
- * published. The filter describes the client (a lessee and its lessee id,
+ * published. The filter describes the client (a lessee and which lease,
  * CAP_SYS_ADMIN of the caller) in an &intel_vgpu_fb_client and asks
  * &intel_vgpu_fb_ops.may_reference; a refused client gets -ENOENT from
  * every ioctl that takes the id, as for an object outside its lease.
@@ -48,6 +48,8 @@
  */
 
 #include <linux/capability.h>
+#include <linux/idr.h>
+#include <linux/limits.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -211,16 +213,29 @@ static const struct drm_framebuffer_funcs intel_vgpu_fb_funcs = {
 	.dirty = intel_vgpu_fb_dirty,
 };
 
-/* Describe the DRM client of @file, outside any spinlock. */
-static void intel_vgpu_fb_client_of(struct drm_file *file,
+/* A lease is revoked when its lessor took all of its objects back. */
+static bool intel_vgpu_fb_lease_live(struct drm_master *lessee)
+{
+	struct drm_device *drm = lessee->dev;
+	bool live;
+
+	mutex_lock(&drm->mode_config.idr_mutex);
+	live = !idr_is_empty(&lessee->leases);
+	mutex_unlock(&drm->mode_config.idr_mutex);
+	return live;
+}
+
+/*
+ * Describe the DRM client with master @master (NULL for none), outside any
+ * spinlock; the caller holds @master until the description is used.
+ */
+static void intel_vgpu_fb_client_of(struct drm_master *master,
 				    struct intel_vgpu_fb_client *client)
 {
-	struct drm_master *master = drm_file_get_master(file);
-
-	if (master) {
-		client->lessee = !!master->lessor;
-		client->lessee_id = master->lessor ? master->lessee_id : 0;
-		drm_master_put(&master);
+	if (master && master->lessor) {
+		client->lessee = true;
+		if (intel_vgpu_fb_lease_live(master))
+			client->lease = master;
 	}
 	client->sys_admin = capable(CAP_SYS_ADMIN);
 }
@@ -229,12 +244,13 @@ static bool intel_vgpu_fb_lookup_allowed(struct drm_framebuffer *fb,
 					 struct drm_file *file)
 {
 	struct intel_vgpu_fb *vfb = to_intel_vgpu_fb(fb);
+	struct drm_master *master = drm_file_get_master(file);
 	struct intel_vgpu_fb_client client = {};
 	const struct intel_vgpu_fb_ops *ops;
 	unsigned long flags;
 	bool allowed = false;
 
-	intel_vgpu_fb_client_of(file, &client);
+	intel_vgpu_fb_client_of(master, &client);
 
 	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
 	ops = intel_vgpu_fb_ops_locked(vfb);
@@ -244,10 +260,13 @@ static bool intel_vgpu_fb_lookup_allowed(struct drm_framebuffer *fb,
 
 	if (!allowed)
 		drm_dbg_kms(fb->dev,
-			    "vGPU [FB:%d] refused to %s %u%s\n", fb->base.id,
+			    "vGPU [FB:%d] refused to %s %u%s%s\n", fb->base.id,
 			    client.lessee ? "lessee" : "client",
-			    client.lessee ? client.lessee_id : 0,
+			    client.lessee ? master->lessee_id : 0,
+			    client.lessee && !client.lease ? " (revoked)" : "",
 			    client.sys_admin ? " (CAP_SYS_ADMIN)" : "");
+	if (master)
+		drm_master_put(&master);
 	return allowed;
 }
 
@@ -429,6 +448,47 @@ void intel_vgpu_fb_take_off(struct drm_framebuffer *fb)
 		intel_vgpu_fb_remove_from_planes(fb);
 }
 EXPORT_SYMBOL_NS_GPL(intel_vgpu_fb_take_off, I915_GVT);
+
+/**
+ * intel_vgpu_fb_lessee_get - find a lessee of the device's current master
+ * @drm: the DRM device
+ * @lessee_id: a lessee id, as DRM_IOCTL_MODE_CREATE_LEASE returned it
+ *
+ * Lessee ids are numbers of each lessor's own (every master's first lease
+ * gets 1), so an id means a lease only together with its lessor: this one
+ * resolves @lessee_id against the master the device has now, the one that
+ * just made the lease, and returns that lessee's DRM master, whose pointer
+ * identifies the lease for &intel_vgpu_fb_client.lease from then on
+ * whichever master the device has later. Another master's lessee with the
+ * same id, or a later lease that gets the number again, is not the same
+ * lessee.
+ *
+ * Process context, without modeset locks held.
+ *
+ * Return: a reference to the lessee's master, to be dropped with
+ * drm_master_put(); ERR_PTR(-ENOENT) if the device has no master or its
+ * master has no lessee @lessee_id with a lease not revoked.
+ */
+struct drm_master *intel_vgpu_fb_lessee_get(struct drm_device *drm,
+					    u32 lessee_id)
+{
+	struct drm_master *lessor, *lessee = NULL;
+
+	mutex_lock(&drm->master_mutex);
+	lessor = drm->master;
+	if (lessor && lessee_id <= INT_MAX) {
+		mutex_lock(&drm->mode_config.idr_mutex);
+		lessee = idr_find(&lessor->lessee_idr, lessee_id);
+		if (lessee && !idr_is_empty(&lessee->leases))
+			drm_master_get(lessee);
+		else
+			lessee = NULL;
+		mutex_unlock(&drm->mode_config.idr_mutex);
+	}
+	mutex_unlock(&drm->master_mutex);
+	return lessee ?: ERR_PTR(-ENOENT);
+}
+EXPORT_SYMBOL_NS_GPL(intel_vgpu_fb_lessee_get, I915_GVT);
 
 /**
  * intel_vgpu_fb_destroy - destroy the framebuffer of a vGPU plane

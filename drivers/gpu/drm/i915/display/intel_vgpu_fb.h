@@ -16,6 +16,7 @@
 struct drm_crtc;
 struct drm_device;
 struct drm_framebuffer;
+struct drm_master;
 struct drm_plane;
 struct intel_crtc_state;
 struct intel_plane;
@@ -64,15 +65,16 @@ struct intel_vgpu_fb_plane {
 /**
  * struct intel_vgpu_fb_client - the DRM client looking up a vGPU framebuffer
  * @lessee: the client's DRM file is a lessee (its master has a lessor)
- * @lessee_id: the lessee id its lessor's DRM master gave it, 0 if not a
- *	lessee
+ * @lease: the client's DRM master while its lease is not revoked, NULL
+ *	otherwise: an identity to compare with a master from
+ *	intel_vgpu_fb_lessee_get(), valid for the lookup only
  * @sys_admin: the calling task has CAP_SYS_ADMIN in the initial user
  *	namespace (capable(), asked at the time of the lookup, as DRM asks
  *	it for its root-only ioctls)
  */
 struct intel_vgpu_fb_client {
 	bool lessee;
-	u32 lessee_id;
+	const struct drm_master *lease;
 	bool sys_admin;
 };
 
@@ -148,6 +150,8 @@ struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
 					     void *owner);
 void intel_vgpu_fb_destroy(struct drm_framebuffer *fb);
 void intel_vgpu_fb_take_off(struct drm_framebuffer *fb);
+struct drm_master *intel_vgpu_fb_lessee_get(struct drm_device *drm,
+					    u32 lessee_id);
 
 bool intel_vgpu_fb_is_vgpu(const struct drm_framebuffer *fb);
 int intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
@@ -182,6 +186,12 @@ static inline void intel_vgpu_fb_destroy(struct drm_framebuffer *fb)
 
 static inline void intel_vgpu_fb_take_off(struct drm_framebuffer *fb)
 {
+}
+
+static inline struct drm_master *
+intel_vgpu_fb_lessee_get(struct drm_device *drm, u32 lessee_id)
+{
+	return ERR_PTR(-ENODEV);
 }
 
 static inline bool intel_vgpu_fb_is_vgpu(const struct drm_framebuffer *fb)

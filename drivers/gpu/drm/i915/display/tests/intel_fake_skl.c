@@ -12,10 +12,13 @@
 #include <kunit/test.h>
 
 #include <linux/dma-mapping.h>
+#include <linux/idr.h>
+#include <linux/list.h>
 #include <linux/pci.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 
+#include <drm/drm_auth.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_kunit_helpers.h>
 
@@ -136,4 +139,121 @@ struct drm_i915_private *intel_fake_skl_create(struct kunit *test,
 	ret = kunit_add_action_or_reset(test, intel_fake_skl_free_regs, i915);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	return i915;
+}
+
+static void intel_fake_master_put(void *data)
+{
+	struct drm_master *master = data;
+
+	drm_master_put(&master);
+}
+
+/**
+ * intel_fake_master - a DRM master of a fake device, as a file gets one
+ * @test: the test; it holds the master's first reference until it ends
+ * @drm: the device
+ *
+ * The master drm_master_create() makes for a file that becomes master;
+ * no file holds it: the test points a file's &drm_file.master at it.
+ *
+ * Return: the master.
+ */
+struct drm_master *intel_fake_master(struct kunit *test,
+				     struct drm_device *drm)
+{
+	struct drm_master *master = drm_master_create(drm);
+
+	KUNIT_ASSERT_NOT_NULL(test, master);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							intel_fake_master_put,
+							master), 0);
+	return master;
+}
+
+static void intel_fake_drop_master(void *data)
+{
+	struct drm_device *drm = data;
+
+	mutex_lock(&drm->master_mutex);
+	if (drm->master)
+		drm_master_put(&drm->master);
+	mutex_unlock(&drm->master_mutex);
+}
+
+/**
+ * intel_fake_set_master - make a master the device's current one
+ * @test: the test; the device has no master again when it ends
+ * @drm: the device
+ * @master: the new current master, NULL for none (a VT switch away)
+ *
+ * What SET_MASTER/DROP_MASTER do to &drm_device.master.
+ */
+void intel_fake_set_master(struct kunit *test, struct drm_device *drm,
+			   struct drm_master *master)
+{
+	intel_fake_drop_master(drm);
+	if (!master)
+		return;
+	mutex_lock(&drm->master_mutex);
+	drm->master = drm_master_get(master);
+	mutex_unlock(&drm->master_mutex);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							intel_fake_drop_master,
+							drm), 0);
+}
+
+/* what a lease's objects map to in &drm_master.leases (any non-NULL) */
+static int intel_fake_lease_object;
+
+/**
+ * intel_fake_lease - a lessee of a master, as DRM_IOCTL_MODE_CREATE_LEASE
+ *	makes one
+ * @test: the test; it holds the lessee's first reference until it ends
+ * @lessor: the lessor, a master without a lessor
+ * @object_id: the one KMS object id the lease holds
+ *
+ * As drm_lease.c's drm_lease_create(): the lessee gets the lessor's next
+ * free lessee id (from 1), a reference to its lessor and its place in the
+ * lessor's list; drm_master_put() of its last reference undoes it.
+ *
+ * Return: the lessee's master, its &drm_master.lessee_id set.
+ */
+struct drm_master *intel_fake_lease(struct kunit *test,
+				    struct drm_master *lessor, u32 object_id)
+{
+	struct drm_device *drm = lessor->dev;
+	struct drm_master *lessee = intel_fake_master(test, drm);
+	int id, ret;
+
+	mutex_lock(&drm->mode_config.idr_mutex);
+	ret = idr_alloc(&lessee->leases, &intel_fake_lease_object, object_id,
+			object_id + 1, GFP_KERNEL);
+	id = idr_alloc(&lessor->lessee_idr, lessee, 1, 0, GFP_KERNEL);
+	if (id > 0) {
+		lessee->lessee_id = id;
+		lessee->lessor = drm_master_get(lessor);
+		list_add_tail(&lessee->lessee_list, &lessor->lessees);
+	}
+	mutex_unlock(&drm->mode_config.idr_mutex);
+	KUNIT_ASSERT_EQ(test, ret, (int)object_id);
+	KUNIT_ASSERT_GT(test, id, 0);
+	return lessee;
+}
+
+/**
+ * intel_fake_revoke - revoke a lease, as DRM_IOCTL_MODE_REVOKE_LEASE does
+ * @lessee: a lessee from intel_fake_lease()
+ *
+ * Empties the lessee's lease; the lessee and its id stay while referenced.
+ */
+void intel_fake_revoke(struct drm_master *lessee)
+{
+	struct drm_device *drm = lessee->dev;
+	void *entry;
+	int object;
+
+	mutex_lock(&drm->mode_config.idr_mutex);
+	idr_for_each_entry(&lessee->leases, entry, object)
+		idr_remove(&lessee->leases, object);
+	mutex_unlock(&drm->mode_config.idr_mutex);
 }

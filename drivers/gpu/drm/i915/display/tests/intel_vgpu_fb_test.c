@@ -22,7 +22,7 @@
  * unregistration while the framebuffer is on a plane (no use after free
  * under KASAN), intel_plane_pin_fb()/intel_plane_unpin_fb() skipping a
  * vGPU framebuffer, and the lookup filter: what i915 tells GVT about the
- * client looking a framebuffer up (lessee id, CAP_SYS_ADMIN of the
+ * client looking a framebuffer up (which lease, CAP_SYS_ADMIN of the
  * caller), GVT's answer applied to lookups and ioctls, and refusal
  * without ops or without a may_reference callback.
  *
@@ -946,26 +946,21 @@ static bool vfb_lookup(struct vfb_test *t, struct drm_file *file, u32 id)
 	return fb;
 }
 
-/*
- * Make t->file a lessee with @lessee_id: a master with a lessor, as
- * drm_lease.c makes one. The test holds the only other references, so
- * drm_file_get_master()/drm_master_put() never free them.
- */
-static void vfb_make_lessee(struct vfb_test *t, u32 lessee_id)
+static void vfb_file_master_put(void *data)
 {
-	struct drm_master *lessor, *lessee;
+	struct drm_file *file = data;
 
-	lessor = kunit_kzalloc(t->test, sizeof(*lessor), GFP_KERNEL);
-	lessee = kunit_kzalloc(t->test, sizeof(*lessee), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(t->test, lessor);
-	KUNIT_ASSERT_NOT_NULL(t->test, lessee);
-	kref_init(&lessor->refcount);
-	kref_init(&lessee->refcount);
-	lessor->dev = t->drm;
-	lessee->dev = t->drm;
-	lessee->lessor = lessor;
-	lessee->lessee_id = lessee_id;
-	t->file->master = lessee;
+	if (file->master)
+		drm_master_put(&file->master);
+}
+
+/* Make t->file the lessee @lessee (a master with a lessor) of the test. */
+static void vfb_make_lessee(struct vfb_test *t, struct drm_master *lessee)
+{
+	t->file->master = drm_master_get(lessee);
+	KUNIT_ASSERT_EQ(t->test, kunit_add_action_or_reset(t->test,
+							   vfb_file_master_put,
+							   t->file), 0);
 }
 
 static void vfb_ops_lookup_filtered(struct kunit *test)
@@ -986,7 +981,7 @@ static void vfb_ops_lookup_filtered(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, t->file, id));
 	KUNIT_EXPECT_EQ(test, t->may_references, 1);
 	KUNIT_EXPECT_FALSE(test, t->client.lessee);
-	KUNIT_EXPECT_EQ(test, t->client.lessee_id, 0);
+	KUNIT_EXPECT_NULL(test, t->client.lease);
 	KUNIT_EXPECT_TRUE(test, t->client.sys_admin);
 
 	/* GVT refuses: the id does not exist for this client */
@@ -1006,7 +1001,9 @@ static void vfb_ops_lookup_filtered(struct kunit *test)
 static void vfb_ops_lookup_client_caps(struct kunit *test)
 {
 	struct vfb_test *t = test->priv;
+	struct drm_master *lessor, *lessee;
 	const struct cred *old;
+	unsigned int refs;
 	struct drm_framebuffer *fb;
 	struct cred *cred;
 	u32 id;
@@ -1026,16 +1023,24 @@ static void vfb_ops_lookup_client_caps(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, t->client.sys_admin);
 	KUNIT_EXPECT_FALSE(test, t->client.lessee);
 
-	/* a lessee: its lessee id is reported */
-	vfb_make_lessee(t, 7);
+	/* a lessee: which lease is reported, as the lessee's master */
+	lessor = intel_fake_master(test, t->drm);
+	lessee = intel_fake_lease(test, lessor, 1);
+	vfb_make_lessee(t, lessee);
+	refs = kref_read(&lessee->refcount);
 	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, t->file, id));
 	KUNIT_EXPECT_EQ(test, t->may_references, 2);
 	KUNIT_EXPECT_TRUE(test, t->client.lessee);
-	KUNIT_EXPECT_EQ(test, t->client.lessee_id, 7);
+	KUNIT_EXPECT_PTR_EQ(test, t->client.lease, lessee);
 	KUNIT_EXPECT_TRUE(test, t->client.sys_admin);
 	/* the lookup took and dropped its master reference */
-	KUNIT_EXPECT_EQ(test, kref_read(&t->file->master->refcount), 1);
-	t->file->master = NULL;
+	KUNIT_EXPECT_EQ(test, kref_read(&lessee->refcount), refs);
+
+	/* a revoked lease is still a lessee, but no lease any more */
+	intel_fake_revoke(lessee);
+	KUNIT_EXPECT_TRUE(test, vfb_lookup(t, t->file, id));
+	KUNIT_EXPECT_TRUE(test, t->client.lessee);
+	KUNIT_EXPECT_NULL(test, t->client.lease);
 
 	intel_vgpu_fb_destroy(fb);
 }

@@ -31,7 +31,9 @@
  *   in line (dflip_plane_assign()/dflip_plane_unassign()).
  * - Access: i915 asks &intel_vgpu_fb_ops.may_reference whenever a DRM
  *   client looks a framebuffer of the vGPU up by id; the answer is
- *   dflip_policy_may_reference() with the lessee the vGPU is bound to.
+ *   dflip_policy_may_reference() with the lessee the vGPU is bound to: a
+ *   referenced &drm_master (dflip_host_bind_lessee()), under the vGPU's
+ *   lessee spinlock, which nests inside intel_vgpu_fb_lock.
  * - Flips onto the hardware write only the surface register (PLANE_SURF or
  *   CURBASE): everything else of the hardware plane is i915's, programmed
  *   from the framebuffer's immutable geometry and the compositor's state.
@@ -51,6 +53,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include <drm/drm_auth.h>
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
@@ -137,8 +140,9 @@ struct dflip_host_plane {
  * @used: the state machine may hold guest state or an assignment: the
  *	guest flipped or i915 assigned a plane (vGPU lock)
  * @selected: the plane number sysfs plane_id_index reports (vGPU lock)
- * @lessee: the DRM lessee id the vGPU is bound to, 0 for none (written
- *	under the vGPU lock, read locklessly)
+ * @lessee_lock: protects @lessee
+ * @lessee: the DRM master of the lessee the vGPU is bound to, referenced,
+ *	NULL for none
  */
 struct dflip_host_vgpu {
 	struct intel_vgpu *vgpu;
@@ -148,7 +152,8 @@ struct dflip_host_vgpu {
 	bool dying;
 	bool used;
 	unsigned int selected;
-	u32 lessee;
+	spinlock_t lessee_lock;	/* @lessee; inside intel_vgpu_fb_lock */
+	struct drm_master *lessee;
 };
 
 /* the GVT device the i915 ops are registered for (one at a time) */
@@ -443,10 +448,14 @@ static void dflip_host_fb_unassign(void *owner,
 static bool dflip_host_fb_may_reference(void *owner,
 					const struct intel_vgpu_fb_client *client)
 {
-	struct dflip_host_fb *hfb = owner;
+	struct dflip_host_vgpu *hv = ((struct dflip_host_fb *)owner)->hp->hv;
+	unsigned long flags;
+	bool allowed;
 
-	return dflip_policy_may_reference(READ_ONCE(hfb->hp->hv->lessee),
-					  client);
+	spin_lock_irqsave(&hv->lessee_lock, flags);
+	allowed = dflip_policy_may_reference(hv->lessee, client);
+	spin_unlock_irqrestore(&hv->lessee_lock, flags);
+	return allowed;
 }
 
 static const struct intel_vgpu_fb_ops dflip_host_fb_ops = {
@@ -907,28 +916,71 @@ void dflip_host_select_plane(struct intel_vgpu *vgpu, unsigned int plane)
  * dflip_host_lessee - the DRM lessee a vGPU is bound to
  * @vgpu: the vGPU, its lock held
  *
- * Return: the lessee id, 0 when bound to none.
+ * Return: the bound lessee's id (as its lessor numbered it), 0 when bound
+ * to none.
  */
 u32 dflip_host_lessee(struct intel_vgpu *vgpu)
 {
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+	unsigned long flags;
+	u32 id = 0;
+
 	lockdep_assert_held(&vgpu->vgpu_lock);
-	return vgpu->dflip ? vgpu->dflip->lessee : 0;
+	if (!hv)
+		return 0;
+	spin_lock_irqsave(&hv->lessee_lock, flags);
+	if (hv->lessee)
+		id = hv->lessee->lessee_id;
+	spin_unlock_irqrestore(&hv->lessee_lock, flags);
+	return id;
+}
+
+/* Bind to @lessee (NULL: none); returns the old binding's reference. */
+static struct drm_master *dflip_host_swap_lessee(struct dflip_host_vgpu *hv,
+						 struct drm_master *lessee)
+{
+	struct drm_master *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hv->lessee_lock, flags);
+	old = hv->lessee;
+	hv->lessee = lessee;
+	spin_unlock_irqrestore(&hv->lessee_lock, flags);
+	return old;
 }
 
 /**
  * dflip_host_bind_lessee - bind a vGPU to a DRM lessee
- * @vgpu: the vGPU, its lock held
- * @lessee: a lessee id, 0 to unbind
+ * @vgpu: the vGPU, its lock not held
+ * @lessee_id: a lessee id of the i915 device's current master, 0 to unbind
  *
  * From now on that lessee, and no other, may reference the vGPU's
- * framebuffers (see dflip_policy_may_reference()); lookups already past
- * the check are not undone.
+ * framebuffers (see dflip_policy_may_reference()), until the vGPU is
+ * bound again or its lease is revoked; lookups already past the check are
+ * not undone. The binding holds a reference to the lessee's DRM master.
+ *
+ * Return: 0; -ENOENT (binding kept) if the device has no master or its
+ * master has no such lessee with a live lease.
  */
-void dflip_host_bind_lessee(struct intel_vgpu *vgpu, u32 lessee)
+int dflip_host_bind_lessee(struct intel_vgpu *vgpu, u32 lessee_id)
 {
-	lockdep_assert_held(&vgpu->vgpu_lock);
+	struct drm_device *drm = &vgpu->gvt->gt->i915->drm;
+	struct drm_master *lessee = NULL, *old = NULL;
+
+	if (lessee_id) {
+		lessee = intel_vgpu_fb_lessee_get(drm, lessee_id);
+		if (IS_ERR(lessee))
+			return PTR_ERR(lessee);
+	}
+	mutex_lock(&vgpu->vgpu_lock);
 	if (vgpu->dflip)
-		WRITE_ONCE(vgpu->dflip->lessee, lessee);
+		old = dflip_host_swap_lessee(vgpu->dflip, lessee);
+	else
+		old = lessee;
+	mutex_unlock(&vgpu->vgpu_lock);
+	if (old)
+		drm_master_put(&old);
+	return 0;
 }
 
 /*
@@ -1017,6 +1069,7 @@ void dflip_host_vgpu_init(struct intel_vgpu *vgpu)
 	mutex_unlock(&dflip_host_mutex);
 
 	hv->vgpu = vgpu;
+	spin_lock_init(&hv->lessee_lock);
 	dflip_vgpu_init(&hv->core, &vgpu->vgpu_lock, &dflip_host_backend_ops,
 			hv, &gm, supported);
 	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
@@ -1059,6 +1112,8 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
 		}
 	}
 	vgpu->dflip = NULL;
+	if (hv->lessee)
+		drm_master_put(&hv->lessee);
 	kfree(hv);
 }
 

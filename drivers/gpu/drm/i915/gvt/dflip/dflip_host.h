@@ -52,7 +52,7 @@ struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 unsigned int dflip_host_selected_plane(struct intel_vgpu *vgpu);
 void dflip_host_select_plane(struct intel_vgpu *vgpu, unsigned int plane);
 u32 dflip_host_lessee(struct intel_vgpu *vgpu);
-void dflip_host_bind_lessee(struct intel_vgpu *vgpu, u32 lessee);
+int dflip_host_bind_lessee(struct intel_vgpu *vgpu, u32 lessee_id);
 int dflip_host_vfio_query(struct intel_vgpu *vgpu, void __user *arg);
 
 void dflip_host_init(struct intel_gvt *gvt);

@@ -13,12 +13,17 @@
  *
  * - a DRM file that is not a lessee, used by a task with CAP_SYS_ADMIN in
  *   the initial user namespace: the host's root compositor or tool;
- * - a lessee whose lessee id is the one the vGPU is bound to
- *   (intel_vgpu/dflip_lessee, written by root, typically by the lessor
- *   right after creating the lease). A lessee is judged by its binding
- *   only: lease files are created with the lessor's credentials and their
- *   holders often run as root, so capability does not let a lessee show
- *   another VM.
+ * - the lessee the vGPU is bound to (intel_vgpu/dflip_lessee, written by
+ *   root, typically by the lessor right after creating the lease), while
+ *   its lease is not revoked. The binding is to the lease itself, not to
+ *   its number: lessee ids are per lessor and start at 1 for every
+ *   master, so the id written is resolved against the device's current
+ *   master at once (intel_vgpu_fb_lessee_get()), and a lessee of the next
+ *   master after a VT switch, or a later lease that gets the same number,
+ *   is another lessee. A lessee is judged by its binding only: lease
+ *   files are created with the lessor's credentials and their holders
+ *   often run as root, so capability does not let a lessee show another
+ *   VM.
  *
  * Everything else is refused: a non-root session compositor (even with a
  * DRM file opened by root, as systemd-logind and seatd hand out; this is
@@ -39,18 +44,19 @@
 
 /**
  * dflip_policy_may_reference - may a DRM client look a vGPU fb up?
- * @bound_lessee: the lessee id the vGPU is bound to, 0 for none
+ * @bound: the master of the lessee the vGPU is bound to, NULL for none;
+ *	compared, never dereferenced
  * @client: the client, as i915 describes it
  *
  * Any context.
  *
  * Return: true if @client may reference the vGPU's framebuffers.
  */
-bool dflip_policy_may_reference(u32 bound_lessee,
+bool dflip_policy_may_reference(const struct drm_master *bound,
 				const struct intel_vgpu_fb_client *client)
 {
 	if (client->lessee)
-		return bound_lessee && client->lessee_id == bound_lessee;
+		return bound && client->lease == bound;
 	return client->sys_admin;
 }
 

@@ -8,9 +8,10 @@
 
 #include <linux/types.h>
 
+struct drm_master;
 struct intel_vgpu_fb_client;
 
-bool dflip_policy_may_reference(u32 bound_lessee,
+bool dflip_policy_may_reference(const struct drm_master *bound,
 				const struct intel_vgpu_fb_client *client);
 int dflip_policy_lessee_parse(const char *buf, size_t count, u32 *lessee);
 

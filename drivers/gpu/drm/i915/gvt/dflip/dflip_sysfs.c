@@ -16,10 +16,14 @@
  *   writer: scripts that may run at once should read the per-plane files.
  *
  * - dflip_lessee (0644): the DRM lessee id the vGPU is bound to, 0 for
- *   none (the default). Write a lessee id to bind, 0 to unbind: only that
- *   lessee may then reference the vGPU's framebuffers (see the access
- *   policy). A write that is not a decimal number 0 to INT_MAX is refused
- *   with -EINVAL and the binding is kept.
+ *   none (the default). Write a lessee id to bind, 0 to unbind: the id is
+ *   resolved at once against the DRM device's current master (the lessor
+ *   that just made the lease), and only that lessee may then reference
+ *   the vGPU's framebuffers, whichever master the device has later, until
+ *   its lease is revoked (see the access policy). A write that is not a
+ *   decimal number 0 to INT_MAX is refused with -EINVAL, an id that is no
+ *   lessee of the current master (or whose lease is revoked) with
+ *   -ENOENT; the binding is kept.
  *
  * In the intel_vgpu_planes group beside it:
  *
@@ -131,10 +135,12 @@ ssize_t dflip_lessee_show(struct device *dev, struct device_attribute *attr,
  * dflip_lessee_store - write intel_vgpu/dflip_lessee
  * @dev: the vGPU device
  * @attr: the attribute
- * @buf: a lessee id, 0 to unbind
+ * @buf: a lessee id of the i915 device's current master, 0 to unbind
  * @count: its length
  *
- * Return: @count, or -EINVAL (binding kept), or -EOPNOTSUPP.
+ * Return: @count; or -EINVAL (not a lessee id) or -ENOENT (no such lessee
+ * of the current master, or its lease is revoked), the binding kept; or
+ * -EOPNOTSUPP.
  */
 ssize_t dflip_lessee_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)
@@ -148,10 +154,8 @@ ssize_t dflip_lessee_store(struct device *dev, struct device_attribute *attr,
 	ret = dflip_policy_lessee_parse(buf, count, &lessee);
 	if (ret)
 		return ret;
-	mutex_lock(&vgpu->vgpu_lock);
-	dflip_host_bind_lessee(vgpu, lessee);
-	mutex_unlock(&vgpu->vgpu_lock);
-	return count;
+	ret = dflip_host_bind_lessee(vgpu, lessee);
+	return ret ?: count;
 }
 
 #define DFLIP_SYSFS_PLANE(_name, _plane)				\

@@ -15,8 +15,9 @@
  *
  * The access policy runs end to end: lookups of the vGPU's framebuffer by
  * id on behalf of DRM files (a root non-lessee, a non-root one, lessees
- * bound and not bound to the vGPU through intel_vgpu/dflip_lessee) go
- * through DRM's lookup filter, i915's filter and GVT's policy.
+ * bound and not bound to the vGPU through intel_vgpu/dflip_lessee, and
+ * lessees of two masters with the same lessee id, as after a VT switch)
+ * go through DRM's lookup filter, i915's filter and GVT's policy.
  *
  * The fake CRTC has no vblank support on purpose, so dflip_plane_assign()
  * fails to take its vblank reference and the state machine stays
@@ -442,36 +443,33 @@ static int host_lessee_read(struct kunit *test, struct device *dev, u32 *val)
 	return 0;
 }
 
+static void host_file_master_put(void *data)
+{
+	struct drm_file *file = data;
+
+	drm_master_put(&file->master);
+}
+
 /*
- * A DRM file of the host device: a plain client, or with @lessee_id a
- * lessee (a master with a lessor, as drm_lease.c makes one; the test
- * holds the other references, so lookups never free them).
+ * A DRM file of the host device: a plain client, or with @master a file
+ * of that master (a lessee's file with a lessee from intel_fake_lease()).
  */
 static struct drm_file *host_drm_file(struct kunit *test, struct host_test *t,
-				      u32 lessee_id)
+				      struct drm_master *master)
 {
 	struct drm_file *file = kunit_kzalloc(test, sizeof(*file), GFP_KERNEL);
-	struct drm_master *lessor, *lessee;
 
 	KUNIT_ASSERT_NOT_NULL(test, file);
 	INIT_LIST_HEAD(&file->fbs);
 	mutex_init(&file->fbs_lock);
 	spin_lock_init(&file->master_lookup_lock);
 	file->minor = t->i915->drm.primary;
-	if (!lessee_id)
+	if (!master)
 		return file;
-
-	lessor = kunit_kzalloc(test, sizeof(*lessor), GFP_KERNEL);
-	lessee = kunit_kzalloc(test, sizeof(*lessee), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, lessor);
-	KUNIT_ASSERT_NOT_NULL(test, lessee);
-	kref_init(&lessor->refcount);
-	kref_init(&lessee->refcount);
-	lessor->dev = &t->i915->drm;
-	lessee->dev = &t->i915->drm;
-	lessee->lessor = lessor;
-	lessee->lessee_id = lessee_id;
-	file->master = lessee;
+	file->master = drm_master_get(master);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							host_file_master_put,
+							file), 0);
 	return file;
 }
 
@@ -503,13 +501,18 @@ static bool host_lookup(struct kunit *test, struct drm_file *file, u32 id,
 static void host_policy_lessee_binding(struct kunit *test)
 {
 	struct host_test *t = test->priv;
+	struct drm_device *drm = &t->i915->drm;
 	struct device *dev = host_vgpu_dev(test, t);
-	struct drm_file *client = host_drm_file(test, t, 0);
-	struct drm_file *lessee7 = host_drm_file(test, t, 7);
-	struct drm_file *lessee8 = host_drm_file(test, t, 8);
+	struct drm_master *lessor = intel_fake_master(test, drm);
+	struct drm_master *l1 = intel_fake_lease(test, lessor, 1);
+	struct drm_master *l2 = intel_fake_lease(test, lessor, 2);
+	struct drm_file *client = host_drm_file(test, t, NULL);
+	struct drm_file *lessee1 = host_drm_file(test, t, l1);
+	struct drm_file *lessee2 = host_drm_file(test, t, l2);
 	struct drm_framebuffer *fb;
 	u32 id, bound;
 
+	intel_fake_set_master(test, drm, lessor);
 	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
 	fb = host_find_fb(t, 1920, 1080);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
@@ -520,43 +523,101 @@ static void host_policy_lessee_binding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bound, 0);
 	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, id, true));
 	KUNIT_EXPECT_FALSE(test, host_lookup(test, client, id, false));
-	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, id, true));
-	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee1, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee1, id, false));
 
-	/* bound to lessee 7: it, and still root, but not lessee 8 */
-	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "7\n"), 2);
+	/* bound to lessee 1: it, and still root, but not lessee 2 */
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "1\n"), 2);
 	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
-	KUNIT_EXPECT_EQ(test, bound, 7);
-	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, false));
-	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, true));
-	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, id, true));
-	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, id, false));
+	KUNIT_EXPECT_EQ(test, bound, 1);
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee1, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee1, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee2, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee2, id, false));
 	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, id, true));
 	KUNIT_EXPECT_FALSE(test, host_lookup(test, client, id, false));
 
-	/* bad input is refused and keeps the binding */
-	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "8x"), -EINVAL);
+	/* bad input, or no such lessee, is refused and keeps the binding */
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "2x"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "-1"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "2147483648"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, ""), -EINVAL);
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "3"), -ENOENT);
 	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
-	KUNIT_EXPECT_EQ(test, bound, 7);
-	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, id, false));
+	KUNIT_EXPECT_EQ(test, bound, 1);
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee1, id, false));
 
 	/* the binding covers the plane's next framebuffer too */
 	host_guest_flip(t, 1280, 720, HOST_HIDDEN);
 	fb = host_find_fb(t, 1280, 720);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
-	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee7, fb->base.id, false));
-	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, fb->base.id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee1, fb->base.id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee2, fb->base.id, false));
 
-	/* rebinding moves the vGPU to lessee 8; 0 unbinds */
-	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "8"), 1);
-	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee7, fb->base.id, false));
-	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee8, fb->base.id, false));
+	/* rebinding moves the vGPU to lessee 2; 0 unbinds */
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "2"), 1);
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee1, fb->base.id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee2, fb->base.id, false));
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "0"), 1);
-	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee8, fb->base.id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee2, fb->base.id, false));
 	KUNIT_EXPECT_TRUE(test, host_lookup(test, client, fb->base.id, true));
+}
+
+/*
+ * Lessee ids are per lessor: after a VT switch the next master's first
+ * lease is lessee 1 too. The binding is to the lease the id named when it
+ * was written, under the master of that moment; it ends with the lease.
+ */
+static void host_policy_lessee_of_next_master(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct drm_device *drm = &t->i915->drm;
+	struct device *dev = host_vgpu_dev(test, t);
+	struct drm_master *vt1 = intel_fake_master(test, drm);
+	struct drm_master *vt2 = intel_fake_master(test, drm);
+	struct drm_master *a = intel_fake_lease(test, vt1, 1);
+	struct drm_master *b = intel_fake_lease(test, vt2, 1);
+	struct drm_file *lessee_a = host_drm_file(test, t, a);
+	struct drm_file *lessee_b = host_drm_file(test, t, b);
+	struct drm_framebuffer *fb;
+	u32 id, bound;
+
+	KUNIT_ASSERT_EQ(test, a->lessee_id, b->lessee_id);
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
+	fb = host_find_fb(t, 1920, 1080);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	id = fb->base.id;
+
+	/* no master: no lease to bind to */
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "1"), -ENOENT);
+
+	/* VT 1's compositor leases and binds its lessee 1 */
+	intel_fake_set_master(test, drm, vt1);
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "1"), 1);
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee_a, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee_b, id, true));
+
+	/* VT switch: the next master's lessee 1 is another lessee */
+	intel_fake_set_master(test, drm, vt2);
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee_b, id, true));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee_b, id, false));
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee_a, id, false));
+	KUNIT_ASSERT_EQ(test, host_lessee_read(test, dev, &bound), 0);
+	KUNIT_EXPECT_EQ(test, bound, 1);
+
+	/* VT 1 revokes its lease: lessee A no longer shows the VM */
+	intel_fake_revoke(a);
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee_a, id, true));
+
+	/* binding now resolves against VT 2: its lessee 1 */
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "1"), 1);
+	KUNIT_EXPECT_TRUE(test, host_lookup(test, lessee_b, id, false));
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee_a, id, false));
+
+	/* a revoked lease cannot be bound */
+	intel_fake_revoke(b);
+	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "1"), -ENOENT);
+	KUNIT_EXPECT_FALSE(test, host_lookup(test, lessee_b, id, false));
 }
 
 /*
@@ -740,6 +801,7 @@ static struct kunit_case host_cases[] = {
 	KUNIT_CASE(host_guest_plane_to_hw),
 	KUNIT_CASE(host_sysfs_plane_ids),
 	KUNIT_CASE(host_policy_lessee_binding),
+	KUNIT_CASE(host_policy_lessee_of_next_master),
 	KUNIT_CASE(host_sysfs_unsupported),
 	KUNIT_CASE(host_vfio_drm_fb),
 	KUNIT_CASE(host_vfio_close),

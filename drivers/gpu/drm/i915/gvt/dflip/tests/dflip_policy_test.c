@@ -14,43 +14,53 @@
 #include <linux/limits.h>
 #include <linux/string.h>
 
+#include <drm/drm_auth.h>
+
 #include "display/intel_vgpu_fb.h"
 
 #include "../dflip_policy.h"
 
+/*
+ * Two lessees' DRM masters: the policy compares them, never reads them.
+ * Lessee ids do not appear: a binding is to a lease, whatever its number.
+ */
+static struct drm_master dflip_lease_a, dflip_lease_b;
+
 struct dflip_policy_case {
 	const char *name;
-	u32 bound;
+	const struct drm_master *bound;
 	struct intel_vgpu_fb_client client;
 	bool allowed;
 };
 
 #define ROOT	true
 #define USER	false
+#define LEASE_A	(&dflip_lease_a)
+#define LEASE_B	(&dflip_lease_b)
 
 static const struct dflip_policy_case dflip_policy_cases[] = {
-	{ "root non-lessee, vGPU unbound", 0,
+	{ "root non-lessee, vGPU unbound", NULL,
 	  { .sys_admin = ROOT }, true },
-	{ "root non-lessee, vGPU bound to a lessee", 7,
+	{ "root non-lessee, vGPU bound to a lessee", LEASE_A,
 	  { .sys_admin = ROOT }, true },
-	{ "non-root non-lessee, vGPU unbound", 0,
+	{ "non-root non-lessee, vGPU unbound", NULL,
 	  { .sys_admin = USER }, false },
-	{ "non-root non-lessee, vGPU bound to a lessee", 7,
+	{ "non-root non-lessee, vGPU bound to a lessee", LEASE_A,
 	  { .sys_admin = USER }, false },
-	{ "lessee bound to the vGPU", 7,
-	  { .lessee = true, .lessee_id = 7, .sys_admin = USER }, true },
-	{ "root lessee bound to the vGPU", 7,
-	  { .lessee = true, .lessee_id = 7, .sys_admin = ROOT }, true },
-	{ "lessee of another id", 7,
-	  { .lessee = true, .lessee_id = 8, .sys_admin = USER }, false },
-	{ "root lessee of another id", 7,
-	  { .lessee = true, .lessee_id = 8, .sys_admin = ROOT }, false },
-	{ "root lessee, vGPU unbound", 0,
-	  { .lessee = true, .lessee_id = 7, .sys_admin = ROOT }, false },
-	{ "lessee id 0 never matches an unbound vGPU", 0,
-	  { .lessee = true, .lessee_id = 0, .sys_admin = ROOT }, false },
-	{ "largest lessee id bound", INT_MAX,
-	  { .lessee = true, .lessee_id = INT_MAX }, true },
+	{ "lessee bound to the vGPU", LEASE_A,
+	  { .lessee = true, .lease = LEASE_A, .sys_admin = USER }, true },
+	{ "root lessee bound to the vGPU", LEASE_A,
+	  { .lessee = true, .lease = LEASE_A, .sys_admin = ROOT }, true },
+	{ "another lessee", LEASE_A,
+	  { .lessee = true, .lease = LEASE_B, .sys_admin = USER }, false },
+	{ "another root lessee", LEASE_A,
+	  { .lessee = true, .lease = LEASE_B, .sys_admin = ROOT }, false },
+	{ "root lessee, vGPU unbound", NULL,
+	  { .lessee = true, .lease = LEASE_A, .sys_admin = ROOT }, false },
+	{ "revoked lessee bound to the vGPU", LEASE_A,
+	  { .lessee = true, .lease = NULL, .sys_admin = ROOT }, false },
+	{ "revoked lessee, vGPU unbound", NULL,
+	  { .lessee = true, .lease = NULL, .sys_admin = ROOT }, false },
 };
 
 static void dflip_policy_desc(const struct dflip_policy_case *t, char *desc)
