@@ -39,8 +39,9 @@
  * lookup filter (drm_framebuffer_set_lookup_filter()) before its id is
  * published. The filter describes the client (a lessee and which lease,
  * CAP_SYS_ADMIN of the caller) in an &intel_vgpu_fb_client and asks
- * &intel_vgpu_fb_ops.may_reference; a refused client gets -ENOENT from
- * every ioctl that takes the id, as for an object outside its lease.
+ * &intel_vgpu_fb_ops.may_reference; every ioctl that takes the id then
+ * answers a refused client as for an object outside its lease: -ENOENT
+ * from the legacy ones, an atomic FB_ID taken as 0 (no framebuffer).
  *
  * Locking: intel_vgpu_fb_lock (a spinlock, taken irqsave) protects the
  * registered ops, the list of vGPU framebuffers, and each framebuffer's

@@ -9,7 +9,8 @@
  * A vGPU framebuffer id is a small integer that every DRM client of the
  * i915 device can guess. i915 hides a vGPU framebuffer from a DRM client
  * (drm_framebuffer_lookup() does not find it: every ioctl taking the id
- * fails with -ENOENT) unless this policy allows the client:
+ * answers as for an unknown id, -ENOENT from the legacy ones, an atomic
+ * FB_ID taken as 0) unless this policy allows the client:
  *
  * - a DRM file that is not a lessee, used by a task with CAP_SYS_ADMIN in
  *   the initial user namespace: the host's root compositor or tool;
