@@ -95,6 +95,12 @@ struct intel_vgpu_fb {
 
 static DEFINE_SPINLOCK(intel_vgpu_fb_lock);
 static LIST_HEAD(intel_vgpu_fbs);
+/*
+ * The planes whose noarm writes of the running commit wait for its arm
+ * (intel_vgpu_fb_plane_update_noarm()), by pipe and plane id; GVT runs on
+ * one device, so one slot per plane of it is enough.
+ */
+static struct intel_plane *intel_vgpu_fb_noarm_deferred[I915_MAX_PIPES][I915_MAX_PLANES];
 static const struct intel_vgpu_fb_ops *intel_vgpu_fb_ops;
 static bool intel_vgpu_fb_closing;
 /* serializes intel_vgpu_fb_set_ops() and intel_vgpu_fb_clear_ops() */
@@ -712,6 +718,25 @@ int intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
 	return ret;
 }
 
+/* Update @plane's vGPU framebuffer for @fb; true if @plane showed one. */
+static bool intel_vgpu_fb_plane_update_locked(struct intel_plane *plane,
+					      const struct drm_framebuffer *fb)
+{
+	struct intel_vgpu_fb *vfb;
+
+	lockdep_assert_held(&intel_vgpu_fb_lock);
+	list_for_each_entry(vfb, &intel_vgpu_fbs, link) {
+		if (vfb->hw.plane != &plane->base)
+			continue;
+		if (&vfb->base.base == fb)
+			intel_vgpu_fb_hold_locked(vfb);
+		else
+			intel_vgpu_fb_unassign_locked(vfb);
+		return true;
+	}
+	return false;
+}
+
 /**
  * intel_vgpu_fb_plane_update - i915 is about to program a plane
  * @plane: the plane
@@ -730,23 +755,90 @@ void intel_vgpu_fb_plane_update(struct intel_plane *plane,
 				const struct intel_plane_state *plane_state)
 {
 	const struct drm_framebuffer *fb = plane_state ? plane_state->hw.fb : NULL;
-	struct intel_vgpu_fb *vfb;
 	unsigned long flags;
 
 	if (list_empty(&intel_vgpu_fbs))
 		return;
 
 	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
-	list_for_each_entry(vfb, &intel_vgpu_fbs, link) {
-		if (vfb->hw.plane != &plane->base)
-			continue;
-		if (&vfb->base.base == fb)
-			intel_vgpu_fb_hold_locked(vfb);
-		else
-			intel_vgpu_fb_unassign_locked(vfb);
-		break;
+	intel_vgpu_fb_plane_update_locked(plane, fb);
+	if (!plane_state &&
+	    intel_vgpu_fb_noarm_deferred[plane->pipe][plane->id] == plane)
+		intel_vgpu_fb_noarm_deferred[plane->pipe][plane->id] = NULL;
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+}
+
+/**
+ * intel_vgpu_fb_plane_update_noarm - i915 is about to write a plane's
+ *	noarm registers
+ * @plane: the plane
+ * @plane_state: the state it is programmed with
+ *
+ * As intel_vgpu_fb_plane_update(), and decides where the plane's noarm
+ * registers (stride, position, size, watermarks and DDB) are written when
+ * @plane shows a vGPU framebuffer or is about to. A Gen9 universal plane
+ * cannot be disarmed: a guest flip GVT armed before the hold latches at
+ * the next vblank, and noarm registers written outside vblank evasion
+ * before it would latch with it, a larger source rectangle on the guest's
+ * old frame. So the noarm writes of such a plane wait for its arm, inside
+ * vblank evasion (intel_vgpu_fb_plane_update_arm()), where i915's own
+ * surface write follows them before any vblank: the plane latches either
+ * the old state whole or the new one whole. Process context, as the noarm
+ * phase of a commit.
+ *
+ * Return: true if i915 must skip the noarm writes now.
+ */
+bool intel_vgpu_fb_plane_update_noarm(struct intel_plane *plane,
+				      const struct intel_plane_state *plane_state)
+{
+	bool defer = intel_vgpu_fb_is_vgpu(plane_state->hw.fb);
+	unsigned long flags;
+
+	if (!defer && list_empty(&intel_vgpu_fbs))
+		return false;
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	if (intel_vgpu_fb_plane_update_locked(plane, plane_state->hw.fb))
+		defer = true;
+	if (defer)
+		intel_vgpu_fb_noarm_deferred[plane->pipe][plane->id] = plane;
+	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+	return defer;
+}
+
+/**
+ * intel_vgpu_fb_plane_update_arm - i915 is about to arm a plane
+ * @dsb: the DSB of the update, NULL for MMIO
+ * @plane: the plane
+ * @crtc_state: the state of its CRTC
+ * @plane_state: the state it is programmed with
+ *
+ * As intel_vgpu_fb_plane_update(), then the noarm writes that
+ * intel_vgpu_fb_plane_update_noarm() held back for this arm, right before
+ * i915's arm writes. Inside vblank evasion, interrupts off.
+ */
+void intel_vgpu_fb_plane_update_arm(struct intel_dsb *dsb,
+				    struct intel_plane *plane,
+				    const struct intel_crtc_state *crtc_state,
+				    const struct intel_plane_state *plane_state)
+{
+	struct intel_plane **slot =
+		&intel_vgpu_fb_noarm_deferred[plane->pipe][plane->id];
+	bool deferred = false;
+	unsigned long flags;
+
+	intel_vgpu_fb_plane_update(plane, plane_state);
+	if (!READ_ONCE(*slot))
+		return;
+
+	spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
+	if (*slot == plane) {
+		*slot = NULL;
+		deferred = true;
 	}
 	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
+	if (deferred && plane->update_noarm)
+		plane->update_noarm(dsb, plane, crtc_state, plane_state);
 }
 
 /**

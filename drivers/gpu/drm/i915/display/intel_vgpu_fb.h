@@ -19,6 +19,7 @@ struct drm_framebuffer;
 struct drm_master;
 struct drm_plane;
 struct intel_crtc_state;
+struct intel_dsb;
 struct intel_plane;
 struct intel_plane_state;
 
@@ -158,6 +159,12 @@ int intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
 			      const struct intel_plane_state *plane_state);
 void intel_vgpu_fb_plane_update(struct intel_plane *plane,
 				const struct intel_plane_state *plane_state);
+bool intel_vgpu_fb_plane_update_noarm(struct intel_plane *plane,
+				      const struct intel_plane_state *plane_state);
+void intel_vgpu_fb_plane_update_arm(struct intel_dsb *dsb,
+				    struct intel_plane *plane,
+				    const struct intel_crtc_state *crtc_state,
+				    const struct intel_plane_state *plane_state);
 void intel_vgpu_fb_plane_armed(struct intel_plane *plane,
 			       const struct intel_plane_state *plane_state);
 u32 intel_vgpu_fb_surface(const struct intel_plane_state *plane_state);
@@ -209,6 +216,21 @@ intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
 static inline void
 intel_vgpu_fb_plane_update(struct intel_plane *plane,
 			   const struct intel_plane_state *plane_state)
+{
+}
+
+static inline bool
+intel_vgpu_fb_plane_update_noarm(struct intel_plane *plane,
+				 const struct intel_plane_state *plane_state)
+{
+	return false;
+}
+
+static inline void
+intel_vgpu_fb_plane_update_arm(struct intel_dsb *dsb,
+			       struct intel_plane *plane,
+			       const struct intel_crtc_state *crtc_state,
+			       const struct intel_plane_state *plane_state)
 {
 }
 

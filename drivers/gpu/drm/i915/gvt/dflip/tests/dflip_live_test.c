@@ -12,6 +12,7 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 
+#include <linux/io.h>
 #include <linux/math.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -24,6 +25,7 @@
 #include "i915_drv.h"
 #include "i915_reg.h"
 #include "gvt/gvt.h"
+#include "display/intel_atomic_plane.h"
 #include "display/intel_cursor_regs.h"
 #include "display/intel_display_types.h"
 #include "display/skl_universal_plane_regs.h"
@@ -537,6 +539,64 @@ static void live_no_frame_read_after_take_back(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->frame_reads, 0u);
 }
 
+static u32 live_reg(struct live_test *t, i915_reg_t reg)
+{
+	return readl(t->fh->i915->uncore.regs + i915_mmio_reg_offset(reg));
+}
+
+/*
+ * A Gen9 universal plane cannot be disarmed: a guest flip GVT armed before
+ * i915 reprograms the plane latches at the next vblank, and a vblank may
+ * come between a commit's noarm writes (before vblank evasion) and its arm
+ * writes. The plane must then latch its old state whole. Here the guest's
+ * last 1920x1080 frame, armed by GVT, lies 54 MiB into its 64 MiB slice,
+ * and the compositor commits the guest's next, 2560x1440 framebuffer: its
+ * stride and size under the old frame would read 4 MiB past the slice.
+ */
+static void live_noarm_latches_with_arm(struct kunit *test)
+{
+	const i915_reg_t noarm[] = {
+		PLANE_STRIDE(PIPE_A, PLANE_1), PLANE_POS(PIPE_A, PLANE_1),
+		PLANE_SIZE(PIPE_A, PLANE_1), PLANE_BUF_CFG(PIPE_A, PLANE_1),
+		PLANE_WM(PIPE_A, PLANE_1, 0),
+	};
+	struct live_test *t = test->priv;
+	u64 old_frame = t->base + 54 * SZ_1M;
+	u32 old[ARRAY_SIZE(noarm)];
+	struct dflip_skl_commit ps;
+	struct drm_framebuffer *fb;
+	unsigned int i;
+
+	KUNIT_EXPECT_TRUE(test, live_flip(t, old_frame));
+	for (i = 0; i < ARRAY_SIZE(noarm); i++)
+		old[i] = live_reg(t, noarm[i]);
+	dflip_skl_guest_program(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 2560, 1440,
+				t->base);
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base));
+	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, fb->width, 2560);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit_check(test, t->fh, t->plane, fb,
+						     NULL, &ps), 0);
+
+	/* what a vblank now latches: GVT's frame, all in the old geometry */
+	intel_plane_update_noarm(NULL, ps.plane, ps.crtc_state, ps.plane_state);
+	KUNIT_EXPECT_EQ(test, live_reg(t, PLANE_SURF(PIPE_A, PLANE_1)),
+			(u32)old_frame);
+	for (i = 0; i < ARRAY_SIZE(noarm); i++)
+		KUNIT_EXPECT_EQ_MSG(test, live_reg(t, noarm[i]), old[i],
+				    "register %#x written before the arm",
+				    i915_mmio_reg_offset(noarm[i]));
+
+	/* the arm writes the new geometry and its own frame together */
+	intel_plane_update_arm(NULL, ps.plane, ps.crtc_state, ps.plane_state);
+	KUNIT_EXPECT_EQ(test, live_reg(t, PLANE_SURF(PIPE_A, PLANE_1)),
+			(u32)t->base);
+	KUNIT_EXPECT_EQ(test, live_reg(t, PLANE_SIZE(PIPE_A, PLANE_1)),
+			PLANE_HEIGHT(1440 - 1) | PLANE_WIDTH(2560 - 1));
+	KUNIT_EXPECT_NE(test, live_reg(t, PLANE_STRIDE(PIPE_A, PLANE_1)), old[0]);
+}
+
 /*
  * Host suspend and resume as i915 runs them: the suspend commit turns every
  * CRTC off (plane disabled, then vblank off). GVT lets go of the plane,
@@ -626,6 +686,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_recommit_restarts_vblank_work),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_no_frame_read_after_take_back),
+	KUNIT_CASE(live_noarm_latches_with_arm),
 	KUNIT_CASE(live_suspend_resume),
 	KUNIT_CASE(live_default_framebuffer),
 	{}
