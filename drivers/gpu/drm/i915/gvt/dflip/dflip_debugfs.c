@@ -23,17 +23,18 @@ static void dflip_debugfs_plane(struct seq_file *m, struct intel_vgpu *vgpu,
 				struct dflip_vplane *vp)
 {
 	struct drm_framebuffer *fb = dflip_host_plane_fb(vgpu, vp->id);
+	unsigned int why, made, destroyed;
 	struct dflip_plane_stats st;
-	unsigned int why;
 
 	dflip_plane_get_stats(vp, &st);
+	dflip_host_fb_counts(vgpu, vp->id, &made, &destroyed);
 	seq_printf(m, "%s: fb %u, %s\n", dflip_plane_name(vp->id),
 		   fb ? fb->base.id : 0, vp->hw ? "assigned" : "unassigned");
 	seq_printf(m, "  flips: applied %llu latched %llu queued %llu coalesced %llu held %llu done %llu\n",
 		   st.flips_applied, st.flips_latched, st.flips_queued,
 		   st.flips_coalesced, st.flips_held, st.flip_done);
-	seq_printf(m, "  geometry: changes %llu failures %llu\n",
-		   st.geometry_changes, st.geometry_failures);
+	seq_printf(m, "  geometry: changes %llu failures %llu framebuffers made %u destroyed %u\n",
+		   st.geometry_changes, st.geometry_failures, made, destroyed);
 	seq_puts(m, "  rejected:");
 	for (why = DFLIP_OK + 1; why < DFLIP_REJECT_COUNT; why++)
 		seq_printf(m, " %s %llu", dflip_reject_name(why),

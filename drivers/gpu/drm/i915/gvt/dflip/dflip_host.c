@@ -15,12 +15,15 @@
  *   registers call dflip_host_guest_flip() with the vGPU's lock held; it
  *   hands the guest's raw plane registers to dflip_plane_guest_write().
  * - Framebuffers: the state machine asks for a new framebuffer whenever a
- *   guest plane changes geometry (new_geometry); the glue creates it with
- *   intel_vgpu_fb_create() and sends a uevent naming the plane and the new
- *   framebuffer id. An old framebuffer stays while a hardware plane shows
- *   it and is destroyed once it does not. At vGPU creation every plane
- *   gets one of a default geometry (dflip_host_vgpu_init()); at VFIO close
- *   they are taken off the hardware (dflip_host_vgpu_release()).
+ *   guest plane changes geometry (new_geometry, in the trap path); the
+ *   glue makes it off that path, in a work item that runs at most once per
+ *   DFLIP_HOST_GEOMETRY_PERIOD_MS and makes one framebuffer per plane for
+ *   the plane's latest geometry (intel_vgpu_fb_create()), destroys the old
+ *   ones no hardware plane shows, and sends a uevent naming the plane and
+ *   the new framebuffer id. A reader of a plane's framebuffer (sysfs, the
+ *   VFIO query) gets it made at once. At vGPU creation every plane gets
+ *   one of a default geometry (dflip_host_vgpu_init()); at VFIO close they
+ *   are taken off the hardware (dflip_host_vgpu_release()).
  * - Assignment: i915 calls &intel_vgpu_fb_ops with an i915 spinlock held,
  *   possibly with interrupts off, while the state machine's assign and
  *   unassign need the vGPU's lock. The glue keeps, under the vGPU plane's
@@ -75,6 +78,12 @@
 /* gem/i915_gem_domain.c: the display engine overfetches with VT-d on */
 #define DFLIP_HOST_VTD_GUARD	(168u * I915_GTT_PAGE_SIZE)
 
+/*
+ * A guest's geometry changes make framebuffers at most this often per vGPU
+ * (coalesced: one framebuffer for the latest geometry of each plane).
+ */
+#define DFLIP_HOST_GEOMETRY_PERIOD_MS	20
+
 struct dflip_host_vgpu;
 struct dflip_host_plane;
 
@@ -115,6 +124,11 @@ struct dflip_host_fb {
  * @vblank: calls dflip_plane_vblank() at every vblank of @vblank_crtc
  * @vblank_crtc: CRTC of the vblank reference, NULL without one
  * @vblank_on: @vblank reschedules itself (&dflip_vplane.lock)
+ * @made_gen: the state machine's framebuffer generation the glue last made
+ *	this plane's framebuffer for (vGPU lock); behind &dflip_vplane.fb
+ *	until the geometry work ran
+ * @fbs_made: framebuffers made, for debugfs (vGPU lock)
+ * @fbs_destroyed: framebuffers destroyed (vGPU lock)
  */
 struct dflip_host_plane {
 	struct dflip_host_vgpu *hv;
@@ -128,6 +142,9 @@ struct dflip_host_plane {
 	struct drm_vblank_work vblank;
 	struct drm_crtc *vblank_crtc;
 	bool vblank_on;
+	u32 made_gen;
+	unsigned int fbs_made;
+	unsigned int fbs_destroyed;
 };
 
 /**
@@ -136,6 +153,8 @@ struct dflip_host_plane {
  * @core: the state machine
  * @planes: per vGPU plane, indexed like &dflip_vgpu.planes
  * @reconcile: brings the state machine's assignments in line with i915
+ * @geometry: makes the framebuffers of the planes' new geometries
+ * @geometry_next: when @geometry may run next (jiffies, vGPU lock)
  * @dying: the vGPU goes away
  * @used: the state machine may hold guest state or an assignment: the
  *	guest flipped or i915 assigned a plane (vGPU lock)
@@ -149,6 +168,8 @@ struct dflip_host_vgpu {
 	struct dflip_vgpu core;
 	struct dflip_host_plane planes[DFLIP_NUM_PLANES];
 	struct delayed_work reconcile;
+	struct delayed_work geometry;
+	unsigned long geometry_next;
 	bool dying;
 	bool used;
 	unsigned int selected;
@@ -535,6 +556,7 @@ static void dflip_host_gc(struct dflip_host_plane *hp, u32 cur_gen)
 		list_del(&hfb->link);
 		intel_vgpu_fb_destroy(hfb->fb);
 		kfree(hfb);
+		hp->fbs_destroyed++;
 	}
 }
 
@@ -575,51 +597,144 @@ static void dflip_host_keep_frame(struct dflip_host_plane *hp)
 	spin_unlock_irqrestore(&vp->lock, flags);
 }
 
+/* a framebuffer object for generation @gen of @hp, showing @frame */
+static struct dflip_host_fb *dflip_host_fb_new(struct dflip_host_plane *hp,
+					       u32 gen,
+					       const struct dflip_geometry *geo,
+					       u32 frame)
+{
+	struct intel_vgpu_fb_geometry info = {
+		.format = geo->format,
+		.modifier = geo->modifier,
+		.width = geo->width,
+		.height = geo->height,
+		.stride = geo->stride,
+		.cursor = hp->vp->kind == DFLIP_PLANE_CURSOR,
+	};
+	struct dflip_host_fb *hfb;
+	struct drm_framebuffer *fb;
+
+	hfb = kzalloc(sizeof(*hfb), GFP_KERNEL);
+	if (!hfb)
+		return ERR_PTR(-ENOMEM);
+	hfb->hp = hp;
+	hfb->gen = gen;
+	hfb->geo = *geo;
+	hfb->frame = frame;
+	fb = intel_vgpu_fb_create(&hp_i915(hp)->drm, &info, hfb);
+	if (IS_ERR(fb)) {
+		kfree(hfb);
+		return ERR_CAST(fb);
+	}
+	hfb->fb = fb;
+	return hfb;
+}
+
+/*
+ * Give @hp the framebuffer of the state machine's current generation, if
+ * the glue has not yet: made, the old ones no plane shows destroyed, and
+ * the uevent sent. Geometries the guest passed through meanwhile never get
+ * one.
+ */
+static void dflip_host_make_fb_locked(struct dflip_host_plane *hp)
+{
+	struct dflip_vplane *vp = hp->vp;
+	struct dflip_host_fb *hfb = NULL;
+	struct dflip_geometry geo;
+	unsigned long flags;
+	bool enabled;
+	u32 gen, frame;
+
+	lockdep_assert_held(&hp->hv->vgpu->vgpu_lock);
+	spin_lock_irqsave(&vp->lock, flags);
+	gen = vp->fb.gen;
+	enabled = vp->fb.enabled;
+	geo = vp->fb.geo;
+	/* the guest's latest frame, of this geometry */
+	frame = vp->has_cur ? lower_32_bits(vp->cur.desc.surf) : 0;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	if (gen == hp->made_gen)
+		return;
+	hp->made_gen = gen;
+
+	if (enabled) {
+		hfb = dflip_host_fb_new(hp, gen, &geo, frame);
+		if (IS_ERR(hfb)) {
+			spin_lock_irqsave(&vp->lock, flags);
+			vp->stats.geometry_failures++;
+			spin_unlock_irqrestore(&vp->lock, flags);
+			pr_info_ratelimited("pipe %c plane %u: new framebuffer failed: %ld\n",
+					    'A' + vp->pipe, vp->kind, PTR_ERR(hfb));
+			return;
+		}
+		hp->fbs_made++;
+	}
+	dflip_host_gc(hp, gen);
+	if (hfb)
+		list_add_tail(&hfb->link, &hp->fbs);
+	dflip_host_uevent(hp, hfb ? hfb->fb : NULL);
+}
+
+/*
+ * The geometry work: at most once per DFLIP_HOST_GEOMETRY_PERIOD_MS, so a
+ * guest that keeps changing geometry costs the host at most one
+ * framebuffer, one removal (a modeset lock-all commit) and one uevent per
+ * vGPU plane and period, whatever its rate.
+ */
+static void dflip_host_geometry_fn(struct work_struct *work)
+{
+	struct dflip_host_vgpu *hv =
+		container_of(to_delayed_work(work), struct dflip_host_vgpu,
+			     geometry);
+	unsigned int i;
+
+	/* dflip_host_vgpu_fini() cancels this work with the lock held */
+	if (!mutex_trylock(&hv->vgpu->vgpu_lock)) {
+		if (!READ_ONCE(hv->dying))
+			mod_delayed_work(system_wq, &hv->geometry, 1);
+		return;
+	}
+	if (!READ_ONCE(hv->dying)) {
+		for (i = 0; i < DFLIP_NUM_PLANES; i++)
+			dflip_host_make_fb_locked(&hv->planes[i]);
+		hv->geometry_next = jiffies +
+			msecs_to_jiffies(DFLIP_HOST_GEOMETRY_PERIOD_MS);
+	}
+	mutex_unlock(&hv->vgpu->vgpu_lock);
+}
+
+/* A plane changed geometry: its framebuffer comes from the geometry work. */
+static void dflip_host_geometry_kick(struct dflip_host_vgpu *hv)
+{
+	unsigned long now = jiffies, delay = 0;
+
+	lockdep_assert_held(&hv->vgpu->vgpu_lock);
+	if (READ_ONCE(hv->dying))
+		return;
+	if (time_before(now, hv->geometry_next))
+		delay = hv->geometry_next - now;
+	/* a pending run keeps its time: the changes coalesce */
+	queue_delayed_work(system_wq, &hv->geometry, delay);
+}
+
+/*
+ * Called from the trap path (a guest flip of a new geometry) with the vGPU
+ * lock held: no allocation, no DRM call. The old framebuffer keeps the
+ * guest's last frame of its geometry; the new one is made off this path.
+ */
 static int dflip_host_new_geometry(struct dflip_vplane *vp,
 				   const struct dflip_plane_desc *desc)
 {
 	struct dflip_host_plane *hp = to_hp(vp);
-	struct drm_i915_private *i915 = hp_i915(hp);
 	const struct dflip_geometry *geo = &desc->geo;
-	struct drm_framebuffer *fb = NULL;
-	struct dflip_host_fb *hfb = NULL;
-	u32 gen = vp->fb.gen + 1;
 
-	if (desc->enabled) {
-		struct intel_vgpu_fb_geometry info = {
-			.format = geo->format,
-			.modifier = geo->modifier,
-			.width = geo->width,
-			.height = geo->height,
-			.stride = geo->stride,
-			.cursor = vp->kind == DFLIP_PLANE_CURSOR,
-		};
-
-		/* no rotated or compressed vGPU framebuffers (yet) */
-		if ((geo->rotation && geo->rotation != DRM_MODE_ROTATE_0) ||
-		    geo->aux_stride)
-			return -EOPNOTSUPP;
-
-		hfb = kzalloc(sizeof(*hfb), GFP_KERNEL);
-		if (!hfb)
-			return -ENOMEM;
-		hfb->hp = hp;
-		hfb->gen = gen;
-		hfb->geo = *geo;
-		hfb->frame = lower_32_bits(desc->surf);
-		fb = intel_vgpu_fb_create(&i915->drm, &info, hfb);
-		if (IS_ERR(fb)) {
-			kfree(hfb);
-			return PTR_ERR(fb);
-		}
-		hfb->fb = fb;
-	}
-
+	/* no rotated or compressed vGPU framebuffers (yet) */
+	if (desc->enabled &&
+	    ((geo->rotation && geo->rotation != DRM_MODE_ROTATE_0) ||
+	     geo->aux_stride))
+		return -EOPNOTSUPP;
 	dflip_host_keep_frame(hp);
-	dflip_host_gc(hp, gen);
-	if (hfb)
-		list_add_tail(&hfb->link, &hp->fbs);
-	dflip_host_uevent(hp, fb);
+	dflip_host_geometry_kick(hp->hv);
 	return 0;
 }
 
@@ -880,12 +995,30 @@ struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 	if (!hv || plane >= DFLIP_NUM_PLANES)
 		return NULL;
 	hp = &hv->planes[plane];
+	dflip_host_make_fb_locked(hp);
 	if (list_empty(&hp->fbs))
 		return NULL;
 	last = list_last_entry(&hp->fbs, struct dflip_host_fb, link);
 	if (last->gen != hp->vp->fb.gen)
 		return NULL;
 	return last->fb;
+}
+
+/**
+ * dflip_host_fb_counts - framebuffers a vGPU plane made and destroyed
+ * @vgpu: the vGPU, its lock held
+ * @plane: the plane number
+ * @made: returns how many framebuffers the plane made
+ * @destroyed: returns how many it destroyed
+ */
+void dflip_host_fb_counts(struct intel_vgpu *vgpu, unsigned int plane,
+			  unsigned int *made, unsigned int *destroyed)
+{
+	struct dflip_host_plane *hp = &vgpu->dflip->planes[plane];
+
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	*made = hp->fbs_made;
+	*destroyed = hp->fbs_destroyed;
 }
 
 /**
@@ -1025,6 +1158,10 @@ static void dflip_host_set_defaults(struct dflip_host_vgpu *hv)
 
 		dflip_host_default_geometry(vgpu, vp->kind, &geo);
 		ret = dflip_plane_set_default(vp, &geo);
+		if (!ret)
+			dflip_host_make_fb_locked(&hv->planes[i]);
+		if (!ret && list_empty(&hv->planes[i].fbs))
+			ret = -ENOMEM;
 		if (ret && ret != -EOPNOTSUPP)
 			gvt_vgpu_err("direct flip: no framebuffer for plane %u: %d\n",
 				     i, ret);
@@ -1078,6 +1215,7 @@ void dflip_host_vgpu_init(struct intel_vgpu *vgpu)
 		INIT_LIST_HEAD(&hv->planes[i].fbs);
 	}
 	INIT_DELAYED_WORK(&hv->reconcile, dflip_host_reconcile);
+	INIT_DELAYED_WORK(&hv->geometry, dflip_host_geometry_fn);
 	vgpu->dflip = hv;
 	dflip_host_set_defaults(hv);
 }
@@ -1101,6 +1239,7 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
 	WRITE_ONCE(hv->dying, true);
 	/* a running reconcile sees @dying or fails to take the vGPU lock */
 	cancel_delayed_work_sync(&hv->reconcile);
+	cancel_delayed_work_sync(&hv->geometry);
 	/* no assignment or guest state before a flip or a reconcile */
 	if (hv->used)
 		dflip_vgpu_fini(&hv->core);

@@ -49,6 +49,8 @@ u32 dflip_host_hw_read(struct drm_i915_private *i915, i915_reg_t reg);
 #endif
 struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 					    unsigned int plane);
+void dflip_host_fb_counts(struct intel_vgpu *vgpu, unsigned int plane,
+			  unsigned int *made, unsigned int *destroyed);
 unsigned int dflip_host_selected_plane(struct intel_vgpu *vgpu);
 void dflip_host_select_plane(struct intel_vgpu *vgpu, unsigned int plane);
 u32 dflip_host_lessee(struct intel_vgpu *vgpu);

@@ -139,9 +139,11 @@ struct dflip_vplane {
  *	off or power-gated): a flip armed there counts as latched.
  * @disable: take the hardware plane off.  Same context as @arm.
  * @new_geometry: process context, without &dflip_vplane.lock, with the
- *	vGPU's lock held: create the plane's framebuffer object for
- *	@desc (or drop it when @desc is disabled) and tell userspace with a
- *	uevent naming the vGPU and plane.  May allocate and sleep; an error
+ *	vGPU's lock held, from the trap path: the plane moves to @desc's
+ *	geometry (or none when @desc is disabled).  The backend gives it
+ *	a framebuffer object for it and tells userspace with a uevent naming
+ *	the vGPU and plane, at once or later (it reads the plane's
+ *	generation and geometry then); an error refuses the geometry and
  *	keeps the old framebuffer and the last good frame.
  * @vblank_get: take a vblank reference on the CRTC of @hw and start
  *	calling dflip_plane_vblank() for the plane at its vblanks (process

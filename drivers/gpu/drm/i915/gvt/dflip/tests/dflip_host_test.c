@@ -182,12 +182,19 @@ static bool host_guest_flip(struct host_test *t, u32 width, u32 height,
 	return flipped;
 }
 
-/* The vGPU framebuffer of the given size, NULL if there is none. */
+/*
+ * The vGPU framebuffer of the given size, NULL if there is none; as a
+ * compositor finds it, after reading the primary's id (which makes a
+ * framebuffer the geometry work has not made yet).
+ */
 static struct drm_framebuffer *host_find_fb(struct host_test *t, u32 width,
 					    u32 height)
 {
 	struct drm_framebuffer *fb, *found = NULL;
 
+	mutex_lock(&t->vgpu->vgpu_lock);
+	dflip_host_plane_fb(t->vgpu, 0);
+	mutex_unlock(&t->vgpu->vgpu_lock);
 	mutex_lock(&t->i915->drm.mode_config.fb_lock);
 	drm_for_each_fb(fb, &t->i915->drm)
 		if (intel_vgpu_fb_is_vgpu(fb) && fb->width == width &&
@@ -621,6 +628,53 @@ static void host_policy_lessee_of_next_master(struct kunit *test)
 }
 
 /*
+ * A guest that changes geometry at every flip: 10^4 changes through the
+ * trap path, with the vGPU's lock held throughout as a guest storming the
+ * register keeps it. The trap path makes no framebuffer, removes none
+ * (a modeset lock-all commit each) and sends no uevent: the geometry work
+ * does, at most once per 20 ms, for the latest geometry only; a reader of
+ * the plane's id gets that one at once.
+ */
+static void host_geometry_storm_coalesced(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+	struct intel_vgpu *vgpu = t->vgpu;
+	unsigned int made0, destroyed0, made, destroyed, i;
+	struct drm_framebuffer *fb;
+	u32 w, h;
+
+	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
+	KUNIT_ASSERT_NOT_NULL(test, host_find_fb(t, 1920, 1080));
+
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_host_fb_counts(vgpu, 0, &made0, &destroyed0);
+	for (i = 1; i <= 10000; i++) {
+		w = i & 1 ? 1280 : 1920;
+		h = i & 1 ? 720 : 1080;
+		vgpu_vreg_t(vgpu, PLANE_STRIDE(PIPE_A, PLANE_1)) = w * 4 / 512;
+		vgpu_vreg_t(vgpu, PLANE_SIZE(PIPE_A, PLANE_1)) =
+			PLANE_HEIGHT(h - 1) | PLANE_WIDTH(w - 1);
+		dflip_host_guest_flip(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY,
+				      HOST_APERTURE);
+	}
+	dflip_host_fb_counts(vgpu, 0, &made, &destroyed);
+	KUNIT_EXPECT_EQ(test, made, made0);
+	KUNIT_EXPECT_EQ(test, destroyed, destroyed0);
+
+	/* the reader: one framebuffer for the last of the 10^4 geometries */
+	fb = dflip_host_plane_fb(vgpu, 0);
+	dflip_host_fb_counts(vgpu, 0, &made, &destroyed);
+	mutex_unlock(&vgpu->vgpu_lock);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_EQ(test, fb->width, 1920);
+	KUNIT_EXPECT_EQ(test, fb->height, 1080);
+	KUNIT_EXPECT_EQ(test, made - made0, 1);
+	KUNIT_EXPECT_EQ(test, destroyed - destroyed0, 1);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+			DFLIP_NUM_PLANES);
+}
+
+/*
  * Make direct flip unsupported on the vGPU, as on Broadwell: the vGPU is
  * set up again while no GVT device has the i915 callbacks.
  */
@@ -799,6 +853,7 @@ static void host_debugfs_counts(struct kunit *test)
 
 static struct kunit_case host_cases[] = {
 	KUNIT_CASE(host_guest_plane_to_hw),
+	KUNIT_CASE(host_geometry_storm_coalesced),
 	KUNIT_CASE(host_sysfs_plane_ids),
 	KUNIT_CASE(host_policy_lessee_binding),
 	KUNIT_CASE(host_policy_lessee_of_next_master),
