@@ -97,8 +97,9 @@ static DEFINE_SPINLOCK(intel_vgpu_fb_lock);
 static LIST_HEAD(intel_vgpu_fbs);
 /*
  * The planes whose noarm writes of the running commit wait for its arm
- * (intel_vgpu_fb_plane_update_noarm()), by pipe and plane id; GVT runs on
- * one device, so one slot per plane of it is enough.
+ * (intel_vgpu_fb_plane_update_noarm()), by pipe and plane id. vGPU
+ * framebuffers exist on one device only; a slot holds the plane itself, so
+ * a plane of another device with the same pipe and id never matches it.
  */
 static struct intel_plane *intel_vgpu_fb_noarm_deferred[I915_MAX_PIPES][I915_MAX_PLANES];
 static const struct intel_vgpu_fb_ops *intel_vgpu_fb_ops;
@@ -783,8 +784,8 @@ void intel_vgpu_fb_plane_update(struct intel_plane *plane,
  * old frame. So the noarm writes of such a plane wait for its arm, inside
  * vblank evasion (intel_vgpu_fb_plane_update_arm()), where i915's own
  * surface write follows them before any vblank: the plane latches either
- * the old state whole or the new one whole. Process context, as the noarm
- * phase of a commit.
+ * the old state whole or the new one whole. Any context (the legacy
+ * cursor path calls it with interrupts off).
  *
  * Return: true if i915 must skip the noarm writes now.
  */

@@ -634,15 +634,17 @@ static struct dflip_host_fb *dflip_host_fb_new(struct dflip_host_plane *hp,
  * Give @hp the framebuffer of the state machine's current generation, if
  * the glue has not yet: made, the old ones no plane shows destroyed, and
  * the uevent sent. Geometries the guest passed through meanwhile never get
- * one.
+ * one. After VFIO close (no frame) it waits for the guest's next frame.
+ *
+ * Return: false if making it failed (the work tries again later).
  */
-static void dflip_host_make_fb_locked(struct dflip_host_plane *hp)
+static bool dflip_host_make_fb_locked(struct dflip_host_plane *hp)
 {
 	struct dflip_vplane *vp = hp->vp;
 	struct dflip_host_fb *hfb = NULL;
 	struct dflip_geometry geo;
 	unsigned long flags;
-	bool enabled;
+	bool enabled, frames;
 	u32 gen, frame;
 
 	lockdep_assert_held(&hp->hv->vgpu->vgpu_lock);
@@ -650,12 +652,12 @@ static void dflip_host_make_fb_locked(struct dflip_host_plane *hp)
 	gen = vp->fb.gen;
 	enabled = vp->fb.enabled;
 	geo = vp->fb.geo;
+	frames = vp->has_cur;
 	/* the guest's latest frame, of this geometry */
-	frame = vp->has_cur ? lower_32_bits(vp->cur.desc.surf) : 0;
+	frame = lower_32_bits(vp->cur.desc.surf);
 	spin_unlock_irqrestore(&vp->lock, flags);
-	if (gen == hp->made_gen)
-		return;
-	hp->made_gen = gen;
+	if (gen == hp->made_gen || (enabled && !frames))
+		return true;
 
 	if (enabled) {
 		hfb = dflip_host_fb_new(hp, gen, &geo, frame);
@@ -663,44 +665,42 @@ static void dflip_host_make_fb_locked(struct dflip_host_plane *hp)
 			spin_lock_irqsave(&vp->lock, flags);
 			vp->stats.geometry_failures++;
 			spin_unlock_irqrestore(&vp->lock, flags);
-			pr_info_ratelimited("pipe %c plane %u: new framebuffer failed: %ld\n",
-					    'A' + vp->pipe, vp->kind, PTR_ERR(hfb));
-			return;
+			pr_err_ratelimited("gvt: vgpu %d: direct flip: pipe %c plane %u: no framebuffer: %ld\n",
+					   hp->hv->vgpu->id, 'A' + vp->pipe,
+					   vp->kind, PTR_ERR(hfb));
+			return false;
 		}
 		hp->fbs_made++;
 	}
+	hp->made_gen = gen;
 	dflip_host_gc(hp, gen);
 	if (hfb)
 		list_add_tail(&hfb->link, &hp->fbs);
 	dflip_host_uevent(hp, hfb ? hfb->fb : NULL);
+	return true;
 }
 
-/*
- * The geometry work: at most once per DFLIP_HOST_GEOMETRY_PERIOD_MS, so a
- * guest that keeps changing geometry costs the host at most one
- * framebuffer, one removal (a modeset lock-all commit) and one uevent per
- * vGPU plane and period, whatever its rate.
+/**
+ * dflip_host_make_fbs - make the framebuffers of the planes' new geometries
+ * @vgpu: the vGPU, its lock held
+ *
+ * What the geometry work does, now: each plane whose geometry changed
+ * since gets the framebuffer of its current geometry.
+ *
+ * Return: false if one could not be made.
  */
-static void dflip_host_geometry_fn(struct work_struct *work)
+bool dflip_host_make_fbs(struct intel_vgpu *vgpu)
 {
-	struct dflip_host_vgpu *hv =
-		container_of(to_delayed_work(work), struct dflip_host_vgpu,
-			     geometry);
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+	bool made = true;
 	unsigned int i;
 
-	/* dflip_host_vgpu_fini() cancels this work with the lock held */
-	if (!mutex_trylock(&hv->vgpu->vgpu_lock)) {
-		if (!READ_ONCE(hv->dying))
-			mod_delayed_work(system_wq, &hv->geometry, 1);
-		return;
-	}
-	if (!READ_ONCE(hv->dying)) {
-		for (i = 0; i < DFLIP_NUM_PLANES; i++)
-			dflip_host_make_fb_locked(&hv->planes[i]);
-		hv->geometry_next = jiffies +
-			msecs_to_jiffies(DFLIP_HOST_GEOMETRY_PERIOD_MS);
-	}
-	mutex_unlock(&hv->vgpu->vgpu_lock);
+	lockdep_assert_held(&vgpu->vgpu_lock);
+	if (!hv)
+		return true;
+	for (i = 0; i < DFLIP_NUM_PLANES; i++)
+		made &= dflip_host_make_fb_locked(&hv->planes[i]);
+	return made;
 }
 
 /* A plane changed geometry: its framebuffer comes from the geometry work. */
@@ -714,7 +714,36 @@ static void dflip_host_geometry_kick(struct dflip_host_vgpu *hv)
 	if (time_before(now, hv->geometry_next))
 		delay = hv->geometry_next - now;
 	/* a pending run keeps its time: the changes coalesce */
-	queue_delayed_work(system_wq, &hv->geometry, delay);
+	queue_delayed_work(system_unbound_wq, &hv->geometry, delay);
+}
+
+/*
+ * The geometry work: at most once per DFLIP_HOST_GEOMETRY_PERIOD_MS, so a
+ * guest that keeps changing geometry costs the host at most one
+ * framebuffer, one removal (a modeset lock-all commit) and one uevent per
+ * vGPU plane and period, whatever its rate.
+ */
+static void dflip_host_geometry_fn(struct work_struct *work)
+{
+	struct dflip_host_vgpu *hv =
+		container_of(to_delayed_work(work), struct dflip_host_vgpu,
+			     geometry);
+	bool made;
+
+	/* dflip_host_vgpu_fini() cancels this work with the lock held */
+	if (!mutex_trylock(&hv->vgpu->vgpu_lock)) {
+		if (!READ_ONCE(hv->dying))
+			mod_delayed_work(system_unbound_wq, &hv->geometry, 1);
+		return;
+	}
+	if (!READ_ONCE(hv->dying)) {
+		made = dflip_host_make_fbs(hv->vgpu);
+		hv->geometry_next = jiffies +
+			msecs_to_jiffies(DFLIP_HOST_GEOMETRY_PERIOD_MS);
+		if (!made)
+			dflip_host_geometry_kick(hv);
+	}
+	mutex_unlock(&hv->vgpu->vgpu_lock);
 }
 
 /*
@@ -945,6 +974,9 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 	res = dflip_plane_guest_write(vp, &regs);
 	if (!in_line)
 		dflip_host_reconcile_plane(hp);
+	/* a framebuffer still owed, e.g. one waiting for frames since VFIO close */
+	if (hp->made_gen != vp->fb.gen)
+		dflip_host_geometry_kick(hv);
 
 	return res == DFLIP_FLIP_FLIPPED || res == DFLIP_FLIP_QUEUED;
 }
@@ -982,7 +1014,10 @@ struct dflip_vgpu *dflip_host_core(struct intel_vgpu *vgpu)
  *
  * Return: the framebuffer that shows the guest's current geometry of the
  * plane (the default geometry before the guest programs it), or NULL while
- * the guest has the plane disabled.
+ * the guest has the plane disabled and until the geometry work made the
+ * framebuffer of a new geometry (at most DFLIP_HOST_GEOMETRY_PERIOD_MS
+ * after the change; its uevent follows). Readers never make one: they are
+ * not rate-bounded.
  */
 struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 					    unsigned int plane)
@@ -995,7 +1030,6 @@ struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 	if (!hv || plane >= DFLIP_NUM_PLANES)
 		return NULL;
 	hp = &hv->planes[plane];
-	dflip_host_make_fb_locked(hp);
 	if (list_empty(&hp->fbs))
 		return NULL;
 	last = list_last_entry(&hp->fbs, struct dflip_host_fb, link);
@@ -1158,9 +1192,7 @@ static void dflip_host_set_defaults(struct dflip_host_vgpu *hv)
 
 		dflip_host_default_geometry(vgpu, vp->kind, &geo);
 		ret = dflip_plane_set_default(vp, &geo);
-		if (!ret)
-			dflip_host_make_fb_locked(&hv->planes[i]);
-		if (!ret && list_empty(&hv->planes[i].fbs))
+		if (!ret && !dflip_host_make_fb_locked(&hv->planes[i]))
 			ret = -ENOMEM;
 		if (ret && ret != -EOPNOTSUPP)
 			gvt_vgpu_err("direct flip: no framebuffer for plane %u: %d\n",

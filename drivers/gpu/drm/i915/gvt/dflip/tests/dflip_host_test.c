@@ -33,7 +33,9 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/jiffies.h>
 #include <linux/mman.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
@@ -184,17 +186,14 @@ static bool host_guest_flip(struct host_test *t, u32 width, u32 height,
 
 /*
  * The vGPU framebuffer of the given size, NULL if there is none; as a
- * compositor finds it, after reading the primary's id (which makes a
- * framebuffer the geometry work has not made yet).
+ * compositor finds it once the geometry work ran.
  */
 static struct drm_framebuffer *host_find_fb(struct host_test *t, u32 width,
 					    u32 height)
 {
 	struct drm_framebuffer *fb, *found = NULL;
 
-	mutex_lock(&t->vgpu->vgpu_lock);
-	dflip_host_plane_fb(t->vgpu, 0);
-	mutex_unlock(&t->vgpu->vgpu_lock);
+	dflip_skl_geometry_done(t->vgpu);
 	mutex_lock(&t->i915->drm.mode_config.fb_lock);
 	drm_for_each_fb(fb, &t->i915->drm)
 		if (intel_vgpu_fb_is_vgpu(fb) && fb->width == width &&
@@ -209,6 +208,7 @@ static u32 host_plane_fb_id(struct host_test *t, unsigned int plane)
 {
 	struct drm_framebuffer *fb;
 
+	dflip_skl_geometry_done(t->vgpu);
 	mutex_lock(&t->vgpu->vgpu_lock);
 	fb = dflip_host_plane_fb(t->vgpu, plane);
 	mutex_unlock(&t->vgpu->vgpu_lock);
@@ -332,6 +332,7 @@ static int host_sysfs_read(struct kunit *test, struct device *dev,
 	ssize_t len;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	dflip_skl_geometry_done(dev_get_drvdata(dev));
 	if (plane < 0) {
 		len = plane_id_index_show(dev, NULL, buf);
 	} else {
@@ -635,12 +636,24 @@ static void host_policy_lessee_of_next_master(struct kunit *test)
  * does, at most once per 20 ms, for the latest geometry only; a reader of
  * the plane's id gets that one at once.
  */
+/* The framebuffers vGPU plane 0 made so far. */
+static unsigned int host_fbs_made(struct intel_vgpu *vgpu)
+{
+	unsigned int made, destroyed;
+
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_host_fb_counts(vgpu, 0, &made, &destroyed);
+	mutex_unlock(&vgpu->vgpu_lock);
+	return made;
+}
+
 static void host_geometry_storm_coalesced(struct kunit *test)
 {
 	struct host_test *t = test->priv;
 	struct intel_vgpu *vgpu = t->vgpu;
 	unsigned int made0, destroyed0, made, destroyed, i;
 	struct drm_framebuffer *fb;
+	unsigned long timeout;
 	u32 w, h;
 
 	host_guest_flip(t, 1920, 1080, HOST_APERTURE);
@@ -658,10 +671,17 @@ static void host_geometry_storm_coalesced(struct kunit *test)
 				      HOST_APERTURE);
 	}
 	dflip_host_fb_counts(vgpu, 0, &made, &destroyed);
+	/* until the work ran, a reader finds no framebuffer for it */
+	KUNIT_EXPECT_NULL(test, dflip_host_plane_fb(vgpu, 0));
+	mutex_unlock(&vgpu->vgpu_lock);
 	KUNIT_EXPECT_EQ(test, made, made0);
 	KUNIT_EXPECT_EQ(test, destroyed, destroyed0);
 
-	/* the reader: one framebuffer for the last of the 10^4 geometries */
+	/* the geometry work: one framebuffer, of the last of the geometries */
+	timeout = jiffies + 30 * HZ;
+	while (host_fbs_made(vgpu) == made0 && time_before(jiffies, timeout))
+		msleep(20);
+	mutex_lock(&vgpu->vgpu_lock);
 	fb = dflip_host_plane_fb(vgpu, 0);
 	dflip_host_fb_counts(vgpu, 0, &made, &destroyed);
 	mutex_unlock(&vgpu->vgpu_lock);
@@ -672,6 +692,13 @@ static void host_geometry_storm_coalesced(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, destroyed - destroyed0, 1);
 	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
 			DFLIP_NUM_PLANES);
+
+	/* a change the work has not handled yet goes with the vGPU */
+	host_guest_flip(t, 1280, 720, HOST_APERTURE);
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_host_vgpu_fini(vgpu);
+	mutex_unlock(&vgpu->vgpu_lock);
+	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 0);
 }
 
 /*
@@ -840,6 +867,7 @@ static void host_debugfs_counts(struct kunit *test)
 	fb = host_find_fb(t, 1920, 1080);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
 
+	dflip_skl_geometry_done(t->vgpu);
 	KUNIT_EXPECT_EQ(test, dflip_debugfs_show(&m, NULL), 0);
 	snprintf(line, sizeof(line), "pipe_a_primary: fb %u, unassigned\n",
 		 fb->base.id);

@@ -366,6 +366,21 @@ bool dflip_skl_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 }
 
 /**
+ * dflip_skl_geometry_done - the geometry work runs
+ * @vgpu: the vGPU
+ *
+ * Makes the framebuffers of the vGPU planes' new geometries now, as the
+ * geometry work does at most DFLIP_HOST_GEOMETRY_PERIOD_MS after a
+ * change: a test reads ids as a compositor does once the uevent came.
+ */
+void dflip_skl_geometry_done(struct intel_vgpu *vgpu)
+{
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_host_make_fbs(vgpu);
+	mutex_unlock(&vgpu->vgpu_lock);
+}
+
+/**
  * dflip_skl_vgpu_fb - the current framebuffer of a vGPU plane
  * @vgpu: the vGPU
  * @pipe: the virtual pipe
@@ -379,6 +394,7 @@ struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
 {
 	struct drm_framebuffer *fb;
 
+	dflip_skl_geometry_done(vgpu);
 	mutex_lock(&vgpu->vgpu_lock);
 	fb = dflip_host_plane_fb(vgpu, pipe * DFLIP_PLANE_KINDS + kind);
 	mutex_unlock(&vgpu->vgpu_lock);
@@ -587,6 +603,7 @@ int dflip_skl_vfio_query(struct kunit *test, struct intel_vgpu *vgpu,
 	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
 	arg = (void __user *)uaddr;
 	KUNIT_ASSERT_EQ(test, copy_to_user(arg, in, sizeof(*in)), 0);
+	dflip_skl_geometry_done(vgpu);
 	ret = dflip_host_vfio_query(vgpu, arg);
 	KUNIT_ASSERT_EQ(test, copy_from_user(out, arg, sizeof(*out)), 0);
 	return ret;

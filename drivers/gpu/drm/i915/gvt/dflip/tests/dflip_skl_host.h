@@ -82,6 +82,7 @@ void dflip_skl_guest_program(struct intel_vgpu *vgpu, unsigned int pipe,
 			     u32 height, u64 surf);
 bool dflip_skl_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 			  enum dflip_plane_kind kind, u64 surf);
+void dflip_skl_geometry_done(struct intel_vgpu *vgpu);
 struct drm_framebuffer *dflip_skl_vgpu_fb(struct intel_vgpu *vgpu,
 					  unsigned int pipe,
 					  enum dflip_plane_kind kind);
