@@ -30,8 +30,9 @@
  * - pipe_<a|b|c>_<primary|sprite|cursor> (0444): the DRM framebuffer id
  *   of that plane, in one read.
  *
- * An id is 0 while the plane has no framebuffer (before the guest first
- * enabled it, or while the guest has it disabled). Ids belong to the DRM
+ * An id is 0 while the plane has no framebuffer: the guest has it
+ * disabled, or changed its geometry less than 20 ms ago and the new
+ * framebuffer is not made yet (its uevent follows). Ids belong to the DRM
  * device of the vGPU's parent (/sys/bus/pci/devices/<BDF>/drm/) and change
  * when the guest changes the plane's geometry. Where direct flip is not
  * supported (Broadwell) every file fails with -EOPNOTSUPP.
