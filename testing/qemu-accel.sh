@@ -18,6 +18,14 @@ say() {	# ACCEL REASON
 	exit 0
 }
 
+# the last non-empty line of FILE as plain text: terminal escape sequences
+# (the firmware's and the kernel's colour and cursor codes) and other
+# control characters dropped, at most 160 characters
+last_line() {	# FILE
+	sed -e 's|\x1b\[[0-?]*[ -/]*[@-~]||g' -e 's|\x1b[^[]||g' "$1" 2>/dev/null |
+		tr -d '\000-\010\013-\037\177' | grep -v '^[[:space:]]*$' | tail -n1 | cut -c1-160
+}
+
 [ $# -eq 1 ] && [ -f "$1" ] || { echo "usage: $0 BZIMAGE" >&2; exit 2; }
 case ${DFLIP_ACCEL:-} in
 kvm|tcg) say "$DFLIP_ACCEL" "DFLIP_ACCEL=$DFLIP_ACCEL, not probed" ;;
@@ -52,7 +60,7 @@ if grep -q DFLIP-ACCEL-PROBE-INIT "$work/console" 2>/dev/null; then
 	say kvm "a KVM boot reached init in ${elapsed} s"
 fi
 if [ "$rc" = 124 ]; then
-	last=$(tr -d '\r' <"$work/console" 2>/dev/null | grep -v '^$' | tail -n1)
+	last=$(last_line "$work/console")
 	say tcg "a KVM boot did not reach init within ${bound} s; last console line: ${last:-none}"
 fi
-say tcg "QEMU with KVM exited $rc before init: $(tail -n1 "$work/qemu.out")"
+say tcg "QEMU with KVM exited $rc before init: $(last_line "$work/qemu.out")"
