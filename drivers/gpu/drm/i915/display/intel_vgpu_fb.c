@@ -145,6 +145,8 @@ static void intel_vgpu_fb_fill_plane(struct intel_vgpu_fb_plane *hw,
 	hw->id = plane->id;
 	hw->src = plane_state->uapi.src;
 	hw->dst = plane_state->uapi.dst;
+	hw->x = plane_state->view.color_plane[0].x;
+	hw->y = plane_state->view.color_plane[0].y;
 }
 
 /* i915 takes @vfb off its hardware plane: GVT stops flipping onto it. */

@@ -52,6 +52,10 @@ struct intel_vgpu_fb_geometry {
  *	PLANE_CURSOR
  * @src: the part of the framebuffer shown, 16.16 fixed point
  * @dst: where on the CRTC, in pixels
+ * @x: the x offset i915 programs in PLANE_OFFSET for @src, from the
+ *	surface it programs (the remainder of the source offset that is not
+ *	in the surface address)
+ * @y: the y offset, likewise
  */
 struct intel_vgpu_fb_plane {
 	struct drm_device *drm;
@@ -61,6 +65,8 @@ struct intel_vgpu_fb_plane {
 	enum plane_id id;
 	struct drm_rect src;
 	struct drm_rect dst;
+	u32 x;
+	u32 y;
 };
 
 /**
@@ -108,16 +114,22 @@ struct intel_vgpu_fb_client {
  * - @surface_done: i915 reprogrammed the plane, still with the framebuffer
  *   (e.g. a watermark change or a position change by the compositor); GVT
  *   may flip again. @hw has the plane's new @src and @dst.
+ * - Both @assign and @surface_done are called inside the vblank evasion of
+ *   the update, right after i915's arming write: what GVT writes then
+ *   (its own offset into the surface, PLANE_OFFSET and the surface register
+ *   again; the cursor's position and CURBASE) latches with i915's update.
  * - @unassign: i915 is about to program the plane with something else, or
  *   to disable it: GVT must stop writing the plane's registers before it
  *   returns, and never write them again unless @assign is called again.
  *
  * @check: optional; 0 or a negative error code
- * @surface: required; the GGTT address of pixel (0, 0) of the framebuffer
- *	as the guest's current state has it, aligned as the plane needs. Every
- *	byte the display engine reads for the framebuffer's geometry from there
- *	must be the guest's own memory. i915 adds the offset of the
- *	compositor's source rectangle as for any framebuffer.
+ * @surface: required; the GGTT address of the guest's surface, aligned as
+ *	the plane needs. i915 adds the offset of the compositor's source
+ *	rectangle as for any framebuffer (to the address, and @hw's x and y
+ *	in PLANE_OFFSET); GVT adds the guest's own offset (its PLANE_OFFSET)
+ *	in @assign or @surface_done. Every byte the display engine reads for
+ *	the framebuffer's geometry from there, both offsets added, must be the
+ *	guest's own memory.
  * @hold: optional
  * @surface_done: optional
  * @assign: optional

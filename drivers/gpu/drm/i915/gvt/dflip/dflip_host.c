@@ -37,11 +37,14 @@
  *   dflip_policy_may_reference() with the lessee the vGPU is bound to: a
  *   referenced &drm_master (dflip_host_bind_lessee()), under the vGPU's
  *   lessee spinlock, which nests inside intel_vgpu_fb_lock.
- * - Flips onto the hardware write only the surface register (PLANE_SURF or
- *   CURBASE): everything else of the hardware plane is i915's, programmed
- *   from the framebuffer's immutable geometry and the compositor's state.
- *   The offset i915 added for the compositor's source rectangle is kept.
- *   The cursor is the exception: GVT writes CURPOS before CURBASE, with the
+ * - Flips onto the hardware write the surface register (PLANE_SURF or
+ *   CURBASE) and, when the guest pans, PLANE_OFFSET: everything else of the
+ *   hardware plane is i915's, programmed from the framebuffer's immutable
+ *   geometry and the compositor's state. The offset i915 added for the
+ *   compositor's source rectangle is kept and the guest's PLANE_OFFSET is
+ *   added to it (dflip_host_plane_write_locked()), also right after i915
+ *   armed the plane with its own offset alone.
+ *   The cursor writes CURPOS before CURBASE, with the
  *   guest's cursor position mapped into where the compositor shows the
  *   same virtual pipe's primary (dflip_host_cursor_pos()), also right
  *   after i915 armed the cursor plane with the compositor's position.
@@ -84,8 +87,23 @@
  */
 #define DFLIP_HOST_GEOMETRY_PERIOD_MS	20
 
+/* PLANE_OFFSET holds 13 bits of x and y on Gen9 (skl_check_main_surface()) */
+#define DFLIP_HOST_MAX_OFFSET	8191u
+
 struct dflip_host_vgpu;
 struct dflip_host_plane;
+
+/**
+ * struct dflip_host_origin - where a guest frame starts
+ * @surf: its surface, the guest's PLANE_SURF or CURBASE
+ * @x: the guest's x offset into it (PLANE_OFFSET), 0 for the cursor
+ * @y: the guest's y offset
+ */
+struct dflip_host_origin {
+	u32 surf;
+	u32 x;
+	u32 y;
+};
 
 /**
  * struct dflip_host_fb - one framebuffer of a vGPU plane (the i915 owner)
@@ -94,7 +112,7 @@ struct dflip_host_plane;
  * @gen: the state machine's framebuffer generation it has
  * @geo: its geometry (immutable), set before @fb's id is published, so a
  *	commit racing intel_vgpu_fb_create() reads it without @fb
- * @frame: a surface validated for @geo: the guest's frame it was made
+ * @frame: a frame validated for @geo: the guest's frame it was made
  *	for, then its last frame of @geo once a newer framebuffer replaced
  *	it (&dflip_vplane.lock)
  * @link: entry in &dflip_host_plane.fbs
@@ -104,7 +122,7 @@ struct dflip_host_fb {
 	struct drm_framebuffer *fb;
 	u32 gen;
 	struct dflip_geometry geo;
-	u32 frame;
+	struct dflip_host_origin frame;
 	struct list_head link;
 };
 
@@ -117,10 +135,12 @@ struct dflip_host_fb {
  *	reprogrammed it since: GVT may write @hw (&dflip_vplane.lock)
  * @hw: that hardware plane (&dflip_vplane.lock)
  * @hw_gen: generation of the framebuffer on @hw (&dflip_vplane.lock)
- * @base: last surface given to i915 or written, to tell the offset i915
- *	added (&dflip_vplane.lock)
- * @delta: what i915 added to @base in the surface register: the
+ * @base: the frame last given to i915 or written; its surface tells the
+ *	offset i915 added (&dflip_vplane.lock)
+ * @delta: what i915 added to @base's surface in the surface register: the
  *	compositor's source offset (&dflip_vplane.lock)
+ * @offset: the value of @hw's PLANE_OFFSET, as i915 or GVT last wrote it
+ *	(&dflip_vplane.lock)
  * @vblank: calls dflip_plane_vblank() at every vblank of @vblank_crtc
  * @vblank_crtc: CRTC of the vblank reference, NULL without one
  * @vblank_on: @vblank reschedules itself (&dflip_vplane.lock)
@@ -137,8 +157,9 @@ struct dflip_host_plane {
 	bool hw_live;
 	struct intel_vgpu_fb_plane hw;
 	u32 hw_gen;
-	u32 base;
+	struct dflip_host_origin base;
 	u32 delta;
+	u32 offset;
 	struct drm_vblank_work vblank;
 	struct drm_crtc *vblank_crtc;
 	bool vblank_on;
@@ -241,7 +262,19 @@ static void dflip_host_record_locked(struct dflip_host_plane *hp)
 	struct drm_i915_private *i915 = hp_i915(hp);
 	u32 reg = dflip_host_hw_read(i915, dflip_host_surf_reg(i915, &hp->hw));
 
-	hp->delta = reg - hp->base;
+	hp->delta = reg - hp->base.surf;
+	if (hp->hw.id != PLANE_CURSOR)
+		hp->offset = PLANE_OFFSET_Y(hp->hw.y) | PLANE_OFFSET_X(hp->hw.x);
+}
+
+static struct dflip_host_origin
+dflip_host_origin(const struct dflip_plane_desc *desc)
+{
+	return (struct dflip_host_origin){
+		.surf = lower_32_bits(desc->surf),
+		.x = desc->x,
+		.y = desc->y,
+	};
 }
 
 /*
@@ -296,7 +329,6 @@ static u32 dflip_host_fb_surface(void *owner, const struct intel_vgpu_fb_plane *
 	struct dflip_flip flip;
 	unsigned long flags;
 	bool assigned;
-	u32 surf;
 
 	assigned = dflip_plane_surface(vp, &flip);
 
@@ -310,15 +342,15 @@ static u32 dflip_host_fb_surface(void *owner, const struct intel_vgpu_fb_plane *
 	 */
 	if (assigned && flip.desc.enabled &&
 	    dflip_geometry_equal(&flip.desc.geo, &hfb->geo))
-		surf = lower_32_bits(flip.desc.surf);
+		hp->base = dflip_host_origin(&flip.desc);
 	else if (vp->has_cur && dflip_geometry_equal(&vp->cur.desc.geo, &hfb->geo))
-		surf = lower_32_bits(vp->cur.desc.surf);
+		hp->base = dflip_host_origin(&vp->cur.desc);
 	else
-		surf = hfb->frame;
-	hp->base = surf;
+		hp->base = hfb->frame;
 	spin_unlock_irqrestore(&vp->lock, flags);
 
-	return surf;
+	/* the guest's offset follows in assign() or surface_done() */
+	return hp->base.surf;
 }
 
 /*
@@ -380,19 +412,50 @@ static void dflip_host_cursor_write_locked(struct dflip_host_plane *hp,
 	if (dflip_host_cursor_pos(hp, desc, &pos))
 		dflip_host_hw_write(i915, CURPOS(i915, hp->hw.pipe), pos);
 	dflip_host_hw_write(i915, CURBASE(i915, hp->hw.pipe),
-			    hp->base + hp->delta);
+			    hp->base.surf + hp->delta);
 }
 
 /*
- * i915 armed the cursor plane with the compositor's position: put the
- * cursor back where the guest has it, in the same update.
+ * Write @hp->base to a universal plane: the guest's offset into its
+ * surface added to the one i915 programmed for the compositor's source
+ * rectangle, then the surface, which arms both. Only a changed offset is
+ * written. Both offsets stay inside what was validated: the guest's
+ * offset and size were checked against its memory and the compositor's
+ * rectangle lies inside the framebuffer's size; a sum above the
+ * register's limit is clamped, which shows other pixels of the same
+ * validated span, never pixels outside it.
  */
-static void dflip_host_cursor_follow_locked(struct dflip_host_plane *hp)
+static void dflip_host_plane_write_locked(struct dflip_host_plane *hp)
+{
+	struct drm_i915_private *i915 = hp_i915(hp);
+	u32 x = min(hp->hw.x + hp->base.x, DFLIP_HOST_MAX_OFFSET);
+	u32 y = min(hp->hw.y + hp->base.y, DFLIP_HOST_MAX_OFFSET);
+	u32 offset = PLANE_OFFSET_Y(y) | PLANE_OFFSET_X(x);
+
+	if (offset != hp->offset) {
+		dflip_host_hw_write(i915, PLANE_OFFSET(hp->hw.pipe, hp->hw.id),
+				    offset);
+		hp->offset = offset;
+	}
+	dflip_host_hw_write(i915, PLANE_SURF(hp->hw.pipe, hp->hw.id),
+			    hp->base.surf + hp->delta);
+}
+
+/*
+ * i915 armed the plane with the compositor's state alone: add what is the
+ * guest's, in the same update. The cursor goes back where the guest has
+ * it; a universal plane gets the guest's offset into its surface.
+ */
+static void dflip_host_follow_locked(struct dflip_host_plane *hp)
 {
 	struct dflip_vplane *vp = hp->vp;
 
-	if (vp->kind == DFLIP_PLANE_CURSOR && vp->has_cur)
-		dflip_host_cursor_write_locked(hp, &vp->cur.desc);
+	if (vp->kind == DFLIP_PLANE_CURSOR) {
+		if (vp->has_cur)
+			dflip_host_cursor_write_locked(hp, &vp->cur.desc);
+	} else if (hp->base.x || hp->base.y) {
+		dflip_host_plane_write_locked(hp);
+	}
 }
 
 static void dflip_host_fb_surface_done(void *owner,
@@ -406,7 +469,7 @@ static void dflip_host_fb_surface_done(void *owner,
 	if (hp->hw_live && hp->hw.plane == hw->plane) {
 		hp->hw = *hw;	/* the compositor may have moved it */
 		dflip_host_record_locked(hp);
-		dflip_host_cursor_follow_locked(hp);
+		dflip_host_follow_locked(hp);
 	}
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
@@ -424,7 +487,7 @@ static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *
 	hp->hw_live = true;
 	hp->hw_gen = hfb->gen;
 	dflip_host_record_locked(hp);
-	dflip_host_cursor_follow_locked(hp);
+	dflip_host_follow_locked(hp);
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
 	/* the plane moved: end the hold surface() started, if any */
@@ -493,18 +556,16 @@ static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
 			   const struct dflip_flip *flip)
 {
 	struct dflip_host_plane *hp = hw;
-	struct drm_i915_private *i915 = hp_i915(hp);
 
 	lockdep_assert_held(&vp->lock);
 
 	if (!hp->hw_live || !flip->desc.enabled)
 		return;
-	hp->base = lower_32_bits(flip->desc.surf);
+	hp->base = dflip_host_origin(&flip->desc);
 	if (vp->kind == DFLIP_PLANE_CURSOR)
 		dflip_host_cursor_write_locked(hp, &flip->desc);
 	else
-		dflip_host_hw_write(i915, dflip_host_surf_reg(i915, &hp->hw),
-				    hp->base + hp->delta);
+		dflip_host_plane_write_locked(hp);
 }
 
 /*
@@ -593,7 +654,7 @@ static void dflip_host_keep_frame(struct dflip_host_plane *hp)
 	cur = list_last_entry(&hp->fbs, struct dflip_host_fb, link);
 	spin_lock_irqsave(&vp->lock, flags);
 	if (vp->has_cur && dflip_geometry_equal(&vp->cur.desc.geo, &cur->geo))
-		cur->frame = lower_32_bits(vp->cur.desc.surf);
+		cur->frame = dflip_host_origin(&vp->cur.desc);
 	spin_unlock_irqrestore(&vp->lock, flags);
 }
 
@@ -601,7 +662,7 @@ static void dflip_host_keep_frame(struct dflip_host_plane *hp)
 static struct dflip_host_fb *dflip_host_fb_new(struct dflip_host_plane *hp,
 					       u32 gen,
 					       const struct dflip_geometry *geo,
-					       u32 frame)
+					       const struct dflip_host_origin *frame)
 {
 	struct intel_vgpu_fb_geometry info = {
 		.format = geo->format,
@@ -620,7 +681,7 @@ static struct dflip_host_fb *dflip_host_fb_new(struct dflip_host_plane *hp,
 	hfb->hp = hp;
 	hfb->gen = gen;
 	hfb->geo = *geo;
-	hfb->frame = frame;
+	hfb->frame = *frame;
 	fb = intel_vgpu_fb_create(&hp_i915(hp)->drm, &info, hfb);
 	if (IS_ERR(fb)) {
 		kfree(hfb);
@@ -644,8 +705,9 @@ static bool dflip_host_make_fb_locked(struct dflip_host_plane *hp)
 	struct dflip_host_fb *hfb = NULL;
 	struct dflip_geometry geo;
 	unsigned long flags;
+	struct dflip_host_origin frame;
 	bool enabled, frames;
-	u32 gen, frame;
+	u32 gen;
 
 	lockdep_assert_held(&hp->hv->vgpu->vgpu_lock);
 	spin_lock_irqsave(&vp->lock, flags);
@@ -654,13 +716,13 @@ static bool dflip_host_make_fb_locked(struct dflip_host_plane *hp)
 	geo = vp->fb.geo;
 	frames = vp->has_cur;
 	/* the guest's latest frame, of this geometry */
-	frame = lower_32_bits(vp->cur.desc.surf);
+	frame = dflip_host_origin(&vp->cur.desc);
 	spin_unlock_irqrestore(&vp->lock, flags);
 	if (gen == hp->made_gen || (enabled && !frames))
 		return true;
 
 	if (enabled) {
-		hfb = dflip_host_fb_new(hp, gen, &geo, frame);
+		hfb = dflip_host_fb_new(hp, gen, &geo, &frame);
 		if (IS_ERR(hfb)) {
 			spin_lock_irqsave(&vp->lock, flags);
 			vp->stats.geometry_failures++;

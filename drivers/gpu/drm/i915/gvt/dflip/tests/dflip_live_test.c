@@ -365,6 +365,70 @@ static void live_cursor_follows_guest(struct kunit *test)
 			(u32)(t->base + SZ_2M));
 }
 
+/* PLANE_OFFSET of pipe A's primary hardware plane, as last written */
+static u32 live_hw_offset(struct live_test *t)
+{
+	return readl(t->fh->i915->uncore.regs +
+		     i915_mmio_reg_offset(PLANE_OFFSET(PIPE_A, PLANE_1)));
+}
+
+/*
+ * The guest shows part of a wider surface (the right half of 3840 pixels,
+ * 8 rows down), then pans to the left half: its PLANE_OFFSET reaches the
+ * hardware plane, added to the offset i915 programs for the compositor's
+ * source rectangle (here 16, 4 into the framebuffer), at the host commit
+ * and with each flip. A pan makes no new framebuffer.
+ */
+static void live_guest_pans(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_vgpu *vgpu = t->vgpu;
+	struct drm_rect dst = DRM_RECT_INIT(0, 0, LIVE_W - 16, LIVE_H - 4);
+	u32 right = PLANE_OFFSET_Y(8 + 4) | PLANE_OFFSET_X(LIVE_W + 16);
+	u32 left = PLANE_OFFSET_Y(8 + 4) | PLANE_OFFSET_X(16);
+	struct dflip_skl_commit ps;
+	struct drm_framebuffer *fb;
+
+	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, LIVE_W,
+				LIVE_H, t->base);
+	vgpu_vreg_t(vgpu, PLANE_STRIDE(PIPE_A, PLANE_1)) = 2 * LIVE_W * 4 / 512;
+	vgpu_vreg_t(vgpu, PLANE_OFFSET(PIPE_A, PLANE_1)) =
+		PLANE_OFFSET_Y(8) | PLANE_OFFSET_X(LIVE_W);
+	live_flip(t, t->base);
+	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, fb->pitches[0], 2 * LIVE_W * 4);
+	KUNIT_ASSERT_EQ(test, fb->width, LIVE_W);
+
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit_check(test, t->fh, t->plane, fb,
+						     &dst, &ps), 0);
+	/* what i915's surface check leaves for a source rectangle at 16, 4 */
+	ps.plane_state->uapi.src = DRM_RECT_INIT(16 << 16, 4 << 16,
+						 (LIVE_W - 16) << 16,
+						 (LIVE_H - 4) << 16);
+	ps.plane_state->view.color_plane[0].x = 16;
+	ps.plane_state->view.color_plane[0].y = 4;
+	dflip_skl_commit_program(&ps);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), (u32)t->base);
+	KUNIT_EXPECT_EQ(test, live_hw_offset(t), right);
+
+	/* GVT takes the assignment at the next flip; the offset stays */
+	live_flip(t, t->base + SZ_32M);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane),
+			(u32)(t->base + SZ_32M));
+	KUNIT_EXPECT_EQ(test, live_hw_offset(t), right);
+
+	/* the guest pans to the left half */
+	vgpu_vreg_t(vgpu, PLANE_OFFSET(PIPE_A, PLANE_1)) = PLANE_OFFSET_Y(8);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base));
+	KUNIT_EXPECT_EQ(test, live_hw_offset(t), left);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), (u32)t->base);
+	KUNIT_EXPECT_PTR_EQ(test, dflip_skl_vgpu_fb(vgpu, PIPE_A,
+						    DFLIP_PLANE_PRIMARY), fb);
+}
+
 /*
  * The compositor moves the framebuffer to another plane of the CRTC in one
  * commit. i915's commit tail programs planes in the order its DDB
@@ -682,6 +746,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_host_commit_after_recommit),
 	KUNIT_CASE(live_host_commit_keeps_shown_fb),
 	KUNIT_CASE(live_cursor_follows_guest),
+	KUNIT_CASE(live_guest_pans),
 	KUNIT_CASE(live_move_arms_new_plane_first),
 	KUNIT_CASE(live_recommit_restarts_vblank_work),
 	KUNIT_CASE(live_two_vgpus_isolated),
