@@ -38,8 +38,6 @@ enum dflip_plane_kind {
  * @size: PLANE_SIZE (unused for the cursor)
  * @offset: PLANE_OFFSET (unused for the cursor)
  * @surf: PLANE_SURF, or CURBASE for the cursor
- * @aux_dist: PLANE_AUX_DIST
- * @aux_offset: PLANE_AUX_OFFSET
  * @keyval: PLANE_KEYVAL
  * @keymsk: PLANE_KEYMSK
  * @keymax: PLANE_KEYMAX
@@ -51,8 +49,6 @@ struct dflip_plane_regs {
 	u32 size;
 	u32 offset;
 	u32 surf;
-	u32 aux_dist;
-	u32 aux_offset;
 	u32 keyval;
 	u32 keymsk;
 	u32 keymax;
@@ -65,13 +61,14 @@ struct dflip_plane_regs {
  * between two guest flips gives the plane a new framebuffer object.
  *
  * @format: DRM fourcc
- * @modifier: DRM format modifier (linear, X, Y, Yf, Y/Yf CCS)
+ * @modifier: DRM format modifier: linear, X, Y or Yf tiled
  * @width: source width in pixels
  * @height: source height in pixels
- * @stride: bytes per row of the main surface (per tile row for tiled)
- * @rotation: DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_*
- * @aux_stride: bytes per row of the auxiliary surface, 0 without one
- * @aux_dist: distance in bytes of the auxiliary surface from the main one
+ * @stride: bytes per row (per tile row for tiled)
+ *
+ * One colour plane, unrotated: the decoder refuses the layouts a vGPU
+ * framebuffer cannot show (NV12, render compression, rotation; see
+ * dflip_decode_plane()).
  */
 struct dflip_geometry {
 	u32 format;
@@ -79,9 +76,6 @@ struct dflip_geometry {
 	u32 width;
 	u32 height;
 	u32 stride;
-	unsigned int rotation;
-	u32 aux_stride;
-	u32 aux_dist;
 };
 
 /**
@@ -118,16 +112,10 @@ struct dflip_colorkey {
  * @surf: graphics memory address of the main surface
  * @x: x offset into the surface (PLANE_OFFSET)
  * @y: y offset into the surface (PLANE_OFFSET)
- * @aux_x: x offset of the auxiliary surface
- * @aux_y: y offset of the auxiliary surface
  * @crtc_x: position on the pipe (cursor: may be negative)
  * @crtc_y: position on the pipe (cursor: may be negative)
  * @async: the guest asked for an asynchronous flip
  * @key: colour keying (universal planes only)
- *
- * For 90/270 degree rotation @geo.width, @geo.height, @x, @y and the
- * strides describe the rotated GTT view the display engine reads, as
- * programmed in PLANE_SIZE and PLANE_OFFSET.
  */
 struct dflip_plane_desc {
 	enum dflip_plane_kind kind;
@@ -136,8 +124,6 @@ struct dflip_plane_desc {
 	u64 surf;
 	u32 x;
 	u32 y;
-	u32 aux_x;
-	u32 aux_y;
 	int crtc_x;
 	int crtc_y;
 	bool async;
@@ -173,13 +159,14 @@ struct dflip_gm {
  * @DFLIP_OK: the state is acceptable
  * @DFLIP_REJECT_FORMAT: pixel format not supported for direct flip
  * @DFLIP_REJECT_MODIFIER: tiling or compression not supported
- * @DFLIP_REJECT_ROTATION: rotation/reflection not supported with the layout
+ * @DFLIP_REJECT_ROTATION: rotation or reflection (not supported)
  * @DFLIP_REJECT_SIZE: zero or too large width or height
  * @DFLIP_REJECT_STRIDE: stride zero, misaligned or too small for the width
  * @DFLIP_REJECT_ALIGN: surface address misaligned for the layout
  * @DFLIP_REJECT_RANGE: a main-surface span lies outside the guest's memory
- * @DFLIP_REJECT_AUX_RANGE: an auxiliary-surface span lies outside it
- * @DFLIP_REJECT_OFFSET: PLANE_OFFSET or PLANE_AUX_OFFSET beyond the limit
+ * @DFLIP_REJECT_AUX_RANGE: no longer given: no layout with an auxiliary
+ *	surface is accepted (the value keeps the numbering and names stable)
+ * @DFLIP_REJECT_OFFSET: PLANE_OFFSET beyond the limit
  * @DFLIP_REJECT_COLORKEY: reserved colour key mode
  * @DFLIP_REJECT_COUNT: number of reasons
  *
@@ -201,22 +188,15 @@ enum dflip_reject {
 };
 
 /**
- * struct dflip_layout - how the display engine walks one colour plane
- * @cpp: bytes per pixel of the colour plane
- * @hsub: horizontal subsampling relative to the main surface
- * @vsub: vertical subsampling relative to the main surface
- * @stride_unit: bytes per unit of the PLANE_STRIDE (or AUX stride) field
- * @tile_rows: rows of the surface, as laid out in memory, per tile row
- *	(1 for linear)
- * @main_coords: the plane's offsets count main-surface pixels (CCS)
+ * struct dflip_layout - how the display engine walks a surface
+ * @cpp: bytes per pixel
+ * @stride_unit: bytes per unit of the PLANE_STRIDE field
+ * @tile_rows: rows of the surface per tile row (1 for linear)
  */
 struct dflip_layout {
 	unsigned int cpp;
-	unsigned int hsub;
-	unsigned int vsub;
 	unsigned int stride_unit;
 	unsigned int tile_rows;
-	bool main_coords;
 };
 
 int dflip_decode_plane(enum dflip_plane_kind kind,
@@ -228,8 +208,7 @@ bool dflip_geometry_equal(const struct dflip_geometry *a,
 			  const struct dflip_geometry *b);
 const char *dflip_reject_name(enum dflip_reject why);
 int dflip_plane_layout(const struct dflip_geometry *geo,
-		       unsigned int color_plane, struct dflip_layout *lay);
-bool dflip_geometry_has_aux(const struct dflip_geometry *geo);
+		       struct dflip_layout *lay);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 bool dflip_span_fits(const struct dflip_gm *gm, u64 base, u64 stride,

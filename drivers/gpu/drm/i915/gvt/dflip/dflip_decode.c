@@ -8,6 +8,20 @@
  * allocates and never sleeps. It only turns raw register values into a
  * struct dflip_plane_desc; whether the display engine may scan that out
  * is decided by dflip_validate_plane().
+ *
+ * Layouts a vGPU framebuffer cannot show are refused here, not decoded:
+ * i915 makes a vGPU framebuffer of one colour plane, unrotated, with no
+ * render compression (intel_vgpu_fb_create(); 90/270 rotation would need a
+ * rotated GGTT view of a GEM object, 180 and the control surface of CCS
+ * state that the framebuffer does not carry), so NV12, Y/Yf CCS and any
+ * rotation end with -EOPNOTSUPP and the plane keeps its last frame.
+ * GVT's own fb_decoder.c is not reused: it serves the dma-buf path, reads
+ * the vregs itself, takes the primary's size from PIPESRC rather than
+ * PLANE_SIZE, translates the surface to a guest physical address through
+ * the guest's GGTT on every decode, has no colour key or async flag and
+ * returns -EINVAL without a reason. This decoder works on one snapshot of
+ * the raw registers, touches no guest memory (it runs in the trap path)
+ * and says why it refuses.
  */
 
 #include <linux/bitfield.h>
@@ -15,7 +29,6 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
-#include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 
 #include "display/intel_cursor_regs.h"
@@ -36,8 +49,6 @@ static int dflip_fail(enum dflip_reject *why, enum dflip_reject reason,
 static unsigned int dflip_main_cpp(u32 format)
 {
 	switch (format) {
-	case DRM_FORMAT_NV12:
-		return 1;
 	case DRM_FORMAT_RGB565:
 	case DRM_FORMAT_YUYV:
 	case DRM_FORMAT_YVYU:
@@ -60,19 +71,13 @@ static unsigned int dflip_main_cpp(u32 format)
 	}
 }
 
-static bool dflip_is_ccs(u64 modifier)
-{
-	return modifier == I915_FORMAT_MOD_Y_TILED_CCS ||
-	       modifier == I915_FORMAT_MOD_Yf_TILED_CCS;
-}
-
 /*
  * Tile width in bytes and height in rows, as i915's intel_tile_width_bytes()
  * and intel_tile_height() give them on Gen9 (4 KiB tiles, 128 byte Y-tile
  * rows); a linear surface counts as 64 byte wide, one row high "tiles",
  * the unit of its stride (skl_plane_stride_mult()).
  */
-static int dflip_tile_dims(u64 modifier, unsigned int cpp, bool ccs_aux,
+static int dflip_tile_dims(u64 modifier, unsigned int cpp,
 			   unsigned int *width, unsigned int *height)
 {
 	switch (modifier) {
@@ -84,12 +89,10 @@ static int dflip_tile_dims(u64 modifier, unsigned int cpp, bool ccs_aux,
 		*width = 512;
 		break;
 	case I915_FORMAT_MOD_Y_TILED:
-	case I915_FORMAT_MOD_Y_TILED_CCS:
 		*width = 128;
 		break;
 	case I915_FORMAT_MOD_Yf_TILED:
-	case I915_FORMAT_MOD_Yf_TILED_CCS:
-		if (ccs_aux || cpp == 2 || cpp == 4)
+		if (cpp == 2 || cpp == 4)
 			*width = 128;
 		else if (cpp == 1)
 			*width = 64;
@@ -106,74 +109,30 @@ static int dflip_tile_dims(u64 modifier, unsigned int cpp, bool ccs_aux,
 }
 
 /**
- * dflip_geometry_has_aux - whether a geometry has an auxiliary surface
- * @geo: the geometry
- *
- * NV12 keeps its CbCr plane, and Y/Yf CCS their control surface, at
- * PLANE_AUX_DIST from the main surface.
- *
- * Return: true if the display engine reads an auxiliary surface.
- */
-bool dflip_geometry_has_aux(const struct dflip_geometry *geo)
-{
-	return geo->format == DRM_FORMAT_NV12 || dflip_is_ccs(geo->modifier);
-}
-
-/**
- * dflip_plane_layout - the memory layout of one colour plane
- * @geo: the geometry (format, modifier and rotation are used)
- * @color_plane: 0 for the main surface, 1 for the auxiliary one
+ * dflip_plane_layout - the memory layout of a surface
+ * @geo: the geometry (format and modifier are used)
  * @lay: the layout, filled in on success
  *
- * Gives the bytes per pixel, subsampling, the unit of the stride register
- * field and the rows per tile row of the surface as the display engine
- * reads it. For 90/270 degree rotation that is the rotated GTT view, whose
- * tiles are the source tiles turned on their side: the stride field then
- * counts tile heights (skl_plane_stride_mult()). The CCS control surface is
- * Y-tiled with one byte per 8x16 main pixels (i915's skl_ccs_formats).
+ * Gives the bytes per pixel, the unit of the stride register field and the
+ * rows per tile row of the surface as the display engine reads it.
  *
- * Return: 0, or -EINVAL for an unknown format or modifier or a colour
- * plane the geometry does not have.
+ * Return: 0, or -EINVAL for an unknown format or modifier.
  */
 int dflip_plane_layout(const struct dflip_geometry *geo,
-		       unsigned int color_plane, struct dflip_layout *lay)
+		       struct dflip_layout *lay)
 {
-	bool ccs_aux = color_plane && dflip_is_ccs(geo->modifier);
 	unsigned int width, height;
 	int ret;
 
 	memset(lay, 0, sizeof(*lay));
 	lay->cpp = dflip_main_cpp(geo->format);
-	if (!lay->cpp || color_plane > 1)
+	if (!lay->cpp)
 		return -EINVAL;
-	lay->hsub = 1;
-	lay->vsub = 1;
-
-	if (ccs_aux) {
-		lay->cpp = 1;
-		lay->hsub = 8;
-		lay->vsub = 16;
-		lay->main_coords = true;
-	} else if (color_plane) {
-		if (geo->format != DRM_FORMAT_NV12)
-			return -EINVAL;
-		lay->cpp = 2;
-		lay->hsub = 2;
-		lay->vsub = 2;
-	}
-
-	ret = dflip_tile_dims(geo->modifier, lay->cpp, ccs_aux, &width, &height);
+	ret = dflip_tile_dims(geo->modifier, lay->cpp, &width, &height);
 	if (ret)
 		return ret;
-
-	if (geo->modifier != DRM_FORMAT_MOD_LINEAR &&
-	    drm_rotation_90_or_270(geo->rotation)) {
-		lay->stride_unit = height * lay->cpp;
-		lay->tile_rows = width / lay->cpp;
-	} else {
-		lay->stride_unit = width;
-		lay->tile_rows = height;
-	}
+	lay->stride_unit = width;
+	lay->tile_rows = height;
 	return 0;
 }
 
@@ -238,12 +197,10 @@ static int dflip_decode_format(u32 ctl, u32 *format, enum dflip_reject *why)
 	case PLANE_CTL_FORMAT_YUV422:
 		*format = dflip_yuv422_format(ctl);
 		return 0;
-	case PLANE_CTL_FORMAT_NV12:
-		*format = DRM_FORMAT_NV12;
-		return 0;
 	case PLANE_CTL_FORMAT_XYUV:
 		*format = DRM_FORMAT_XYUV8888;
 		return 0;
+	case PLANE_CTL_FORMAT_NV12:
 	case PLANE_CTL_FORMAT_P010:
 	case PLANE_CTL_FORMAT_P012:
 	case PLANE_CTL_FORMAT_P016:
@@ -254,7 +211,10 @@ static int dflip_decode_format(u32 ctl, u32 *format, enum dflip_reject *why)
 	}
 }
 
-/* PLANE_CTL tiling and render decompression, as skl_get_initial_plane_config() */
+/*
+ * PLANE_CTL tiling, as skl_get_initial_plane_config() reads it; render
+ * decompression (Y/Yf CCS) is valid but not shown.
+ */
 static int dflip_decode_modifier(u32 ctl, u64 *modifier,
 				 enum dflip_reject *why)
 {
@@ -268,13 +228,11 @@ static int dflip_decode_modifier(u32 ctl, u64 *modifier,
 		*modifier = I915_FORMAT_MOD_X_TILED;
 		break;
 	case PLANE_CTL_TILED_Y:
-		*modifier = rc ? I915_FORMAT_MOD_Y_TILED_CCS :
-				 I915_FORMAT_MOD_Y_TILED;
-		return 0;
+		*modifier = I915_FORMAT_MOD_Y_TILED;
+		return rc ? dflip_fail(why, DFLIP_REJECT_MODIFIER, -EOPNOTSUPP) : 0;
 	case PLANE_CTL_TILED_YF:
-		*modifier = rc ? I915_FORMAT_MOD_Yf_TILED_CCS :
-				 I915_FORMAT_MOD_Yf_TILED;
-		return 0;
+		*modifier = I915_FORMAT_MOD_Yf_TILED;
+		return rc ? dflip_fail(why, DFLIP_REJECT_MODIFIER, -EOPNOTSUPP) : 0;
 	default:
 		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
 	}
@@ -285,28 +243,17 @@ static int dflip_decode_modifier(u32 ctl, u64 *modifier,
 	return 0;
 }
 
-/* The hardware rotates clockwise, DRM counter-clockwise: 90 and 270 swap. */
-static unsigned int dflip_decode_rotation(u32 ctl)
+/*
+ * Rotation is valid but not shown; horizontal reflection is reserved on
+ * display version 9 (it exists from 11 on, skl_universal_plane_create()).
+ */
+static int dflip_decode_rotation(u32 ctl, enum dflip_reject *why)
 {
-	unsigned int rotation;
-
-	switch (ctl & PLANE_CTL_ROTATE_MASK) {
-	case PLANE_CTL_ROTATE_90:
-		rotation = DRM_MODE_ROTATE_270;
-		break;
-	case PLANE_CTL_ROTATE_180:
-		rotation = DRM_MODE_ROTATE_180;
-		break;
-	case PLANE_CTL_ROTATE_270:
-		rotation = DRM_MODE_ROTATE_90;
-		break;
-	default:
-		rotation = DRM_MODE_ROTATE_0;
-		break;
-	}
 	if (ctl & PLANE_CTL_FLIP_HORIZONTAL)
-		rotation |= DRM_MODE_REFLECT_X;
-	return rotation;
+		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
+	if (ctl & PLANE_CTL_ROTATE_MASK)
+		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EOPNOTSUPP);
+	return 0;
 }
 
 static int dflip_decode_key(const struct dflip_plane_regs *regs,
@@ -331,28 +278,16 @@ static int dflip_decode_key(const struct dflip_plane_regs *regs,
 	return 0;
 }
 
-static int dflip_decode_strides(const struct dflip_plane_regs *regs,
-				struct dflip_plane_desc *desc,
-				enum dflip_reject *why)
+static int dflip_decode_stride(const struct dflip_plane_regs *regs,
+			       struct dflip_geometry *geo,
+			       enum dflip_reject *why)
 {
-	struct dflip_geometry *geo = &desc->geo;
 	struct dflip_layout lay;
 
-	if (dflip_plane_layout(geo, 0, &lay))
+	if (dflip_plane_layout(geo, &lay))
 		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
 	geo->stride = REG_FIELD_GET(PLANE_STRIDE__MASK, regs->stride) *
 		      lay.stride_unit;
-
-	if (!dflip_geometry_has_aux(geo))
-		return 0;
-
-	if (dflip_plane_layout(geo, 1, &lay))
-		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
-	geo->aux_stride = REG_FIELD_GET(PLANE_AUX_STRIDE_MASK, regs->aux_dist) *
-			  lay.stride_unit;
-	geo->aux_dist = regs->aux_dist & PLANE_AUX_DISTANCE_MASK;
-	desc->aux_x = REG_FIELD_GET(PLANE_OFFSET_X_MASK, regs->aux_offset);
-	desc->aux_y = REG_FIELD_GET(PLANE_OFFSET_Y_MASK, regs->aux_offset);
 	return 0;
 }
 
@@ -376,11 +311,13 @@ static int dflip_decode_universal(const struct dflip_plane_regs *regs,
 	ret = dflip_decode_key(regs, &desc->key, why);
 	if (ret)
 		return ret;
-	geo->rotation = dflip_decode_rotation(ctl);
+	ret = dflip_decode_rotation(ctl, why);
+	if (ret)
+		return ret;
 	geo->width = REG_FIELD_GET(PLANE_WIDTH_MASK, regs->size) + 1;
 	geo->height = REG_FIELD_GET(PLANE_HEIGHT_MASK, regs->size) + 1;
 
-	ret = dflip_decode_strides(regs, desc, why);
+	ret = dflip_decode_stride(regs, geo, why);
 	if (ret)
 		return ret;
 
@@ -441,14 +378,14 @@ static int dflip_decode_cursor(const struct dflip_plane_regs *regs,
 	ret = dflip_cursor_size(regs->ctl, &size, why);
 	if (ret)
 		return ret;
+	if (regs->ctl & MCURSOR_ROTATE_180)
+		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EOPNOTSUPP);
 
 	geo->format = DRM_FORMAT_ARGB8888;
 	geo->modifier = DRM_FORMAT_MOD_LINEAR;
 	geo->width = size;
 	geo->height = size;
 	geo->stride = size * 4;
-	geo->rotation = regs->ctl & MCURSOR_ROTATE_180 ? DRM_MODE_ROTATE_180 :
-							 DRM_MODE_ROTATE_0;
 	desc->surf = regs->surf & DFLIP_CURBASE_ADDR_MASK;
 	desc->crtc_x = dflip_cursor_coord(REG_FIELD_GET(CURSOR_POS_X_MASK, regs->pos),
 					  regs->pos & CURSOR_POS_X_SIGN);
@@ -465,15 +402,16 @@ static int dflip_decode_cursor(const struct dflip_plane_regs *regs,
  * @desc: the decoded state; on error all zero but @desc->kind
  * @why: set to %DFLIP_OK, or to why the registers cannot be decoded
  *
- * Turns PLANE_CTL/STRIDE/POS/SIZE/OFFSET/SURF/AUX_DIST/AUX_OFFSET/KEY* (or
- * CURCNTR/CURPOS/CURBASE) into a DRM format, modifier, rotation, geometry
- * in pixels and bytes, and addresses. A disabled plane decodes to a zeroed
+ * Turns PLANE_CTL/STRIDE/POS/SIZE/OFFSET/SURF/KEY* (or CURCNTR/CURPOS/
+ * CURBASE) into a DRM format, modifier, geometry in pixels and bytes, and
+ * addresses. A disabled plane decodes to a zeroed
  * @desc with @desc->enabled false. The decoded state is not checked
  * against any limit here: see dflip_validate_plane(). Never allocates.
  *
  * Return: 0; -EINVAL for a reserved field value or an unknown @kind;
  * -EOPNOTSUPP for a valid mode that direct flip does not scan out
- * (indexed or P01x formats, cursor AND/XOR modes).
+ * (indexed, NV12 or P01x formats, render compression, rotation, cursor
+ * AND/XOR modes).
  */
 int dflip_decode_plane(enum dflip_plane_kind kind,
 		       const struct dflip_plane_regs *regs,

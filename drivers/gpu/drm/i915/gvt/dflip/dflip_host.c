@@ -817,13 +817,7 @@ static int dflip_host_new_geometry(struct dflip_vplane *vp,
 				   const struct dflip_plane_desc *desc)
 {
 	struct dflip_host_plane *hp = to_hp(vp);
-	const struct dflip_geometry *geo = &desc->geo;
 
-	/* no rotated or compressed vGPU framebuffers (yet) */
-	if (desc->enabled &&
-	    ((geo->rotation && geo->rotation != DRM_MODE_ROTATE_0) ||
-	     geo->aux_stride))
-		return -EOPNOTSUPP;
 	dflip_host_keep_frame(hp);
 	dflip_host_geometry_kick(hp->hv);
 	return 0;
@@ -1018,8 +1012,6 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 		regs.pos = vgpu_vreg_t(vgpu, PLANE_POS(pipe, id));
 		regs.size = vgpu_vreg_t(vgpu, PLANE_SIZE(pipe, id));
 		regs.offset = vgpu_vreg_t(vgpu, PLANE_OFFSET(pipe, id));
-		regs.aux_dist = vgpu_vreg_t(vgpu, PLANE_AUX_DIST(pipe, id));
-		regs.aux_offset = vgpu_vreg_t(vgpu, PLANE_AUX_OFFSET(pipe, id));
 		regs.keyval = vgpu_vreg_t(vgpu, PLANE_KEYVAL(pipe, id));
 		regs.keymsk = vgpu_vreg_t(vgpu, PLANE_KEYMSK(pipe, id));
 		regs.keymax = vgpu_vreg_t(vgpu, PLANE_KEYMAX(pipe, id));
@@ -1227,7 +1219,6 @@ static void dflip_host_default_geometry(struct intel_vgpu *vgpu,
 
 	memset(geo, 0, sizeof(*geo));
 	geo->modifier = DRM_FORMAT_MOD_LINEAR;
-	geo->rotation = DRM_MODE_ROTATE_0;
 	if (kind == DFLIP_PLANE_CURSOR) {
 		geo->format = DRM_FORMAT_ARGB8888;
 		geo->width = 64;

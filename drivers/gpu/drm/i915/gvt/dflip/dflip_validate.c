@@ -5,15 +5,15 @@
  * Local Display Direct Flip: check a decoded guest plane before the
  * display engine scans it out.
  *
- * Every byte the display engine may fetch for the plane (the main surface
- * and, for NV12 and CCS, the auxiliary one, each rounded up to whole tile
- * rows and padded by the VT-d overfetch guard, or by one tile row when that
- * is larger, as i915 pads its own scanouts) must lie inside one of the
- * vGPU's own graphics memory ranges. Runs on the trap path: no allocation.
+ * Every byte the display engine may fetch for the plane (its surface,
+ * rounded up to whole tile rows and padded by the VT-d overfetch guard, or
+ * by one tile row when that is larger, as i915 pads its own scanouts) must
+ * lie inside one of the vGPU's own graphics memory ranges. The decoder
+ * already refused the layouts with a second surface or a rotated view
+ * (NV12, CCS, rotation). Runs on the trap path: no allocation.
  */
 
 #include <linux/array_size.h>
-#include <linux/bitops.h>
 #include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -24,12 +24,11 @@
 
 #include <kunit/visibility.h>
 
-#include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 
 #include "dflip.h"
 
-/* Largest PLANE_OFFSET/PLANE_AUX_OFFSET x or y (skl_check_nv12_aux_surface()) */
+/* Largest PLANE_OFFSET x or y (13 bits on display version 9) */
 #define DFLIP_MAX_OFFSET	8191
 /* skl_plane_max_height() */
 #define DFLIP_MAX_HEIGHT	4096
@@ -44,34 +43,21 @@ static int dflip_fail(enum dflip_reject *why, enum dflip_reject reason,
 	return err;
 }
 
-static bool dflip_is_ccs(u64 modifier)
-{
-	return modifier == I915_FORMAT_MOD_Y_TILED_CCS ||
-	       modifier == I915_FORMAT_MOD_Yf_TILED_CCS;
-}
-
 static bool dflip_is_fp16(u32 format)
 {
 	return format == DRM_FORMAT_XRGB16161616F ||
 	       format == DRM_FORMAT_XBGR16161616F;
 }
 
-static bool dflip_is_8888(u32 format)
-{
-	return format == DRM_FORMAT_XRGB8888 || format == DRM_FORMAT_XBGR8888 ||
-	       format == DRM_FORMAT_ARGB8888 || format == DRM_FORMAT_ABGR8888;
-}
-
 /*
  * Before display version 12 asynchronous flips need X, Y or Yf tiling
- * and a single colour plane (intel_async_flip_check_hw()).
+ * (intel_async_flip_check_hw()).
  */
 static bool dflip_async_ok(const struct dflip_geometry *geo)
 {
-	return (geo->modifier == I915_FORMAT_MOD_X_TILED ||
-		geo->modifier == I915_FORMAT_MOD_Y_TILED ||
-		geo->modifier == I915_FORMAT_MOD_Yf_TILED) &&
-	       !dflip_geometry_has_aux(geo);
+	return geo->modifier == I915_FORMAT_MOD_X_TILED ||
+	       geo->modifier == I915_FORMAT_MOD_Y_TILED ||
+	       geo->modifier == I915_FORMAT_MOD_Yf_TILED;
 }
 
 /* Format/modifier pairs Gen9 scans out: skl_plane_format_mod_supported() */
@@ -81,7 +67,7 @@ static int dflip_check_format(const struct dflip_plane_desc *desc,
 	const struct dflip_geometry *geo = &desc->geo;
 	struct dflip_layout lay;
 
-	if (dflip_plane_layout(geo, 0, &lay)) {
+	if (dflip_plane_layout(geo, &lay)) {
 		if (geo->modifier == DRM_FORMAT_MOD_LINEAR)
 			return dflip_fail(why, DFLIP_REJECT_FORMAT, -EINVAL);
 		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
@@ -95,41 +81,10 @@ static int dflip_check_format(const struct dflip_plane_desc *desc,
 		return 0;
 	}
 
-	if (dflip_is_ccs(geo->modifier) && !dflip_is_8888(geo->format))
-		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
 	if (geo->modifier == I915_FORMAT_MOD_Yf_TILED && dflip_is_fp16(geo->format))
 		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
 	if (desc->async && !dflip_async_ok(geo))
 		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
-	return 0;
-}
-
-/*
- * Rotation limits of skl_plane_check_fb(): 90/270 needs plain Y or Yf
- * tiling (intel_fb_supports_90_270_rotation()) and neither RGB565 nor FP16;
- * horizontal reflection exists from display version 11 on
- * (skl_universal_plane_create()); the cursor only turns by 180.
- */
-static int dflip_check_rotation(const struct dflip_plane_desc *desc,
-				enum dflip_reject *why)
-{
-	const struct dflip_geometry *geo = &desc->geo;
-	unsigned int rotation = geo->rotation;
-
-	if (hweight32(rotation & DRM_MODE_ROTATE_MASK) != 1 ||
-	    rotation & ~DRM_MODE_ROTATE_MASK)
-		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
-
-	if (!drm_rotation_90_or_270(rotation))
-		return 0;
-
-	if (desc->kind == DFLIP_PLANE_CURSOR)
-		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
-	if (geo->modifier != I915_FORMAT_MOD_Y_TILED &&
-	    geo->modifier != I915_FORMAT_MOD_Yf_TILED)
-		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
-	if (geo->format == DRM_FORMAT_RGB565 || dflip_is_fp16(geo->format))
-		return dflip_fail(why, DFLIP_REJECT_ROTATION, -EINVAL);
 	return 0;
 }
 
@@ -162,17 +117,14 @@ static int dflip_check_size(const struct dflip_plane_desc *desc,
 	if (!geo->width || geo->width > dflip_max_width(geo, lay->cpp) ||
 	    !geo->height || geo->height > DFLIP_MAX_HEIGHT)
 		return dflip_fail(why, DFLIP_REJECT_SIZE, -EINVAL);
-	if (desc->x > DFLIP_MAX_OFFSET || desc->y > DFLIP_MAX_OFFSET ||
-	    desc->aux_x > DFLIP_MAX_OFFSET || desc->aux_y > DFLIP_MAX_OFFSET)
+	if (desc->x > DFLIP_MAX_OFFSET || desc->y > DFLIP_MAX_OFFSET)
 		return dflip_fail(why, DFLIP_REJECT_OFFSET, -EINVAL);
 	return 0;
 }
 
 /*
  * One row of the visible part, offset included, must fit in the stride,
- * and the stride in the limit of skl_plane_max_stride() (which is the same
- * in bytes for the rotated view). Display WA #0531: CCS wider than 3840
- * needs a stride of whole groups of four tiles (intel_fb_stride_alignment()).
+ * and the stride in the limit of skl_plane_max_stride().
  */
 static int dflip_check_stride(const struct dflip_plane_desc *desc,
 			      const struct dflip_layout *lay,
@@ -187,16 +139,12 @@ static int dflip_check_stride(const struct dflip_plane_desc *desc,
 		return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
 	if (geo->stride % lay->stride_unit)
 		return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
-	if (dflip_is_ccs(geo->modifier) && geo->width > 3840 &&
-	    geo->stride % (4 * lay->stride_unit))
-		return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
 	return 0;
 }
 
 /*
  * PLANE_SURF alignment per skl_plane_min_alignment() (256 KiB linear and X,
  * 1 MiB Y and Yf), 4 KiB for the cursor (i9xx_cursor_min_alignment()).
- * PLANE_AUX_DIST itself only holds 4 KiB multiples.
  */
 static u32 dflip_surf_alignment(const struct dflip_plane_desc *desc)
 {
@@ -256,7 +204,7 @@ static u64 dflip_tile_rows(u64 y_end, unsigned int tile_rows)
  * tile row of the main surface when that is larger ("168 or tile-row PTE
  * padding", i915_gem_object_pin_to_display_plane()). Taken for every tiled
  * layout (i915 only knows fenced X and Y tiling; Yf reads whole tile rows
- * too). The auxiliary surface shares the VMA and so the padding.
+ * too).
  */
 static u64 dflip_vtd_guard(const struct dflip_plane_desc *desc,
 			   const struct dflip_layout *lay,
@@ -282,60 +230,14 @@ static int dflip_check_main(const struct dflip_plane_desc *desc,
 	return 0;
 }
 
-/*
- * The auxiliary surface: NV12's CbCr plane (offsets in its own pixels) or
- * the CCS (offsets in main-surface pixels, one CCS byte per 8x16 of them).
- */
-static int dflip_check_aux(const struct dflip_plane_desc *desc,
-			   const struct dflip_layout *main_lay,
-			   const struct dflip_gm *gm, enum dflip_reject *why)
-{
-	const struct dflip_geometry *geo = &desc->geo;
-	struct dflip_layout lay;
-	u64 x_end, y_end, base;
-
-	if (!dflip_geometry_has_aux(geo))
-		return 0;
-	if (dflip_plane_layout(geo, 1, &lay))
-		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
-	/*
-	 * The CCS has no x/y offsets of its own: i915 programs the main
-	 * ones into PLANE_AUX_OFFSET (skl_check_main_surface()).
-	 */
-	if (lay.main_coords && (desc->aux_x != desc->x || desc->aux_y != desc->y))
-		return dflip_fail(why, DFLIP_REJECT_OFFSET, -EINVAL);
-
-	if (lay.main_coords) {
-		x_end = DIV_ROUND_UP_ULL((u64)desc->aux_x + geo->width, lay.hsub);
-		y_end = DIV_ROUND_UP_ULL((u64)desc->aux_y + geo->height, lay.vsub);
-	} else {
-		x_end = desc->aux_x + DIV_ROUND_UP_ULL(geo->width, lay.hsub);
-		y_end = desc->aux_y + DIV_ROUND_UP_ULL(geo->height, lay.vsub);
-	}
-
-	if (!geo->aux_stride || geo->aux_stride % lay.stride_unit ||
-	    x_end * lay.cpp > geo->aux_stride ||
-	    geo->aux_stride > DFLIP_MAX_STRIDE_BYTES)
-		return dflip_fail(why, DFLIP_REJECT_STRIDE, -EINVAL);
-	if (geo->aux_dist % SZ_4K)
-		return dflip_fail(why, DFLIP_REJECT_ALIGN, -EINVAL);
-
-	base = desc->surf + geo->aux_dist;
-	if (!dflip_span_fits(gm, base, geo->aux_stride,
-			     dflip_tile_rows(y_end, lay.tile_rows),
-			     dflip_vtd_guard(desc, main_lay, gm)))
-		return dflip_fail(why, DFLIP_REJECT_AUX_RANGE, -ERANGE);
-	return 0;
-}
-
 /**
  * dflip_validate_plane - check that a decoded plane is safe to scan out
  * @desc: the decoded guest plane (see dflip_decode_plane())
  * @gm: the graphics memory the vGPU owns
  * @why: set to %DFLIP_OK, or to the first reason the plane is rejected
  *
- * Checks the format/modifier/rotation combination (and that an async flip
- * uses a layout that allows one), the size, offset and stride limits of
+ * Checks the format/modifier combination (and that an async flip uses a
+ * layout that allows one), the size, offset and stride limits of
  * Gen9 universal planes (skl_universal_plane.c) or the cursor, the surface
  * alignment, and that every span the display engine reads lies inside one
  * of the guest's ranges (see dflip_span_fits()). A disabled plane reads
@@ -358,10 +260,7 @@ int dflip_validate_plane(const struct dflip_plane_desc *desc,
 	ret = dflip_check_format(desc, why);
 	if (ret)
 		return ret;
-	ret = dflip_check_rotation(desc, why);
-	if (ret)
-		return ret;
-	if (dflip_plane_layout(&desc->geo, 0, &lay))
+	if (dflip_plane_layout(&desc->geo, &lay))
 		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
 	ret = dflip_check_size(desc, &lay, why);
 	if (ret)
@@ -369,10 +268,7 @@ int dflip_validate_plane(const struct dflip_plane_desc *desc,
 	ret = dflip_check_stride(desc, &lay, why);
 	if (ret)
 		return ret;
-	ret = dflip_check_main(desc, &lay, gm, why);
-	if (ret)
-		return ret;
-	return dflip_check_aux(desc, &lay, gm, why);
+	return dflip_check_main(desc, &lay, gm, why);
 }
 
 /**
@@ -389,10 +285,7 @@ bool dflip_geometry_equal(const struct dflip_geometry *a,
 	       a->modifier == b->modifier &&
 	       a->width == b->width &&
 	       a->height == b->height &&
-	       a->stride == b->stride &&
-	       a->rotation == b->rotation &&
-	       a->aux_stride == b->aux_stride &&
-	       a->aux_dist == b->aux_dist;
+	       a->stride == b->stride;
 }
 
 static const char * const dflip_reject_names[] = {

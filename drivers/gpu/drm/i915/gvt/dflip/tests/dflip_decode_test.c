@@ -24,7 +24,6 @@
 #define RC		PLANE_CTL_RENDER_DECOMPRESSION_ENABLE
 #define SIZE(w, h)	(PLANE_HEIGHT((h) - 1) | PLANE_WIDTH((w) - 1))
 #define SURF		0x01000000u
-#define AUX_DIST	0x00800000u
 
 struct dflip_decode_case {
 	const char *name;
@@ -36,7 +35,7 @@ struct dflip_decode_case {
 };
 
 /* An enabled 1920x1080 universal plane at SURF */
-#define UNIV(_name, _ctl, _sreg, _fmt, _mod, _stride, _rot)		\
+#define UNIV(_name, _ctl, _sreg, _fmt, _mod, _stride)			\
 	{								\
 		.name = _name,						\
 		.kind = DFLIP_PLANE_PRIMARY,				\
@@ -47,30 +46,7 @@ struct dflip_decode_case {
 			  .geo = { .format = (_fmt),			\
 				   .modifier = (_mod),			\
 				   .width = 1920, .height = 1080,	\
-				   .stride = (_stride),			\
-				   .rotation = (_rot) } },		\
-	}
-
-/* As UNIV, with an auxiliary surface (NV12 CbCr or CCS) */
-#define UNIV_AUX(_name, _ctl, _sreg, _fmt, _mod, _stride, _areg, _astride) \
-	{								\
-		.name = _name,						\
-		.kind = DFLIP_PLANE_SPRITE,				\
-		.regs = { .ctl = EN | (_ctl), .stride = (_sreg),	\
-			  .size = SIZE(1920, 1080), .surf = SURF,	\
-			  .aux_dist = AUX_DIST | (_areg),		\
-			  .aux_offset = PLANE_OFFSET_Y(6) |		\
-					PLANE_OFFSET_X(4) },		\
-		.want = { .kind = DFLIP_PLANE_SPRITE,			\
-			  .enabled = true, .surf = SURF,		\
-			  .aux_x = 4, .aux_y = 6,			\
-			  .geo = { .format = (_fmt),			\
-				   .modifier = (_mod),			\
-				   .width = 1920, .height = 1080,	\
-				   .stride = (_stride),			\
-				   .rotation = DRM_MODE_ROTATE_0,	\
-				   .aux_stride = (_astride),		\
-				   .aux_dist = AUX_DIST } },		\
+				   .stride = (_stride) } },		\
 	}
 
 /* A universal plane whose PLANE_CTL cannot be decoded */
@@ -90,7 +66,7 @@ struct dflip_decode_case {
 #define CURSOR_GEO_256	.width = 256, .height = 256, .stride = 1024
 
 /* An enabled cursor at SURF */
-#define CURSOR(_name, _ctl, _pos, _size, _rot, _x, _y)			\
+#define CURSOR(_name, _ctl, _pos, _size, _x, _y)			\
 	{								\
 		.name = _name,						\
 		.kind = DFLIP_PLANE_CURSOR,				\
@@ -101,117 +77,69 @@ struct dflip_decode_case {
 			  .crtc_x = (_x), .crtc_y = (_y),		\
 			  .geo = { .format = DRM_FORMAT_ARGB8888,	\
 				   .modifier = DRM_FORMAT_MOD_LINEAR,	\
-				   CURSOR_GEO_##_size,			\
-				   .rotation = (_rot) } },		\
+				   CURSOR_GEO_##_size } },		\
 	}
 
-#define CURSOR_BAD(_name, _ctl, _ret)					\
+#define CURSOR_BAD(_name, _ctl, _ret, _why)				\
 	{								\
 		.name = _name,						\
 		.kind = DFLIP_PLANE_CURSOR,				\
 		.regs = { .ctl = (_ctl), .surf = SURF },		\
-		.ret = (_ret), .why = DFLIP_REJECT_FORMAT,		\
+		.ret = (_ret), .why = (_why),				\
 		.want = { .kind = DFLIP_PLANE_CURSOR },			\
 	}
 
 #define LIN	DRM_FORMAT_MOD_LINEAR
-#define R0	DRM_MODE_ROTATE_0
 
 static const struct dflip_decode_case dflip_decode_cases[] = {
 	/* every Gen9 format, linear: PLANE_STRIDE counts 64 bytes */
 	UNIV("XRGB8888 linear", FMT(XRGB_8888), 120,
-	     DRM_FORMAT_XRGB8888, LIN, 7680, R0),
+	     DRM_FORMAT_XRGB8888, LIN, 7680),
 	UNIV("XBGR8888 linear (RGBX order)", FMT(XRGB_8888) | PLANE_CTL_ORDER_RGBX,
-	     120, DRM_FORMAT_XBGR8888, LIN, 7680, R0),
+	     120, DRM_FORMAT_XBGR8888, LIN, 7680),
 	UNIV("ARGB8888 linear (SW premultiplied)",
 	     FMT(XRGB_8888) | PLANE_CTL_ALPHA_SW_PREMULTIPLY, 120,
-	     DRM_FORMAT_ARGB8888, LIN, 7680, R0),
+	     DRM_FORMAT_ARGB8888, LIN, 7680),
 	UNIV("ARGB8888 linear (HW premultiplied)",
 	     FMT(XRGB_8888) | PLANE_CTL_ALPHA_HW_PREMULTIPLY, 120,
-	     DRM_FORMAT_ARGB8888, LIN, 7680, R0),
+	     DRM_FORMAT_ARGB8888, LIN, 7680),
 	UNIV("ABGR8888 linear",
 	     FMT(XRGB_8888) | PLANE_CTL_ORDER_RGBX | PLANE_CTL_ALPHA_SW_PREMULTIPLY,
-	     120, DRM_FORMAT_ABGR8888, LIN, 7680, R0),
+	     120, DRM_FORMAT_ABGR8888, LIN, 7680),
 	UNIV("XRGB2101010 linear", FMT(XRGB_2101010), 120,
-	     DRM_FORMAT_XRGB2101010, LIN, 7680, R0),
+	     DRM_FORMAT_XRGB2101010, LIN, 7680),
 	UNIV("XBGR2101010 linear", FMT(XRGB_2101010) | PLANE_CTL_ORDER_RGBX, 120,
-	     DRM_FORMAT_XBGR2101010, LIN, 7680, R0),
-	UNIV("RGB565 linear", FMT(RGB_565), 60, DRM_FORMAT_RGB565, LIN, 3840, R0),
+	     DRM_FORMAT_XBGR2101010, LIN, 7680),
+	UNIV("RGB565 linear", FMT(RGB_565), 60, DRM_FORMAT_RGB565, LIN, 3840),
 	UNIV("YUYV linear", FMT(YUV422) | PLANE_CTL_YUV422_ORDER_YUYV, 60,
-	     DRM_FORMAT_YUYV, LIN, 3840, R0),
+	     DRM_FORMAT_YUYV, LIN, 3840),
 	UNIV("UYVY linear", FMT(YUV422) | PLANE_CTL_YUV422_ORDER_UYVY, 60,
-	     DRM_FORMAT_UYVY, LIN, 3840, R0),
+	     DRM_FORMAT_UYVY, LIN, 3840),
 	UNIV("YVYU linear", FMT(YUV422) | PLANE_CTL_YUV422_ORDER_YVYU, 60,
-	     DRM_FORMAT_YVYU, LIN, 3840, R0),
+	     DRM_FORMAT_YVYU, LIN, 3840),
 	UNIV("VYUY linear", FMT(YUV422) | PLANE_CTL_YUV422_ORDER_VYUY, 60,
-	     DRM_FORMAT_VYUY, LIN, 3840, R0),
-	UNIV("XYUV8888 linear", FMT(XYUV), 120, DRM_FORMAT_XYUV8888, LIN, 7680, R0),
+	     DRM_FORMAT_VYUY, LIN, 3840),
+	UNIV("XYUV8888 linear", FMT(XYUV), 120, DRM_FORMAT_XYUV8888, LIN, 7680),
 	UNIV("XRGB16161616F linear", FMT(XRGB_16161616F), 240,
-	     DRM_FORMAT_XRGB16161616F, LIN, 15360, R0),
+	     DRM_FORMAT_XRGB16161616F, LIN, 15360),
 	UNIV("XBGR16161616F linear", FMT(XRGB_16161616F) | PLANE_CTL_ORDER_RGBX,
-	     240, DRM_FORMAT_XBGR16161616F, LIN, 15360, R0),
-	UNIV_AUX("NV12 linear, CbCr at AUX_DIST", FMT(NV12), 30,
-		 DRM_FORMAT_NV12, LIN, 1920, PLANE_AUX_STRIDE(30), 1920),
+	     240, DRM_FORMAT_XBGR16161616F, LIN, 15360),
 
 	/* every modifier: tiled strides count tile widths */
 	UNIV("XRGB8888 X-tiled (512 byte tiles)", FMT(XRGB_8888) | TILE(X), 15,
-	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_X_TILED, 7680, R0),
+	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_X_TILED, 7680),
 	UNIV("XRGB8888 Y-tiled (128 byte tiles)", FMT(XRGB_8888) | TILE(Y), 60,
-	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Y_TILED, 7680, R0),
+	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Y_TILED, 7680),
 	UNIV("XRGB8888 Yf-tiled (128 byte tiles at 4 cpp)",
 	     FMT(XRGB_8888) | TILE(YF), 60,
-	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Yf_TILED, 7680, R0),
+	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Yf_TILED, 7680),
 	UNIV("RGB565 Yf-tiled (128 byte tiles at 2 cpp)", FMT(RGB_565) | TILE(YF),
-	     30, DRM_FORMAT_RGB565, I915_FORMAT_MOD_Yf_TILED, 3840, R0),
+	     30, DRM_FORMAT_RGB565, I915_FORMAT_MOD_Yf_TILED, 3840),
 	UNIV("XRGB16161616F Yf-tiled (256 byte tiles at 8 cpp)",
 	     FMT(XRGB_16161616F) | TILE(YF), 60,
-	     DRM_FORMAT_XRGB16161616F, I915_FORMAT_MOD_Yf_TILED, 15360, R0),
+	     DRM_FORMAT_XRGB16161616F, I915_FORMAT_MOD_Yf_TILED, 15360),
 	UNIV("XRGB16161616F X-tiled", FMT(XRGB_16161616F) | TILE(X), 30,
-	     DRM_FORMAT_XRGB16161616F, I915_FORMAT_MOD_X_TILED, 15360, R0),
-	UNIV_AUX("ARGB8888 Y-tiled CCS", FMT(XRGB_8888) | TILE(Y) | RC |
-		 PLANE_CTL_ALPHA_HW_PREMULTIPLY, 60,
-		 DRM_FORMAT_ARGB8888, I915_FORMAT_MOD_Y_TILED_CCS, 7680,
-		 PLANE_AUX_STRIDE(2), 256),
-	UNIV_AUX("XRGB8888 Yf-tiled CCS", FMT(XRGB_8888) | TILE(YF) | RC, 60,
-		 DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Yf_TILED_CCS, 7680,
-		 PLANE_AUX_STRIDE(2), 256),
-	UNIV_AUX("NV12 Y-tiled (CbCr in 128 byte tiles)", FMT(NV12) | TILE(Y), 15,
-		 DRM_FORMAT_NV12, I915_FORMAT_MOD_Y_TILED, 1920,
-		 PLANE_AUX_STRIDE(15), 1920),
-	UNIV_AUX("NV12 Yf-tiled (Y 64, CbCr 128 byte tiles)", FMT(NV12) | TILE(YF),
-		 30, DRM_FORMAT_NV12, I915_FORMAT_MOD_Yf_TILED, 1920,
-		 PLANE_AUX_STRIDE(15), 1920),
-	UNIV_AUX("NV12 X-tiled", FMT(NV12) | TILE(X), 4,
-		 DRM_FORMAT_NV12, I915_FORMAT_MOD_X_TILED, 2048,
-		 PLANE_AUX_STRIDE(4), 2048),
-
-	/* every rotation; 90/270 strides count tile heights of the view */
-	UNIV("Y-tiled PLANE_CTL_ROTATE_90 is DRM 270 (stride in 32 rows x 4)",
-	     FMT(XRGB_8888) | TILE(Y) | PLANE_CTL_ROTATE_90, 34,
-	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Y_TILED, 4352,
-	     DRM_MODE_ROTATE_270),
-	UNIV("Y-tiled PLANE_CTL_ROTATE_270 is DRM 90",
-	     FMT(XRGB_8888) | TILE(Y) | PLANE_CTL_ROTATE_270, 34,
-	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Y_TILED, 4352,
-	     DRM_MODE_ROTATE_90),
-	UNIV("Y-tiled ROTATE_180 keeps the tile-width stride",
-	     FMT(XRGB_8888) | TILE(Y) | PLANE_CTL_ROTATE_180, 60,
-	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Y_TILED, 7680,
-	     DRM_MODE_ROTATE_180),
-	UNIV("linear ROTATE_180", FMT(XRGB_8888) | PLANE_CTL_ROTATE_180, 120,
-	     DRM_FORMAT_XRGB8888, LIN, 7680, DRM_MODE_ROTATE_180),
-	UNIV("Yf-tiled 8 cpp rotated 90 (16 rows x 8)",
-	     FMT(XRGB_16161616F) | TILE(YF) | PLANE_CTL_ROTATE_270, 10,
-	     DRM_FORMAT_XRGB16161616F, I915_FORMAT_MOD_Yf_TILED, 1280,
-	     DRM_MODE_ROTATE_90),
-	UNIV("Yf-tiled 2 cpp rotated 270 (32 rows x 2)",
-	     FMT(RGB_565) | TILE(YF) | PLANE_CTL_ROTATE_90, 10,
-	     DRM_FORMAT_RGB565, I915_FORMAT_MOD_Yf_TILED, 640,
-	     DRM_MODE_ROTATE_270),
-	UNIV("horizontal flip is REFLECT_X", FMT(XRGB_8888) | TILE(X) |
-	     PLANE_CTL_FLIP_HORIZONTAL, 15,
-	     DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_X_TILED, 7680,
-	     DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_X),
+	     DRM_FORMAT_XRGB16161616F, I915_FORMAT_MOD_X_TILED, 15360),
 
 	/* addresses, offsets, position, flags */
 	{
@@ -225,7 +153,6 @@ static const struct dflip_decode_case dflip_decode_cases[] = {
 			.size = SIZE(1024, 768),
 			.offset = PLANE_OFFSET_Y(32) | PLANE_OFFSET_X(16),
 			.surf = 0x12345000 | PLANE_SURF_DECRYPT | 0x3,
-			.aux_dist = 0xfffff123, .aux_offset = 0x00010001,
 			.keyval = 0x102030, .keymsk = PLANE_KEYMSK_ALPHA_ENABLE | 0xff,
 			.keymax = 0x405060,
 		},
@@ -233,8 +160,7 @@ static const struct dflip_decode_case dflip_decode_cases[] = {
 			.kind = DFLIP_PLANE_SPRITE, .enabled = true,
 			.geo = { .format = DRM_FORMAT_XRGB8888,
 				 .modifier = I915_FORMAT_MOD_X_TILED,
-				 .width = 1024, .height = 768, .stride = 4096,
-				 .rotation = DRM_MODE_ROTATE_0 },
+				 .width = 1024, .height = 768, .stride = 4096 },
 			.surf = 0x12345000, .x = 16, .y = 32,
 			.crtc_x = 100, .crtc_y = 200, .async = true,
 			.key = { .mode = DFLIP_KEY_SOURCE, .value = 0x102030,
@@ -252,8 +178,7 @@ static const struct dflip_decode_case dflip_decode_cases[] = {
 		.want = {
 			.kind = DFLIP_PLANE_PRIMARY, .enabled = true,
 			.geo = { .format = DRM_FORMAT_XRGB8888, .modifier = LIN,
-				 .width = 65536, .height = 65536, .stride = 32768,
-				 .rotation = DRM_MODE_ROTATE_0 },
+				 .width = 65536, .height = 65536, .stride = 32768 },
 			.surf = SURF,
 			.key = { .mode = DFLIP_KEY_DESTINATION },
 		},
@@ -277,6 +202,8 @@ static const struct dflip_decode_case dflip_decode_cases[] = {
 		 -EINVAL, DFLIP_REJECT_FORMAT),
 	UNIV_BAD("reserved format 15", REG_FIELD_PREP(PLANE_CTL_FORMAT_MASK_SKL, 15),
 		 -EINVAL, DFLIP_REJECT_FORMAT),
+	UNIV_BAD("NV12 is not shown (a second colour plane)", FMT(NV12),
+		 -EOPNOTSUPP, DFLIP_REJECT_FORMAT),
 	UNIV_BAD("indexed 8 bit is not scanned out", FMT(INDEXED),
 		 -EOPNOTSUPP, DFLIP_REJECT_FORMAT),
 	UNIV_BAD("P010 is not Gen9", FMT(P010), -EOPNOTSUPP, DFLIP_REJECT_FORMAT),
@@ -303,6 +230,18 @@ static const struct dflip_decode_case dflip_decode_cases[] = {
 	UNIV_BAD("reserved tiling 7",
 		 FMT(XRGB_8888) | REG_FIELD_PREP(PLANE_CTL_TILED_MASK, 7),
 		 -EINVAL, DFLIP_REJECT_MODIFIER),
+	UNIV_BAD("Y-tiled CCS is not shown (a control surface)",
+		 FMT(XRGB_8888) | TILE(Y) | RC, -EOPNOTSUPP, DFLIP_REJECT_MODIFIER),
+	UNIV_BAD("Yf-tiled CCS is not shown",
+		 FMT(XRGB_8888) | TILE(YF) | RC, -EOPNOTSUPP, DFLIP_REJECT_MODIFIER),
+	UNIV_BAD("rotation 90 is not shown", FMT(XRGB_8888) | TILE(Y) |
+		 PLANE_CTL_ROTATE_90, -EOPNOTSUPP, DFLIP_REJECT_ROTATION),
+	UNIV_BAD("rotation 180 is not shown", FMT(XRGB_8888) |
+		 PLANE_CTL_ROTATE_180, -EOPNOTSUPP, DFLIP_REJECT_ROTATION),
+	UNIV_BAD("rotation 270 is not shown", FMT(XRGB_8888) | TILE(YF) |
+		 PLANE_CTL_ROTATE_270, -EOPNOTSUPP, DFLIP_REJECT_ROTATION),
+	UNIV_BAD("horizontal flip is reserved on Gen9", FMT(XRGB_8888) | TILE(X) |
+		 PLANE_CTL_FLIP_HORIZONTAL, -EINVAL, DFLIP_REJECT_ROTATION),
 	UNIV_BAD("render decompression on linear", FMT(XRGB_8888) | RC,
 		 -EINVAL, DFLIP_REJECT_MODIFIER),
 	UNIV_BAD("render decompression on X-tiled", FMT(XRGB_8888) | TILE(X) | RC,
@@ -321,24 +260,25 @@ static const struct dflip_decode_case dflip_decode_cases[] = {
 
 	/* cursor: sizes, sign-magnitude positions, rotation */
 	CURSOR("cursor 64x64 ARGB", MCURSOR_MODE_64_ARGB_AX,
-	       CURSOR_POS_Y(20) | CURSOR_POS_X(10), 64, R0, 10, 20),
+	       CURSOR_POS_Y(20) | CURSOR_POS_X(10), 64, 10, 20),
 	CURSOR("cursor 128x128 ARGB", MCURSOR_MODE_128_ARGB_AX,
-	       CURSOR_POS_Y(0) | CURSOR_POS_X(0), 128, R0, 0, 0),
+	       CURSOR_POS_Y(0) | CURSOR_POS_X(0), 128, 0, 0),
 	CURSOR("cursor 256x256 ARGB, pipe and gamma bits ignored",
 	       MCURSOR_MODE_256_ARGB_AX | MCURSOR_PIPE_SEL(1) |
 	       MCURSOR_PIPE_GAMMA_ENABLE,
-	       CURSOR_POS_Y(4095) | CURSOR_POS_X(4095), 256, R0, 4095, 4095),
+	       CURSOR_POS_Y(4095) | CURSOR_POS_X(4095), 256, 4095, 4095),
 	CURSOR("cursor negative x", MCURSOR_MODE_64_ARGB_AX,
-	       CURSOR_POS_X_SIGN | CURSOR_POS_X(5) | CURSOR_POS_Y(7), 64, R0, -5, 7),
+	       CURSOR_POS_X_SIGN | CURSOR_POS_X(5) | CURSOR_POS_Y(7), 64, -5, 7),
 	CURSOR("cursor negative y", MCURSOR_MODE_64_ARGB_AX,
-	       CURSOR_POS_Y_SIGN | CURSOR_POS_Y(63) | CURSOR_POS_X(9), 64, R0, 9, -63),
+	       CURSOR_POS_Y_SIGN | CURSOR_POS_Y(63) | CURSOR_POS_X(9), 64, 9, -63),
 	CURSOR("cursor negative x and y, largest magnitude", MCURSOR_MODE_128_ARGB_AX,
 	       CURSOR_POS_Y_SIGN | CURSOR_POS_Y_MASK |
-	       CURSOR_POS_X_SIGN | CURSOR_POS_X_MASK, 128, R0, -32767, -32767),
+	       CURSOR_POS_X_SIGN | CURSOR_POS_X_MASK, 128, -32767, -32767),
 	CURSOR("cursor negative zero", MCURSOR_MODE_64_ARGB_AX,
-	       CURSOR_POS_Y_SIGN | CURSOR_POS_X_SIGN, 64, R0, 0, 0),
-	CURSOR("cursor rotated 180", MCURSOR_MODE_256_ARGB_AX | MCURSOR_ROTATE_180,
-	       0, 256, DRM_MODE_ROTATE_180, 0, 0),
+	       CURSOR_POS_Y_SIGN | CURSOR_POS_X_SIGN, 64, 0, 0),
+	CURSOR_BAD("cursor rotated 180 is not shown",
+		   MCURSOR_MODE_256_ARGB_AX | MCURSOR_ROTATE_180, -EOPNOTSUPP,
+		   DFLIP_REJECT_ROTATION),
 	{
 		.name = "cursor disabled",
 		.kind = DFLIP_PLANE_CURSOR,
@@ -346,14 +286,22 @@ static const struct dflip_decode_case dflip_decode_cases[] = {
 			  .pos = CURSOR_POS_X(3), .surf = SURF },
 		.want = { .kind = DFLIP_PLANE_CURSOR },
 	},
-	CURSOR_BAD("cursor 64x64 2 bpp", MCURSOR_MODE_64_2B, -EOPNOTSUPP),
-	CURSOR_BAD("cursor 64x64 AND/XOR", MCURSOR_MODE_64_32B_AX, -EOPNOTSUPP),
-	CURSOR_BAD("cursor 128x128 AND/XOR", MCURSOR_MODE_128_32B_AX, -EOPNOTSUPP),
-	CURSOR_BAD("cursor 256x256 AND/XOR", MCURSOR_MODE_256_32B_AX, -EOPNOTSUPP),
-	CURSOR_BAD("cursor reserved mode 0x01", 0x01, -EINVAL),
-	CURSOR_BAD("cursor reserved mode 0x05", 0x05, -EINVAL),
-	CURSOR_BAD("cursor reserved mode 0x20", 0x20, -EINVAL),
-	CURSOR_BAD("cursor reserved mode 0x26", 0x26, -EINVAL),
+	CURSOR_BAD("cursor 64x64 2 bpp", MCURSOR_MODE_64_2B, -EOPNOTSUPP,
+		   DFLIP_REJECT_FORMAT),
+	CURSOR_BAD("cursor 64x64 AND/XOR", MCURSOR_MODE_64_32B_AX, -EOPNOTSUPP,
+		   DFLIP_REJECT_FORMAT),
+	CURSOR_BAD("cursor 128x128 AND/XOR", MCURSOR_MODE_128_32B_AX, -EOPNOTSUPP,
+		   DFLIP_REJECT_FORMAT),
+	CURSOR_BAD("cursor 256x256 AND/XOR", MCURSOR_MODE_256_32B_AX, -EOPNOTSUPP,
+		   DFLIP_REJECT_FORMAT),
+	CURSOR_BAD("cursor reserved mode 0x01", 0x01, -EINVAL,
+		   DFLIP_REJECT_FORMAT),
+	CURSOR_BAD("cursor reserved mode 0x05", 0x05, -EINVAL,
+		   DFLIP_REJECT_FORMAT),
+	CURSOR_BAD("cursor reserved mode 0x20", 0x20, -EINVAL,
+		   DFLIP_REJECT_FORMAT),
+	CURSOR_BAD("cursor reserved mode 0x26", 0x26, -EINVAL,
+		   DFLIP_REJECT_FORMAT),
 };
 
 static void dflip_decode_case_desc(const struct dflip_decode_case *t,
@@ -373,9 +321,6 @@ static void dflip_expect_geometry(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, got->width, want->width);
 	KUNIT_EXPECT_EQ(test, got->height, want->height);
 	KUNIT_EXPECT_EQ(test, got->stride, want->stride);
-	KUNIT_EXPECT_EQ(test, got->rotation, want->rotation);
-	KUNIT_EXPECT_EQ(test, got->aux_stride, want->aux_stride);
-	KUNIT_EXPECT_EQ(test, got->aux_dist, want->aux_dist);
 	KUNIT_EXPECT_TRUE(test, dflip_geometry_equal(got, want));
 }
 
@@ -397,8 +342,6 @@ static void dflip_decode_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, got.surf, want->surf);
 	KUNIT_EXPECT_EQ(test, got.x, want->x);
 	KUNIT_EXPECT_EQ(test, got.y, want->y);
-	KUNIT_EXPECT_EQ(test, got.aux_x, want->aux_x);
-	KUNIT_EXPECT_EQ(test, got.aux_y, want->aux_y);
 	KUNIT_EXPECT_EQ(test, got.crtc_x, want->crtc_x);
 	KUNIT_EXPECT_EQ(test, got.crtc_y, want->crtc_y);
 	KUNIT_EXPECT_EQ(test, got.async, want->async);
@@ -411,46 +354,31 @@ static void dflip_decode_test(struct kunit *test)
 struct dflip_layout_case {
 	const char *name;
 	struct dflip_geometry geo;
-	unsigned int color_plane;
 	int ret;
 	struct dflip_layout want;
 };
 
-#define LAYOUT(_name, _fmt, _mod, _rot, _cp, _cpp, _hs, _vs, _unit, _rows, _mc) \
+#define LAYOUT(_name, _fmt, _mod, _cpp, _unit, _rows)			\
 	{								\
 		.name = _name,						\
-		.geo = { .format = (_fmt), .modifier = (_mod),		\
-			 .rotation = (_rot) },				\
-		.color_plane = (_cp),					\
-		.want = { .cpp = (_cpp), .hsub = (_hs), .vsub = (_vs),	\
-			  .stride_unit = (_unit), .tile_rows = (_rows),	\
-			  .main_coords = (_mc) },			\
+		.geo = { .format = (_fmt), .modifier = (_mod) },	\
+		.want = { .cpp = (_cpp), .stride_unit = (_unit),	\
+			  .tile_rows = (_rows) },			\
 	}
 
 static const struct dflip_layout_case dflip_layout_cases[] = {
-	LAYOUT("linear", DRM_FORMAT_XRGB8888, LIN, R0, 0, 4, 1, 1, 64, 1, false),
-	LAYOUT("X-tiled", DRM_FORMAT_RGB565, I915_FORMAT_MOD_X_TILED, R0, 0,
-	       2, 1, 1, 512, 8, false),
-	LAYOUT("Y-tiled", DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Y_TILED, R0, 0,
-	       4, 1, 1, 128, 32, false),
-	LAYOUT("Y-tiled rotated 90", DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Y_TILED,
-	       DRM_MODE_ROTATE_90, 0, 4, 1, 1, 128, 32, false),
-	LAYOUT("Y-tiled 2 cpp rotated 270", DRM_FORMAT_YUYV, I915_FORMAT_MOD_Y_TILED,
-	       DRM_MODE_ROTATE_270, 0, 2, 1, 1, 64, 64, false),
-	LAYOUT("Yf-tiled 1 cpp (NV12 Y)", DRM_FORMAT_NV12, I915_FORMAT_MOD_Yf_TILED,
-	       R0, 0, 1, 1, 1, 64, 64, false),
-	LAYOUT("Yf-tiled NV12 CbCr", DRM_FORMAT_NV12, I915_FORMAT_MOD_Yf_TILED,
-	       R0, 1, 2, 2, 2, 128, 32, false),
-	LAYOUT("Yf-tiled 8 cpp", DRM_FORMAT_XBGR16161616F, I915_FORMAT_MOD_Yf_TILED,
-	       R0, 0, 8, 1, 1, 256, 16, false),
-	LAYOUT("Y CCS control surface", DRM_FORMAT_XRGB8888,
-	       I915_FORMAT_MOD_Y_TILED_CCS, R0, 1, 1, 8, 16, 128, 32, true),
-	LAYOUT("Yf CCS control surface", DRM_FORMAT_ABGR8888,
-	       I915_FORMAT_MOD_Yf_TILED_CCS, R0, 1, 1, 8, 16, 128, 32, true),
-	{ .name = "no auxiliary plane without NV12 or CCS",
+	LAYOUT("linear", DRM_FORMAT_XRGB8888, LIN, 4, 64, 1),
+	LAYOUT("X-tiled", DRM_FORMAT_RGB565, I915_FORMAT_MOD_X_TILED, 2, 512, 8),
+	LAYOUT("Y-tiled", DRM_FORMAT_XRGB8888, I915_FORMAT_MOD_Y_TILED, 4, 128, 32),
+	LAYOUT("Yf-tiled 2 cpp", DRM_FORMAT_YUYV, I915_FORMAT_MOD_Yf_TILED,
+	       2, 128, 32),
+	LAYOUT("Yf-tiled 8 cpp", DRM_FORMAT_XBGR16161616F,
+	       I915_FORMAT_MOD_Yf_TILED, 8, 256, 16),
+	{ .name = "NV12 has no layout (refused at decode)",
+	  .geo = { .format = DRM_FORMAT_NV12, .modifier = LIN }, .ret = -EINVAL },
+	{ .name = "Y CCS has no layout (refused at decode)",
 	  .geo = { .format = DRM_FORMAT_XRGB8888,
-		   .modifier = I915_FORMAT_MOD_Y_TILED },
-	  .color_plane = 1, .ret = -EINVAL },
+		   .modifier = I915_FORMAT_MOD_Y_TILED_CCS }, .ret = -EINVAL },
 	{ .name = "unknown format",
 	  .geo = { .format = DRM_FORMAT_C8, .modifier = LIN }, .ret = -EINVAL },
 	{ .name = "unknown modifier",
@@ -471,16 +399,12 @@ static void dflip_layout_test(struct kunit *test)
 	const struct dflip_layout_case *t = test->param_value;
 	struct dflip_layout got;
 
-	KUNIT_ASSERT_EQ(test, dflip_plane_layout(&t->geo, t->color_plane, &got),
-			t->ret);
+	KUNIT_ASSERT_EQ(test, dflip_plane_layout(&t->geo, &got), t->ret);
 	if (t->ret)
 		return;
 	KUNIT_EXPECT_EQ(test, got.cpp, t->want.cpp);
-	KUNIT_EXPECT_EQ(test, got.hsub, t->want.hsub);
-	KUNIT_EXPECT_EQ(test, got.vsub, t->want.vsub);
 	KUNIT_EXPECT_EQ(test, got.stride_unit, t->want.stride_unit);
 	KUNIT_EXPECT_EQ(test, got.tile_rows, t->want.tile_rows);
-	KUNIT_EXPECT_EQ(test, got.main_coords, t->want.main_coords);
 }
 
 static struct kunit_case dflip_decode_test_cases[] = {

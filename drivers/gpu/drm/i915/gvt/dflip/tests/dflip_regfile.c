@@ -575,8 +575,6 @@ static void dflip_fake_write_regs(struct dflip_fake_hw *hw,
 	dflip_fake_wr(hw, DFLIP_RF_KEYMSK, r->keymsk);
 	dflip_fake_wr(hw, DFLIP_RF_KEYMAX, r->keymax);
 	dflip_fake_wr(hw, DFLIP_RF_OFFSET, r->offset);
-	dflip_fake_wr(hw, DFLIP_RF_AUX_DIST, r->aux_dist);
-	dflip_fake_wr(hw, DFLIP_RF_AUX_OFFSET, r->aux_offset);
 	if (enable && !hw->enabled) {
 		dflip_fake_wr(hw, DFLIP_RF_SURF, surf);
 		dflip_fake_wr(hw, DFLIP_RF_CTL, r->ctl);

@@ -14,7 +14,6 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
-#include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 
 #include "display/intel_cursor_regs.h"
@@ -71,16 +70,13 @@ struct dflip_validate_case {
 #define XT	I915_FORMAT_MOD_X_TILED
 #define YT	I915_FORMAT_MOD_Y_TILED
 #define YF	I915_FORMAT_MOD_Yf_TILED
-#define YCCS	I915_FORMAT_MOD_Y_TILED_CCS
-#define YFCCS	I915_FORMAT_MOD_Yf_TILED_CCS
-#define R0	DRM_MODE_ROTATE_0
 #define XRGB	DRM_FORMAT_XRGB8888
 
-/* A primary plane; everything else (offsets, aux) zero */
-#define PLANE(_fmt, _mod, _w, _h, _stride, _rot, _surf)			\
+/* A primary plane; everything else (offsets, key) zero */
+#define PLANE(_fmt, _mod, _w, _h, _stride, _surf)			\
 	{ .kind = DFLIP_PLANE_PRIMARY, .enabled = true, .surf = (_surf),\
 	  .geo = { .format = (_fmt), .modifier = (_mod), .width = (_w),	\
-		   .height = (_h), .stride = (_stride), .rotation = (_rot) } }
+		   .height = (_h), .stride = (_stride) } }
 
 #define ACCEPT(_name, _desc)						\
 	{ .name = _name, .gm = &dflip_gm_split, .desc = _desc }
@@ -97,23 +93,7 @@ struct dflip_validate_case {
 	  .ret = (_ret), .why = (_why) }
 
 /* 1920x1080 XRGB8888 at 7680 bytes a row */
-#define FHD(_mod, _surf)	PLANE(XRGB, _mod, 1920, 1080, 7680, R0, _surf)
-
-/* An NV12 or CCS plane with its auxiliary surface */
-#define AUX(_fmt, _mod, _w, _h, _stride, _surf, _astride, _adist, _ax, _ay) \
-	{ .kind = DFLIP_PLANE_SPRITE, .enabled = true, .surf = (_surf),	\
-	  .aux_x = (_ax), .aux_y = (_ay),				\
-	  .geo = { .format = (_fmt), .modifier = (_mod), .width = (_w),	\
-		   .height = (_h), .stride = (_stride), .rotation = R0,	\
-		   .aux_stride = (_astride), .aux_dist = (_adist) } }
-
-/* A CCS sprite panned to (@_x, @_y), its control surface at (@_ax, @_ay) */
-#define CCS_PAN(_mod, _fmt, _w, _x, _y, _ax, _ay, _adist)		\
-	{ .kind = DFLIP_PLANE_SPRITE, .enabled = true, .surf = AP_START,\
-	  .x = (_x), .y = (_y), .aux_x = (_ax), .aux_y = (_ay),		\
-	  .geo = { .format = (_fmt), .modifier = (_mod), .width = (_w),	\
-		   .height = 1080, .stride = 7680, .rotation = R0,	\
-		   .aux_stride = 256, .aux_dist = (_adist) } }
+#define FHD(_mod, _surf)	PLANE(XRGB, _mod, 1920, 1080, 7680, _surf)
 
 /* Cursor sizes, valid or not */
 #define CUR_DIMS_64	.width = 64, .height = 64
@@ -121,18 +101,17 @@ struct dflip_validate_case {
 #define CUR_DIMS_256	.width = 256, .height = 256
 
 /* A cursor of _size at _surf */
-#define CUR(_size, _stride, _rot, _surf)				\
+#define CUR(_size, _stride, _surf)					\
 	{ .kind = DFLIP_PLANE_CURSOR, .enabled = true, .surf = (_surf),	\
 	  .geo = { .format = DRM_FORMAT_ARGB8888, .modifier = LIN,	\
-		   CUR_DIMS_##_size, .stride = (_stride),		\
-		   .rotation = (_rot) } }
+		   CUR_DIMS_##_size, .stride = (_stride) } }
 
 /* One with an offset into the surface */
 #define OFFS(_mod, _stride, _x, _y)					\
 	{ .kind = DFLIP_PLANE_PRIMARY, .enabled = true, .surf = AP_START,\
 	  .x = (_x), .y = (_y),						\
 	  .geo = { .format = XRGB, .modifier = (_mod), .width = 1024,	\
-		   .height = 768, .stride = (_stride), .rotation = R0 } }
+		   .height = 768, .stride = (_stride) } }
 
 static const struct dflip_validate_case dflip_validate_cases[] = {
 	/* accepted */
@@ -142,39 +121,23 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 	ACCEPT("Y-tiled", FHD(YT, AP_START + SZ_1M)),
 	ACCEPT("Yf-tiled", FHD(YF, HI_START)),
 	ACCEPT("linear ending exactly at the end of the aperture",
-	       PLANE(XRGB, LIN, 1024, 64, 4096, R0, AP_END - SZ_256K)),
+	       PLANE(XRGB, LIN, 1024, 64, 4096, AP_END - SZ_256K)),
 	ACCEPT("linear ending exactly at the end of the hidden range",
-	       PLANE(XRGB, LIN, 1024, 64, 4096, R0, HI_END - SZ_256K)),
+	       PLANE(XRGB, LIN, 1024, 64, 4096, HI_END - SZ_256K)),
 	ACCEPT("linear unrounded where Y-tiled does not fit",
-	       PLANE(XRGB, LIN, 1920, 1090, 7680, R0, AP_END - SZ_8M)),
+	       PLANE(XRGB, LIN, 1920, 1090, 7680, AP_END - SZ_8M)),
 	ACCEPT("Y-tiled 1080 rows rounded to 1088 still fit",
-	       PLANE(XRGB, YT, 1920, 1080, 7680, R0, AP_END - SZ_8M)),
+	       PLANE(XRGB, YT, 1920, 1080, 7680, AP_END - SZ_8M)),
 	ACCEPT("largest linear plane 5120x4096",
-	       PLANE(XRGB, LIN, 5120, 4096, 20480, R0, HI_START)),
+	       PLANE(XRGB, LIN, 5120, 4096, 20480, HI_START)),
 	ACCEPT("largest Y-tiled plane 4096x4096",
-	       PLANE(XRGB, YT, 4096, 4096, 16384, R0, HI_START)),
+	       PLANE(XRGB, YT, 4096, 4096, 16384, HI_START)),
 	ACCEPT("largest stride 32 KiB", PLANE(DRM_FORMAT_XRGB16161616F, LIN, 4096, 16,
-					      SZ_32K, R0, AP_START)),
-	ACCEPT("linear rotated 180", PLANE(XRGB, LIN, 1920, 1080, 7680,
-					   DRM_MODE_ROTATE_180, AP_START)),
-	ACCEPT("Y-tiled rotated 90 (1080 wide view, 34 tiles a row)",
-	       PLANE(XRGB, YT, 1080, 1920, 4352, DRM_MODE_ROTATE_90, AP_START)),
-	ACCEPT("Yf-tiled rotated 270",
-	       PLANE(XRGB, YF, 1080, 1920, 4352, DRM_MODE_ROTATE_270, AP_START)),
+					      SZ_32K, AP_START)),
 	ACCEPT("offsets inside the stride", OFFS(XT, 8192, 1024, 8191)),
-	ACCEPT("NV12 linear, CbCr right after Y",
-	       AUX(DRM_FORMAT_NV12, LIN, 1920, 1080, 1920, AP_START, 1920, SZ_2M, 0, 0)),
-	ACCEPT("NV12 Y-tiled, CbCr in the hidden range",
-	       AUX(DRM_FORMAT_NV12, YT, 1920, 1080, 1920, AP_START, 1920,
-		   HI_START - AP_START, 0, 0)),
-	ACCEPT("Y CCS, control surface after the main one",
-	       AUX(XRGB, YCCS, 1920, 1080, 7680, AP_START, 256, SZ_8M, 0, 0)),
-	/* the control surface's offsets are the main ones */
-	ACCEPT("Yf CCS with panning offsets",
-	       CCS_PAN(YFCCS, DRM_FORMAT_ABGR8888, 1856, 64, 32, 64, 32, SZ_16M)),
-	ACCEPT("cursor 64x64 at a 4 KiB boundary", CUR(64, 256, R0, AP_START + SZ_4K)),
-	ACCEPT("cursor 256x256 rotated 180 at the end of the hidden range",
-	       CUR(256, 1024, DRM_MODE_ROTATE_180, HI_END - SZ_256K)),
+	ACCEPT("cursor 64x64 at a 4 KiB boundary", CUR(64, 256, AP_START + SZ_4K)),
+	ACCEPT("cursor 256x256 at the end of the hidden range",
+	       CUR(256, 1024, HI_END - SZ_256K)),
 	{
 		.name = "disabled plane with garbage is accepted",
 		.gm = &dflip_gm_split,
@@ -182,23 +145,20 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 			  .geo = { .format = DRM_FORMAT_C8, .stride = 0 } },
 	},
 
-	/* formats, modifiers, rotations */
-	REJECT("unknown format", PLANE(DRM_FORMAT_C8, LIN, 64, 64, 64, R0, AP_START),
+	/* formats and modifiers (NV12, CCS and rotation end at decode) */
+	REJECT("unknown format", PLANE(DRM_FORMAT_C8, LIN, 64, 64, 64, AP_START),
 	       -EINVAL, DFLIP_REJECT_FORMAT),
 	REJECT("unknown modifier", FHD(I915_FORMAT_MOD_Y_TILED_GEN12_RC_CCS, AP_START),
 	       -EINVAL, DFLIP_REJECT_MODIFIER),
-	REJECT("CCS with RGB565",
-	       AUX(DRM_FORMAT_RGB565, YCCS, 64, 64, 128, AP_START, 128, SZ_1M, 0, 0),
-	       -EINVAL, DFLIP_REJECT_MODIFIER),
 	REJECT("Yf-tiled FP16",
-	       PLANE(DRM_FORMAT_XRGB16161616F, YF, 64, 64, 512, R0, AP_START),
+	       PLANE(DRM_FORMAT_XRGB16161616F, YF, 64, 64, 512, AP_START),
 	       -EINVAL, DFLIP_REJECT_MODIFIER),
 	{
 		.name = "cursor in NV12",
 		.gm = &dflip_gm_split,
 		.desc = { .kind = DFLIP_PLANE_CURSOR, .enabled = true, .surf = AP_START,
 			  .geo = { .format = DRM_FORMAT_NV12, .modifier = LIN, .width = 64,
-				   .height = 64, .stride = 64, .rotation = R0 } },
+				   .height = 64, .stride = 64 } },
 		.ret = -EINVAL, .why = DFLIP_REJECT_FORMAT,
 	},
 	{
@@ -206,43 +166,9 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 		.gm = &dflip_gm_split,
 		.desc = { .kind = DFLIP_PLANE_CURSOR, .enabled = true, .surf = AP_START,
 			  .geo = { .format = DRM_FORMAT_ARGB8888, .modifier = YT,
-				   .width = 64, .height = 64, .stride = 256,
-				   .rotation = R0 } },
+				   .width = 64, .height = 64, .stride = 256 } },
 		.ret = -EINVAL, .why = DFLIP_REJECT_MODIFIER,
 	},
-	REJECT("rotation 90 linear",
-	       PLANE(XRGB, LIN, 1080, 1920, 4352, DRM_MODE_ROTATE_90, AP_START),
-	       -EINVAL, DFLIP_REJECT_ROTATION),
-	REJECT("rotation 270 X-tiled",
-	       PLANE(XRGB, XT, 1080, 1920, 4352, DRM_MODE_ROTATE_270, AP_START),
-	       -EINVAL, DFLIP_REJECT_ROTATION),
-	{
-		.name = "rotation 90 Y CCS",
-		.gm = &dflip_gm_split,
-		.desc = { .kind = DFLIP_PLANE_PRIMARY, .enabled = true, .surf = AP_START,
-			  .geo = { .format = XRGB, .modifier = YCCS, .width = 64,
-				   .height = 64, .stride = 256,
-				   .rotation = DRM_MODE_ROTATE_90, .aux_stride = 128,
-				   .aux_dist = SZ_1M } },
-		.ret = -EINVAL, .why = DFLIP_REJECT_ROTATION,
-	},
-	REJECT("rotation 90 RGB565",
-	       PLANE(DRM_FORMAT_RGB565, YT, 64, 64, 128, DRM_MODE_ROTATE_90, AP_START),
-	       -EINVAL, DFLIP_REJECT_ROTATION),
-	REJECT("rotation 270 FP16",
-	       PLANE(DRM_FORMAT_XBGR16161616F, YT, 64, 64, 512, DRM_MODE_ROTATE_270,
-		     AP_START),
-	       -EINVAL, DFLIP_REJECT_ROTATION),
-	REJECT("horizontal reflection is not Gen9",
-	       PLANE(XRGB, XT, 1920, 1080, 7680, R0 | DRM_MODE_REFLECT_X, AP_START),
-	       -EINVAL, DFLIP_REJECT_ROTATION),
-	REJECT("two rotations at once",
-	       PLANE(XRGB, YT, 64, 64, 256, R0 | DRM_MODE_ROTATE_180, AP_START),
-	       -EINVAL, DFLIP_REJECT_ROTATION),
-	REJECT("no rotation bit", PLANE(XRGB, YT, 64, 64, 256, 0, AP_START),
-	       -EINVAL, DFLIP_REJECT_ROTATION),
-	REJECT("cursor rotated 90", CUR(64, 256, DRM_MODE_ROTATE_90, AP_START),
-	       -EINVAL, DFLIP_REJECT_ROTATION),
 
 	{
 		.name = "async flip X-tiled",
@@ -250,7 +176,7 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 		.desc = { .kind = DFLIP_PLANE_PRIMARY, .enabled = true,
 			  .async = true, .surf = AP_START,
 			  .geo = { .format = XRGB, .modifier = XT, .width = 64,
-				   .height = 64, .stride = 512, .rotation = R0 } },
+				   .height = 64, .stride = 512 } },
 	},
 	{
 		.name = "async flip linear",
@@ -258,115 +184,63 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 		.desc = { .kind = DFLIP_PLANE_PRIMARY, .enabled = true,
 			  .async = true, .surf = AP_START,
 			  .geo = { .format = XRGB, .modifier = LIN, .width = 64,
-				   .height = 64, .stride = 256, .rotation = R0 } },
-		.ret = -EINVAL, .why = DFLIP_REJECT_MODIFIER,
-	},
-	{
-		.name = "async flip Y CCS",
-		.gm = &dflip_gm_split,
-		.desc = { .kind = DFLIP_PLANE_PRIMARY, .enabled = true,
-			  .async = true, .surf = AP_START,
-			  .geo = { .format = XRGB, .modifier = YCCS, .width = 64,
-				   .height = 64, .stride = 256, .rotation = R0,
-				   .aux_stride = 128, .aux_dist = SZ_1M } },
-		.ret = -EINVAL, .why = DFLIP_REJECT_MODIFIER,
-	},
-	{
-		.name = "async flip NV12 Y-tiled",
-		.gm = &dflip_gm_split,
-		.desc = { .kind = DFLIP_PLANE_PRIMARY, .enabled = true,
-			  .async = true, .surf = AP_START,
-			  .geo = { .format = DRM_FORMAT_NV12, .modifier = YT,
-				   .width = 64, .height = 64, .stride = 128,
-				   .rotation = R0, .aux_stride = 128,
-				   .aux_dist = SZ_1M } },
+				   .height = 64, .stride = 256 } },
 		.ret = -EINVAL, .why = DFLIP_REJECT_MODIFIER,
 	},
 
 	/* sizes and offsets */
-	REJECT("zero width", PLANE(XRGB, LIN, 0, 64, 256, R0, AP_START),
+	REJECT("zero width", PLANE(XRGB, LIN, 0, 64, 256, AP_START),
 	       -EINVAL, DFLIP_REJECT_SIZE),
-	REJECT("zero height", PLANE(XRGB, LIN, 64, 0, 256, R0, AP_START),
+	REJECT("zero height", PLANE(XRGB, LIN, 64, 0, 256, AP_START),
 	       -EINVAL, DFLIP_REJECT_SIZE),
-	REJECT("linear wider than 5120", PLANE(XRGB, LIN, 5121, 64, 20992, R0, AP_START),
+	REJECT("linear wider than 5120", PLANE(XRGB, LIN, 5121, 64, 20992, AP_START),
 	       -EINVAL, DFLIP_REJECT_SIZE),
 	REJECT("linear FP16 wider than 4096",
-	       PLANE(DRM_FORMAT_XRGB16161616F, LIN, 4097, 16, SZ_32K, R0, AP_START),
+	       PLANE(DRM_FORMAT_XRGB16161616F, LIN, 4097, 16, SZ_32K, AP_START),
 	       -EINVAL, DFLIP_REJECT_SIZE),
-	REJECT("Y-tiled wider than 4096", PLANE(XRGB, YT, 4097, 64, 16512, R0, AP_START),
+	REJECT("Y-tiled wider than 4096", PLANE(XRGB, YT, 4097, 64, 16512, AP_START),
 	       -EINVAL, DFLIP_REJECT_SIZE),
 	REJECT("Y-tiled FP16 wider than 2048",
-	       PLANE(DRM_FORMAT_XRGB16161616F, YT, 2049, 16, 16512, R0, AP_START),
+	       PLANE(DRM_FORMAT_XRGB16161616F, YT, 2049, 16, 16512, AP_START),
 	       -EINVAL, DFLIP_REJECT_SIZE),
-	REJECT("taller than 4096", PLANE(XRGB, LIN, 64, 4097, 256, R0, AP_START),
+	REJECT("taller than 4096", PLANE(XRGB, LIN, 64, 4097, 256, AP_START),
 	       -EINVAL, DFLIP_REJECT_SIZE),
 	REJECT("decoded PLANE_SIZE maximum 65536x65536",
-	       PLANE(XRGB, LIN, 65536, 65536, SZ_32K, R0, AP_START),
+	       PLANE(XRGB, LIN, 65536, 65536, SZ_32K, AP_START),
 	       -EINVAL, DFLIP_REJECT_SIZE),
-	REJECT("cursor 96x96", CUR(96, 384, R0, AP_START), -EINVAL, DFLIP_REJECT_SIZE),
-	REJECT("cursor stride not 4 bytes a pixel", CUR(64, 512, R0, AP_START),
+	REJECT("cursor 96x96", CUR(96, 384, AP_START), -EINVAL, DFLIP_REJECT_SIZE),
+	REJECT("cursor stride not 4 bytes a pixel", CUR(64, 512, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("x offset beyond 8191", OFFS(XT, 8192, 8192, 0),
 	       -EINVAL, DFLIP_REJECT_OFFSET),
 	REJECT("y offset beyond 8191", OFFS(XT, 8192, 0, 8192),
 	       -EINVAL, DFLIP_REJECT_OFFSET),
-	REJECT("aux x offset beyond 8191",
-	       AUX(XRGB, YCCS, 64, 64, 256, AP_START, 128, SZ_1M, 8192, 0),
-	       -EINVAL, DFLIP_REJECT_OFFSET),
-	/*
-	 * i915 programs PLANE_AUX_OFFSET of a CCS plane equal to the main
-	 * x/y ("CCS AUX surface doesn't have its own x/y offsets",
-	 * skl_check_main_surface()): the control surface is sized from them.
-	 */
-	REJECT("CCS control surface offset apart from the main one",
-	       CCS_PAN(YCCS, XRGB, 1900, 0, 0, 16, 0, SZ_8M),
-	       -EINVAL, DFLIP_REJECT_OFFSET),
-	REJECT("CCS control surface y offset apart from the main one",
-	       CCS_PAN(YCCS, XRGB, 1900, 16, 32, 16, 0, SZ_8M),
-	       -EINVAL, DFLIP_REJECT_OFFSET),
-	ACCEPT("CCS control surface offset equal to the main one",
-	       CCS_PAN(YCCS, XRGB, 1900, 16, 32, 16, 32, SZ_8M)),
-	REJECT("aux y offset beyond 8191",
-	       AUX(DRM_FORMAT_NV12, LIN, 64, 64, 64, AP_START, 128, SZ_1M, 0, 8192),
-	       -EINVAL, DFLIP_REJECT_OFFSET),
 
 	/* strides */
-	REJECT("zero stride", PLANE(XRGB, LIN, 64, 64, 0, R0, AP_START),
+	REJECT("zero stride", PLANE(XRGB, LIN, 64, 64, 0, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("stride too small for the width",
-	       PLANE(XRGB, LIN, 1920, 1080, 7616, R0, AP_START),
+	       PLANE(XRGB, LIN, 1920, 1080, 7616, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("stride too small for width plus x offset", OFFS(XT, 4096, 1, 0),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("stride above 32 KiB",
-	       PLANE(DRM_FORMAT_XRGB16161616F, LIN, 4096, 16, SZ_32K + 64, R0, AP_START),
+	       PLANE(DRM_FORMAT_XRGB16161616F, LIN, 4096, 16, SZ_32K + 64, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("stride above 8192 pixels",
-	       PLANE(DRM_FORMAT_RGB565, LIN, 64, 16, 16448, R0, AP_START),
+	       PLANE(DRM_FORMAT_RGB565, LIN, 64, 16, 16448, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("linear stride not a multiple of 64",
-	       PLANE(XRGB, LIN, 16, 16, 96, R0, AP_START),
+	       PLANE(XRGB, LIN, 16, 16, 96, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("Y-tiled stride not a multiple of 128",
-	       PLANE(XRGB, YT, 1920, 1080, 7744, R0, AP_START),
+	       PLANE(XRGB, YT, 1920, 1080, 7744, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("X-tiled stride not a multiple of 512",
-	       PLANE(XRGB, XT, 1920, 1080, 7808, R0, AP_START),
+	       PLANE(XRGB, XT, 1920, 1080, 7808, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 	REJECT("stride x height overflowing 32 bits",
-	       PLANE(XRGB, LIN, 1024, 4096, 0x10000000, R0, AP_START),
-	       -EINVAL, DFLIP_REJECT_STRIDE),
-	REJECT("CCS wider than 3840 needs 4-tile strides (Display WA 0531)",
-	       AUX(XRGB, YCCS, 3841, 64, 15488, AP_START, 512, SZ_1M, 0, 0),
-	       -EINVAL, DFLIP_REJECT_STRIDE),
-	REJECT("NV12 without a CbCr stride",
-	       AUX(DRM_FORMAT_NV12, LIN, 64, 64, 64, AP_START, 0, SZ_1M, 0, 0),
-	       -EINVAL, DFLIP_REJECT_STRIDE),
-	REJECT("NV12 CbCr stride too small",
-	       AUX(DRM_FORMAT_NV12, LIN, 1920, 1080, 1920, AP_START, 1856, SZ_2M, 0, 0),
-	       -EINVAL, DFLIP_REJECT_STRIDE),
-	REJECT("CCS stride too small for the control surface",
-	       AUX(XRGB, YCCS, 1920, 1080, 7680, AP_START, 128, SZ_8M, 0, 0),
+	       PLANE(XRGB, LIN, 1024, 4096, 0x10000000, AP_START),
 	       -EINVAL, DFLIP_REJECT_STRIDE),
 
 	/* alignment */
@@ -378,23 +252,20 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 	       -EINVAL, DFLIP_REJECT_ALIGN),
 	REJECT("Yf-tiled at 512 KiB", FHD(YF, AP_START + SZ_512K),
 	       -EINVAL, DFLIP_REJECT_ALIGN),
-	REJECT("cursor not at a 4 KiB boundary", CUR(64, 256, R0, AP_START + 64),
-	       -EINVAL, DFLIP_REJECT_ALIGN),
-	REJECT("aux distance not a 4 KiB multiple",
-	       AUX(DRM_FORMAT_NV12, LIN, 64, 64, 64, AP_START, 128, SZ_1M + 64, 0, 0),
+	REJECT("cursor not at a 4 KiB boundary", CUR(64, 256, AP_START + 64),
 	       -EINVAL, DFLIP_REJECT_ALIGN),
 
 	/* ranges */
 	REJECT("surface past the end of the aperture",
-	       PLANE(XRGB, LIN, 1024, 65, 4096, R0, AP_END - SZ_256K),
+	       PLANE(XRGB, LIN, 1024, 65, 4096, AP_END - SZ_256K),
 	       -ERANGE, DFLIP_REJECT_RANGE),
 	REJECT("surface starting at the end of the aperture", FHD(LIN, AP_END),
 	       -ERANGE, DFLIP_REJECT_RANGE),
 	REJECT("Y-tile rounding pushes the span past the end",
-	       PLANE(XRGB, YT, 1920, 1090, 7680, R0, AP_END - SZ_8M),
+	       PLANE(XRGB, YT, 1920, 1090, 7680, AP_END - SZ_8M),
 	       -ERANGE, DFLIP_REJECT_RANGE),
 	REJECT("X-tile rounding pushes the span past the end",
-	       PLANE(XRGB, XT, 1920, 1090, 7680, R0, AP_END - SZ_8M),
+	       PLANE(XRGB, XT, 1920, 1090, 7680, AP_END - SZ_8M),
 	       -ERANGE, DFLIP_REJECT_RANGE),
 	{
 		.name = "y offset pushes the span past the end",
@@ -402,9 +273,12 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 		.desc = { .kind = DFLIP_PLANE_PRIMARY, .enabled = true,
 			  .surf = AP_END - SZ_256K, .y = 1,
 			  .geo = { .format = XRGB, .modifier = LIN, .width = 1024,
-				   .height = 64, .stride = 4096, .rotation = R0 } },
+				   .height = 64, .stride = 4096 } },
 		.ret = -ERANGE, .why = DFLIP_REJECT_RANGE,
 	},
+	REJECT_GM("span past the 4 GiB top of the GGTT, no 32-bit wrap",
+		  &dflip_gm_top, FHD(LIN, 0xfff00000ull),
+		  -ERANGE, DFLIP_REJECT_RANGE),
 	REJECT_GM("span crossing from the aperture into the hidden range",
 		  &dflip_gm_adjacent, FHD(LIN, AP_END - SZ_1M),
 		  -ERANGE, DFLIP_REJECT_RANGE),
@@ -421,7 +295,7 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 	REJECT("surface address wrapping 64 bits",
 	       FHD(YT, 0xfffffffffff00000ull), -ERANGE, DFLIP_REJECT_RANGE),
 	REJECT_GM("VT-d guard pushes a fitting span over the end", &dflip_gm_guard,
-		  PLANE(XRGB, LIN, 1024, 64, 4096, R0, AP_END - SZ_256K),
+		  PLANE(XRGB, LIN, 1024, 64, 4096, AP_END - SZ_256K),
 		  -ERANGE, DFLIP_REJECT_RANGE),
 	REJECT_GM("VT-d guard before the start of the aperture", &dflip_gm_guard,
 		  FHD(LIN, AP_START), -ERANGE, DFLIP_REJECT_RANGE),
@@ -434,29 +308,11 @@ static const struct dflip_validate_case dflip_validate_cases[] = {
 	 */
 	REJECT_GM("Y-tile row above the VT-d guard pads past the end",
 		  &dflip_gm_guard,
-		  PLANE(XRGB, YT, 1920, 96, 25600, R0, AP_END - SZ_2M - SZ_1M),
+		  PLANE(XRGB, YT, 1920, 96, 25600, AP_END - SZ_2M - SZ_1M),
 		  -ERANGE, DFLIP_REJECT_RANGE),
 	ACCEPT_GM("Y-tile row above the VT-d guard, room for its padding",
 		  &dflip_gm_guard,
-		  PLANE(XRGB, YT, 1920, 96, 25600, R0, AP_END - SZ_4M)),
-	REJECT("CCS control surface beyond the aperture",
-	       AUX(XRGB, YCCS, 1920, 1080, 7680, AP_START, 256, AP_END - AP_START, 0, 0),
-	       -ERANGE, DFLIP_REJECT_AUX_RANGE),
-	REJECT("NV12 CbCr straddling the end of the aperture",
-	       AUX(DRM_FORMAT_NV12, LIN, 1920, 1080, 1920, AP_END - SZ_4M, 1920,
-		   SZ_4M - SZ_512K, 0, 0),
-	       -ERANGE, DFLIP_REJECT_AUX_RANGE),
-	REJECT("NV12 CbCr y offset pushes it over the end",
-	       AUX(DRM_FORMAT_NV12, LIN, 1920, 1080, 1920, AP_END - SZ_4M, 1920,
-		   SZ_4M - SZ_1M, 0, 1000),
-	       -ERANGE, DFLIP_REJECT_AUX_RANGE),
-	REJECT_GM("aux distance wrapping 32 bits onto the aperture", &dflip_gm_top,
-		  AUX(XRGB, YCCS, 1920, 1080, 7680, 0xf0000000ull, 256,
-		      0x11000000u, 0, 0),
-		  -ERANGE, DFLIP_REJECT_AUX_RANGE),
-	REJECT("aux distance past 4 GiB, main surface inside",
-	       AUX(XRGB, YCCS, 1920, 1080, 7680, AP_START, 256, 0xfffff000u, 0, 0),
-	       -ERANGE, DFLIP_REJECT_AUX_RANGE),
+		  PLANE(XRGB, YT, 1920, 96, 25600, AP_END - SZ_4M)),
 };
 
 static void dflip_validate_case_desc(const struct dflip_validate_case *t,
@@ -531,13 +387,12 @@ static void dflip_span_test(struct kunit *test)
 			t->fits);
 }
 
-#define GEO(_fmt, _mod, _w, _h, _stride, _rot, _astride, _adist)	\
+#define GEO(_fmt, _mod, _w, _h, _stride)				\
 	{ .format = (_fmt), .modifier = (_mod), .width = (_w),		\
-	  .height = (_h), .stride = (_stride), .rotation = (_rot),	\
-	  .aux_stride = (_astride), .aux_dist = (_adist) }
+	  .height = (_h), .stride = (_stride) }
 
 static const struct dflip_geometry dflip_geo_base =
-	GEO(DRM_FORMAT_NV12, YT, 1920, 1080, 1920, R0, 1920, SZ_4M);
+	GEO(DRM_FORMAT_XRGB8888, YT, 1920, 1080, 7680);
 
 struct dflip_equal_case {
 	const char *name;
@@ -546,25 +401,17 @@ struct dflip_equal_case {
 };
 
 static const struct dflip_equal_case dflip_equal_cases[] = {
-	{ "identical",
-	  GEO(DRM_FORMAT_NV12, YT, 1920, 1080, 1920, R0, 1920, SZ_4M), true },
+	{ "identical", GEO(DRM_FORMAT_XRGB8888, YT, 1920, 1080, 7680), true },
 	{ "format differs",
-	  GEO(DRM_FORMAT_NV21, YT, 1920, 1080, 1920, R0, 1920, SZ_4M), false },
+	  GEO(DRM_FORMAT_XBGR8888, YT, 1920, 1080, 7680), false },
 	{ "modifier differs",
-	  GEO(DRM_FORMAT_NV12, YF, 1920, 1080, 1920, R0, 1920, SZ_4M), false },
+	  GEO(DRM_FORMAT_XRGB8888, YF, 1920, 1080, 7680), false },
 	{ "width differs",
-	  GEO(DRM_FORMAT_NV12, YT, 1921, 1080, 1920, R0, 1920, SZ_4M), false },
+	  GEO(DRM_FORMAT_XRGB8888, YT, 1921, 1080, 7680), false },
 	{ "height differs",
-	  GEO(DRM_FORMAT_NV12, YT, 1920, 1081, 1920, R0, 1920, SZ_4M), false },
+	  GEO(DRM_FORMAT_XRGB8888, YT, 1920, 1081, 7680), false },
 	{ "stride differs",
-	  GEO(DRM_FORMAT_NV12, YT, 1920, 1080, 2048, R0, 1920, SZ_4M), false },
-	{ "rotation differs",
-	  GEO(DRM_FORMAT_NV12, YT, 1920, 1080, 1920, DRM_MODE_ROTATE_180, 1920,
-	      SZ_4M), false },
-	{ "aux stride differs",
-	  GEO(DRM_FORMAT_NV12, YT, 1920, 1080, 1920, R0, 2048, SZ_4M), false },
-	{ "aux distance differs",
-	  GEO(DRM_FORMAT_NV12, YT, 1920, 1080, 1920, R0, 1920, SZ_8M), false },
+	  GEO(DRM_FORMAT_XRGB8888, YT, 1920, 1080, 8192), false },
 };
 
 static void dflip_equal_case_desc(const struct dflip_equal_case *t, char *desc)
@@ -652,11 +499,6 @@ static const struct dflip_regs_case dflip_regs_cases[] = {
 	  { .ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_XRGB_8888 |
 		   PLANE_CTL_TILED_Y, .stride = 60, .size = FHD_SIZE,
 	    .surf = AP_END - SZ_8M + SZ_1M }, -ERANGE, DFLIP_REJECT_RANGE },
-	{ "NV12 CbCr distance beyond the hidden range", DFLIP_PLANE_SPRITE,
-	  { .ctl = PLANE_CTL_ENABLE | PLANE_CTL_FORMAT_NV12, .stride = 30,
-	    .size = FHD_SIZE, .surf = HI_END - SZ_4M,
-	    .aux_dist = SZ_4M | PLANE_AUX_STRIDE(30) }, -ERANGE,
-	  DFLIP_REJECT_AUX_RANGE },
 	{ "cursor 64x64 in the last 16 KiB of the aperture", DFLIP_PLANE_CURSOR,
 	  { .ctl = MCURSOR_MODE_64_ARGB_AX, .surf = AP_END - SZ_16K,
 	    .pos = CURSOR_POS_X_SIGN | CURSOR_POS_X(32) }, 0, DFLIP_OK },
