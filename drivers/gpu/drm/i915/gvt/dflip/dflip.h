@@ -155,6 +155,19 @@ struct dflip_gm {
 };
 
 /**
+ * struct dflip_surf_window - the surfaces a checked plane state may have
+ * @align: the surface alignment the layout needs (a power of two)
+ * @lo: per guest range (aperture, hidden), the lowest surface address
+ *	whose whole span fits in it
+ * @hi: the highest; @lo > @hi when no surface fits that range
+ */
+struct dflip_surf_window {
+	u64 align;
+	u64 lo[2];
+	u64 hi[2];
+};
+
+/**
  * enum dflip_reject - why a guest plane state cannot be flipped directly
  * @DFLIP_OK: the state is acceptable
  * @DFLIP_REJECT_FORMAT: pixel format not supported for direct flip
@@ -202,8 +215,13 @@ struct dflip_layout {
 int dflip_decode_plane(enum dflip_plane_kind kind,
 		       const struct dflip_plane_regs *regs,
 		       struct dflip_plane_desc *desc, enum dflip_reject *why);
+u64 dflip_decode_surf(enum dflip_plane_kind kind, u32 surf);
 int dflip_validate_plane(const struct dflip_plane_desc *desc,
 			 const struct dflip_gm *gm, enum dflip_reject *why);
+int dflip_validate_window(const struct dflip_plane_desc *desc,
+			  const struct dflip_gm *gm,
+			  struct dflip_surf_window *win, enum dflip_reject *why);
+bool dflip_window_holds(const struct dflip_surf_window *win, u64 surf);
 bool dflip_geometry_equal(const struct dflip_geometry *a,
 			  const struct dflip_geometry *b);
 const char *dflip_reject_name(enum dflip_reject why);

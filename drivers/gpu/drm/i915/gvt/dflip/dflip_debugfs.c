@@ -30,9 +30,10 @@ static void dflip_debugfs_plane(struct seq_file *m, struct intel_vgpu *vgpu,
 	dflip_host_fb_counts(vgpu, vp->id, &made, &destroyed);
 	seq_printf(m, "%s: fb %u, %s\n", dflip_plane_name(vp->id),
 		   fb ? fb->base.id : 0, vp->hw ? "assigned" : "unassigned");
-	seq_printf(m, "  flips: applied %llu latched %llu queued %llu coalesced %llu held %llu done %llu\n",
+	seq_printf(m, "  flips: applied %llu latched %llu queued %llu coalesced %llu held %llu done %llu surface-only %llu\n",
 		   st.flips_applied, st.flips_latched, st.flips_queued,
-		   st.flips_coalesced, st.flips_held, st.flip_done);
+		   st.flips_coalesced, st.flips_held, st.flip_done,
+		   st.flips_surface_only);
 	seq_printf(m, "  geometry: changes %llu failures %llu framebuffers made %u destroyed %u\n",
 		   st.geometry_changes, st.geometry_failures, made, destroyed);
 	seq_puts(m, "  rejected:");

@@ -321,7 +321,7 @@ static int dflip_decode_universal(const struct dflip_plane_regs *regs,
 	if (ret)
 		return ret;
 
-	desc->surf = regs->surf & PLANE_SURF_ADDR_MASK;
+	desc->surf = dflip_decode_surf(desc->kind, regs->surf);
 	desc->x = REG_FIELD_GET(PLANE_OFFSET_X_MASK, regs->offset);
 	desc->y = REG_FIELD_GET(PLANE_OFFSET_Y_MASK, regs->offset);
 	desc->crtc_x = REG_FIELD_GET(PLANE_POS_X_MASK, regs->pos);
@@ -358,6 +358,24 @@ static int dflip_cursor_size(u32 ctl, unsigned int *size,
 	}
 }
 
+/**
+ * dflip_decode_surf - the surface address a plane's surface register holds
+ * @kind: the plane
+ * @surf: the raw PLANE_SURF or CURBASE value
+ *
+ * What dflip_decode_plane() puts in &dflip_plane_desc.surf: the address
+ * bits (PLANE_SURF's decrypt and flag bits and CURBASE's low 12 bits are
+ * not part of it).
+ *
+ * Return: the graphics memory address.
+ */
+u64 dflip_decode_surf(enum dflip_plane_kind kind, u32 surf)
+{
+	if (kind == DFLIP_PLANE_CURSOR)
+		return surf & DFLIP_CURBASE_ADDR_MASK;
+	return surf & PLANE_SURF_ADDR_MASK;
+}
+
 /* CURPOS is sign-magnitude, not two's complement. */
 static int dflip_cursor_coord(u32 magnitude, bool negative)
 {
@@ -386,7 +404,7 @@ static int dflip_decode_cursor(const struct dflip_plane_regs *regs,
 	geo->width = size;
 	geo->height = size;
 	geo->stride = size * 4;
-	desc->surf = regs->surf & DFLIP_CURBASE_ADDR_MASK;
+	desc->surf = dflip_decode_surf(desc->kind, regs->surf);
 	desc->crtc_x = dflip_cursor_coord(REG_FIELD_GET(CURSOR_POS_X_MASK, regs->pos),
 					  regs->pos & CURSOR_POS_X_SIGN);
 	desc->crtc_y = dflip_cursor_coord(REG_FIELD_GET(CURSOR_POS_Y_MASK, regs->pos),

@@ -197,21 +197,74 @@ static bool dflip_same_geometry(const struct dflip_fb_geo *fb,
 	return !desc->enabled || dflip_geometry_equal(&fb->geo, &desc->geo);
 }
 
+/* a reason to count, never out of range */
+static enum dflip_reject dflip_reason(enum dflip_reject why,
+				      enum dflip_reject fallback)
+{
+	return why != DFLIP_OK && why < DFLIP_REJECT_COUNT ? why : fallback;
+}
+
+/*
+ * Validate an enabled state as dflip_validate_plane() does, keeping the
+ * window of surfaces its other registers allow.
+ */
+static enum dflip_reject dflip_validate(struct dflip_vplane *vp,
+					const struct dflip_plane_desc *desc,
+					struct dflip_surf_window *win)
+{
+	enum dflip_reject why = DFLIP_OK;
+
+	if (dflip_validate_window(desc, &vp->vgpu->gm, win, &why))
+		return dflip_reason(why, DFLIP_REJECT_RANGE);
+	if (desc->surf & (win->align - 1))
+		return DFLIP_REJECT_ALIGN;
+	if (!dflip_window_holds(win, desc->surf))
+		return DFLIP_REJECT_RANGE;
+	return DFLIP_OK;
+}
+
 /* Decode and validate; returns DFLIP_OK or why the state is rejected. */
 static enum dflip_reject dflip_check(struct dflip_vplane *vp,
-				     struct dflip_flip *flip)
+				     struct dflip_flip *flip,
+				     struct dflip_surf_window *win)
 {
 	enum dflip_reject why = DFLIP_OK;
 
 	if (dflip_decode_plane(vp->kind, &flip->regs, &flip->desc, &why))
-		return why != DFLIP_OK && why < DFLIP_REJECT_COUNT ?
-			why : DFLIP_REJECT_FORMAT;
+		return dflip_reason(why, DFLIP_REJECT_FORMAT);
 	if (!flip->desc.enabled)
 		return DFLIP_OK;
-	if (dflip_validate_plane(&flip->desc, &vp->vgpu->gm, &why))
-		return why != DFLIP_OK && why < DFLIP_REJECT_COUNT ?
-			why : DFLIP_REJECT_RANGE;
-	return DFLIP_OK;
+	return dflip_validate(vp, &flip->desc, win);
+}
+
+/*
+ * A surface-only flip: every register but the surface is the current
+ * state's, and the new surface lies in the current state's window. It
+ * decodes to the current state with the new surface and passes validation
+ * exactly as the full check would (dflip_validate_window()), so the full
+ * check is skipped. The vGPU's lock, held, keeps @cur stable: it is only
+ * written with that lock held.
+ */
+static bool dflip_surface_only(struct dflip_vplane *vp,
+			       const struct dflip_plane_regs *regs,
+			       struct dflip_flip *flip)
+{
+	struct dflip_plane_regs same;
+	u64 surf;
+
+	if (!vp->has_cur)
+		return false;
+	same = vp->cur.regs;
+	same.surf = regs->surf;
+	if (memcmp(&same, regs, sizeof(same)))
+		return false;
+	surf = dflip_decode_surf(vp->kind, regs->surf);
+	if (!dflip_window_holds(&vp->cur_win, surf))
+		return false;
+	flip->regs = *regs;
+	flip->desc = vp->cur.desc;
+	flip->desc.surf = surf;
+	return true;
 }
 
 static enum dflip_flip_result dflip_reject_flip(struct dflip_vplane *vp,
@@ -229,7 +282,8 @@ static enum dflip_flip_result dflip_reject_flip(struct dflip_vplane *vp,
 }
 
 static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
-						  const struct dflip_flip *flip)
+						  const struct dflip_flip *flip,
+						  const struct dflip_surf_window *win)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
 	unsigned long flags;
@@ -248,6 +302,7 @@ static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
 		vp->fb.gen++;
 		vp->cur = *flip;
 		vp->has_cur = flip->desc.enabled;
+		vp->cur_win = *win;
 		vp->stats.geometry_changes++;
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
@@ -259,12 +314,17 @@ static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
 }
 
 static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
-						       const struct dflip_flip *flip)
+						       const struct dflip_flip *flip,
+						       const struct dflip_surf_window *win)
 {
 	enum dflip_flip_result res;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vp->lock, flags);
+	if (win)
+		vp->cur_win = *win;
+	else
+		vp->stats.flips_surface_only++;
 	vp->cur = *flip;
 	vp->has_cur = flip->desc.enabled;
 	if (!vp->hw) {
@@ -285,9 +345,11 @@ static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
  * @regs: the guest's plane registers after the write
  *
  * Called by GVT's MMIO write handler of PLANE_SURF (CURBASE, CURPOS, and
- * CURCNTR when it enables, for the cursor) with the vGPU's lock held.  The
- * fast path (same geometry, plane assigned) takes only the plane's
- * spinlock and neither allocates nor sleeps.
+ * CURCNTR when it enables, for the cursor) with the vGPU's lock held.  A
+ * flip that changes only the surface, to one inside the current state's
+ * window, skips the decode and the validation (dflip_surface_only()); a
+ * flip of the same geometry takes only the plane's spinlock; neither
+ * allocates nor sleeps.
  *
  * The flip-done of a primary or sprite plane has one owner: for
  * %DFLIP_FLIP_FLIPPED and %DFLIP_FLIP_QUEUED the state machine signals it
@@ -303,19 +365,24 @@ dflip_plane_guest_write(struct dflip_vplane *vp,
 			const struct dflip_plane_regs *regs)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
-	struct dflip_flip flip = { .regs = *regs };
+	struct dflip_surf_window win = {};
+	struct dflip_flip flip;
 	enum dflip_reject why;
 
 	lockdep_assert_held(vgpu->lock);
 	if (!vgpu->supported)
 		return DFLIP_FLIP_UNSUPPORTED;
 
-	why = dflip_check(vp, &flip);
+	if (dflip_surface_only(vp, regs, &flip))
+		return dflip_same_geometry_flip(vp, &flip, NULL);
+
+	flip.regs = *regs;
+	why = dflip_check(vp, &flip, &win);
 	if (why != DFLIP_OK)
 		return dflip_reject_flip(vp, why);
 	if (!dflip_same_geometry(&vp->fb, &flip.desc))
-		return dflip_geometry_flip(vp, &flip);
-	return dflip_same_geometry_flip(vp, &flip);
+		return dflip_geometry_flip(vp, &flip, &win);
+	return dflip_same_geometry_flip(vp, &flip, &win);
 }
 
 /**
@@ -643,8 +710,8 @@ int dflip_plane_set_default(struct dflip_vplane *vp,
 			    const struct dflip_geometry *geo)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
+	struct dflip_surf_window win;
 	struct dflip_flip flip = {};
-	enum dflip_reject why;
 	unsigned long flags;
 	int ret;
 
@@ -661,7 +728,7 @@ int dflip_plane_set_default(struct dflip_vplane *vp,
 	flip.desc.surf = ALIGN(vgpu->gm.aperture.start + vgpu->gm.vtd_guard,
 			       SZ_1M);
 	flip.regs.surf = lower_32_bits(flip.desc.surf);
-	if (dflip_validate_plane(&flip.desc, &vgpu->gm, &why))
+	if (dflip_validate(vp, &flip.desc, &win) != DFLIP_OK)
 		return -ENOSPC;
 
 	ret = vgpu->ops->new_geometry(vp, &flip.desc);
@@ -674,6 +741,14 @@ int dflip_plane_set_default(struct dflip_vplane *vp,
 	vp->fb.gen++;
 	vp->cur = flip;
 	vp->has_cur = true;
+	/*
+	 * No surface-only flip against it: its registers are not the
+	 * guest's (only the surface is set), so no guest write can be
+	 * compared with them.
+	 */
+	vp->cur_win = (struct dflip_surf_window){
+		.align = 1, .lo = { 1, 1 }, .hi = { 0, 0 },
+	};
 	spin_unlock_irqrestore(&vp->lock, flags);
 	return 0;
 }

@@ -43,6 +43,8 @@ struct dflip_fb_geo {
 
 /**
  * struct dflip_plane_stats - per vGPU plane counters
+ * @flips_surface_only: guest flips that changed only the surface and were
+ *	checked against the current state's window, without a decode
  * @flips_applied: flips written to the hardware plane
  * @flips_latched: armed flips the hardware latched at a vblank
  * @flips_queued: flips stored because an earlier one was not latched yet
@@ -55,6 +57,7 @@ struct dflip_fb_geo {
  * @flip_done: flip-done events signalled to the guest
  */
 struct dflip_plane_stats {
+	u64 flips_surface_only;
 	u64 flips_applied;
 	u64 flips_latched;
 	u64 flips_queued;
@@ -77,6 +80,8 @@ struct dflip_plane_stats {
  * @cur: latest valid guest state whose geometry is @fb (what a host commit
  *	of the plane's current framebuffer shows); vgpu_lock + @lock
  * @has_cur: @cur holds a valid state
+ * @cur_win: the surfaces @cur's other registers may be shown at
+ *	(dflip_validate_window()), valid with @has_cur
  * @live: last good state written (or about to be written) to hardware
  * @fb: geometry of the plane's current framebuffer object
  * @hw: backend handle of the assigned hardware plane, NULL if unassigned
@@ -101,6 +106,7 @@ struct dflip_vplane {
 	spinlock_t lock; /* see the DOC: vGPU plane locking */
 	struct dflip_flip cur;
 	bool has_cur;
+	struct dflip_surf_window cur_win;
 	struct dflip_flip live;
 	struct dflip_fb_geo fb;
 	void *hw;

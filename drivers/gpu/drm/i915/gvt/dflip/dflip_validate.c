@@ -156,10 +156,54 @@ static u32 dflip_surf_alignment(const struct dflip_plane_desc *desc)
 	return SZ_1M;
 }
 
-static bool dflip_range_holds(const struct dflip_gm_range *r, u64 start,
-			      u64 end)
+/*
+ * The bases b whose span [b - @guard, b + @len + @guard) lies in @r: the
+ * interval [*@lo, *@hi]. False when there is none (no base fits, an empty
+ * span, or the arithmetic would wrap).
+ */
+static bool dflip_range_window(const struct dflip_gm_range *r, u64 len,
+			       u64 guard, u64 *lo, u64 *hi)
 {
-	return r->start <= start && start < end && end <= r->end;
+	u64 need;
+
+	if ((!len && !guard) || check_add_overflow(r->start, guard, lo) ||
+	    check_add_overflow(len, guard, &need) || need > r->end)
+		return false;
+	*hi = r->end - need;
+	return *lo <= *hi;
+}
+
+/* The windows of a span of @len bytes in the aperture and the hidden range */
+static void dflip_span_window(const struct dflip_gm *gm, u64 len, u64 guard,
+			      struct dflip_surf_window *win)
+{
+	const struct dflip_gm_range *r[] = { &gm->aperture, &gm->hidden };
+	unsigned int i;
+
+	static_assert(ARRAY_SIZE(r) == ARRAY_SIZE(win->lo));
+	for (i = 0; i < ARRAY_SIZE(r); i++) {
+		if (!dflip_range_window(r[i], len, guard, &win->lo[i],
+					&win->hi[i])) {
+			win->lo[i] = 1;
+			win->hi[i] = 0;
+		}
+	}
+}
+
+/**
+ * dflip_window_holds - whether a surface lies in a window
+ * @win: the window (dflip_validate_window())
+ * @surf: the surface's graphics memory address
+ *
+ * Return: true if @surf is aligned as @win needs and its whole span lies
+ * in one of the guest's ranges; O(1), for the trap path.
+ */
+bool dflip_window_holds(const struct dflip_surf_window *win, u64 surf)
+{
+	if (surf & (win->align - 1))
+		return false;
+	return (win->lo[0] <= surf && surf <= win->hi[0]) ||
+	       (win->lo[1] <= surf && surf <= win->hi[1]);
 }
 
 /**
@@ -180,16 +224,13 @@ static bool dflip_range_holds(const struct dflip_gm_range *r, u64 start,
 VISIBLE_IF_KUNIT bool dflip_span_fits(const struct dflip_gm *gm, u64 base,
 				      u64 stride, u64 rows, u64 guard)
 {
-	u64 len, start, end;
+	struct dflip_surf_window win = { .align = 1 };
+	u64 len;
 
-	if (check_mul_overflow(stride, rows, &len) ||
-	    check_add_overflow(base, len, &end) ||
-	    check_add_overflow(end, guard, &end) ||
-	    check_sub_overflow(base, guard, &start))
+	if (check_mul_overflow(stride, rows, &len))
 		return false;
-
-	return dflip_range_holds(&gm->aperture, start, end) ||
-	       dflip_range_holds(&gm->hidden, start, end);
+	dflip_span_window(gm, len, guard, &win);
+	return dflip_window_holds(&win, base);
 }
 EXPORT_SYMBOL_IF_KUNIT(dflip_span_fits);
 
@@ -215,18 +256,49 @@ static u64 dflip_vtd_guard(const struct dflip_plane_desc *desc,
 	return max_t(u64, gm->vtd_guard, (u64)desc->geo.stride * lay->tile_rows);
 }
 
-static int dflip_check_main(const struct dflip_plane_desc *desc,
-			    const struct dflip_layout *lay,
-			    const struct dflip_gm *gm, enum dflip_reject *why)
+/**
+ * dflip_validate_window - check a decoded plane but for its surface
+ * @desc: the decoded guest plane, enabled
+ * @gm: the graphics memory the vGPU owns
+ * @win: returns the surfaces @desc may be shown at
+ * @why: set to %DFLIP_OK, or to the first reason the plane is rejected
+ *
+ * Every check of dflip_validate_plane() that does not depend on the
+ * surface address; then the alignment the layout needs and, per guest
+ * range, the interval of surfaces whose whole span (tile-rounded rows from
+ * the y offset, the VT-d guard on both sides) fits there. @desc at a
+ * surface s passes dflip_validate_plane() exactly when this passes and
+ * dflip_window_holds(@win, s): the fast path of a surface-only flip
+ * checks a new surface with that alone. Never allocates.
+ *
+ * Return: 0, or the error dflip_validate_plane() gives for the same
+ * reason.
+ */
+int dflip_validate_window(const struct dflip_plane_desc *desc,
+			  const struct dflip_gm *gm,
+			  struct dflip_surf_window *win, enum dflip_reject *why)
 {
-	u64 rows = dflip_tile_rows((u64)desc->y + desc->geo.height,
-				   lay->tile_rows);
+	struct dflip_layout lay;
+	u64 rows;
+	int ret;
 
-	if (desc->surf % dflip_surf_alignment(desc))
-		return dflip_fail(why, DFLIP_REJECT_ALIGN, -EINVAL);
-	if (!dflip_span_fits(gm, desc->surf, desc->geo.stride, rows,
-			     dflip_vtd_guard(desc, lay, gm)))
-		return dflip_fail(why, DFLIP_REJECT_RANGE, -ERANGE);
+	*why = DFLIP_OK;
+	ret = dflip_check_format(desc, why);
+	if (ret)
+		return ret;
+	if (dflip_plane_layout(&desc->geo, &lay))
+		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
+	ret = dflip_check_size(desc, &lay, why);
+	if (ret)
+		return ret;
+	ret = dflip_check_stride(desc, &lay, why);
+	if (ret)
+		return ret;
+
+	rows = dflip_tile_rows((u64)desc->y + desc->geo.height, lay.tile_rows);
+	win->align = dflip_surf_alignment(desc);
+	dflip_span_window(gm, (u64)desc->geo.stride * rows,
+			  dflip_vtd_guard(desc, &lay, gm), win);
 	return 0;
 }
 
@@ -250,25 +322,21 @@ static int dflip_check_main(const struct dflip_plane_desc *desc,
 int dflip_validate_plane(const struct dflip_plane_desc *desc,
 			 const struct dflip_gm *gm, enum dflip_reject *why)
 {
-	struct dflip_layout lay;
+	struct dflip_surf_window win;
 	int ret;
 
 	*why = DFLIP_OK;
 	if (!desc->enabled)
 		return 0;
 
-	ret = dflip_check_format(desc, why);
+	ret = dflip_validate_window(desc, gm, &win, why);
 	if (ret)
 		return ret;
-	if (dflip_plane_layout(&desc->geo, &lay))
-		return dflip_fail(why, DFLIP_REJECT_MODIFIER, -EINVAL);
-	ret = dflip_check_size(desc, &lay, why);
-	if (ret)
-		return ret;
-	ret = dflip_check_stride(desc, &lay, why);
-	if (ret)
-		return ret;
-	return dflip_check_main(desc, &lay, gm, why);
+	if (desc->surf & (win.align - 1))
+		return dflip_fail(why, DFLIP_REJECT_ALIGN, -EINVAL);
+	if (!dflip_window_holds(&win, desc->surf))
+		return dflip_fail(why, DFLIP_REJECT_RANGE, -ERANGE);
+	return 0;
 }
 
 /**

@@ -7,6 +7,9 @@
 
 #include <kunit/test.h>
 
+#include <linux/align.h>
+#include <linux/sizes.h>
+
 #include "display/intel_cursor_regs.h"
 #include "display/skl_universal_plane_regs.h"
 
@@ -196,6 +199,53 @@ static void dflip_plane_test_fast_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2ull, vp->stats.flips_applied);
 	KUNIT_EXPECT_EQ(test, 2ull, vp->stats.flips_latched);
 	KUNIT_EXPECT_FALSE(test, vp->armed);
+}
+
+/*
+ * A flip that changes only the surface, to a surface inside the current
+ * state's window, skips the decode and validation and shows exactly what
+ * the full check would; a surface outside the guest's memory, or any
+ * other register changed, takes the full check.
+ */
+static void dflip_plane_test_surface_only(struct kunit *test)
+{
+	struct dflip_test_env *env;
+	struct dflip_vplane *vp = dflip_primary_setup(test, &env);
+	struct dflip_fake_hw *hw = dflip_hw(env, 0, 0);
+	struct dflip_plane_regs r;
+
+	dflip_test_regs(&r, DFLIP_PLANE_PRIMARY, 0, W, H);
+	r.surf = dflip_slot(3);
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_write(env, vp, &r));
+	KUNIT_EXPECT_EQ(test, 1ull, vp->stats.flips_surface_only);
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
+	KUNIT_EXPECT_EQ(test, r.offset, dflip_live(hw, DFLIP_RF_OFFSET));
+	KUNIT_EXPECT_EQ(test, (u64)dflip_slot(3), vp->cur.desc.surf);
+
+	/* past the end of the aperture: the full check rejects it */
+	r.surf = ALIGN_DOWN(env->vgpu.gm.aperture.end, SZ_256K);
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_REJECTED, dflip_write(env, vp, &r));
+	KUNIT_EXPECT_EQ(test, 1ull, vp->stats.rejects[DFLIP_REJECT_RANGE]);
+	/* misaligned: rejected for its alignment */
+	r.surf = dflip_slot(4) + SZ_4K;
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_REJECTED, dflip_write(env, vp, &r));
+	KUNIT_EXPECT_EQ(test, 1ull, vp->stats.rejects[DFLIP_REJECT_ALIGN]);
+	KUNIT_EXPECT_EQ(test, 1ull, vp->stats.flips_surface_only);
+	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
+
+	/* another register changed too: the full check, a new window */
+	r.surf = dflip_slot(5);
+	r.offset = PLANE_OFFSET_Y(2);
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_write(env, vp, &r));
+	KUNIT_EXPECT_EQ(test, 1ull, vp->stats.flips_surface_only);
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, r.offset, dflip_live(hw, DFLIP_RF_OFFSET));
+	r.surf = dflip_slot(6);
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_write(env, vp, &r));
+	KUNIT_EXPECT_EQ(test, 2ull, vp->stats.flips_surface_only);
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, dflip_slot(6), dflip_live(hw, DFLIP_RF_SURF));
 }
 
 struct dflip_latch_log {
@@ -945,6 +995,7 @@ static struct kunit_case dflip_plane_tests[] = {
 	KUNIT_CASE(dflip_plane_test_not_assigned),
 	KUNIT_CASE(dflip_plane_test_assign_arms_live),
 	KUNIT_CASE(dflip_plane_test_fast_path),
+	KUNIT_CASE(dflip_plane_test_surface_only),
 	KUNIT_CASE(dflip_plane_test_queue_coalesce),
 	KUNIT_CASE(dflip_plane_test_flip_after_latch),
 	KUNIT_CASE_PARAM(dflip_plane_test_reject_keeps_last_frame,

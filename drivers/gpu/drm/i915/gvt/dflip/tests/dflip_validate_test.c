@@ -334,6 +334,60 @@ static void dflip_validate_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, why, t->why);
 }
 
+/* @t's plane at @surf passes dflip_validate_plane() */
+static bool dflip_valid_at(const struct dflip_validate_case *t, u64 surf)
+{
+	struct dflip_plane_desc desc = t->desc;
+	enum dflip_reject why;
+
+	desc.surf = surf;
+	return !dflip_validate_plane(&desc, t->gm, &why);
+}
+
+/*
+ * The window of surfaces is the validator's own answer: for every case, a
+ * state refused for anything but its surface is refused alike, and at the
+ * case's surface, at each window edge and one alignment step beyond it,
+ * and misaligned, the window holds exactly the surfaces the validator
+ * accepts.
+ */
+static void dflip_window_test(struct kunit *test)
+{
+	const struct dflip_validate_case *t = test->param_value;
+	struct dflip_surf_window win;
+	enum dflip_reject why;
+	u64 probes[16];
+	unsigned int n = 0, i;
+	int ret;
+
+	if (!t->desc.enabled)
+		kunit_skip(test, "a disabled plane has no surface");
+	ret = dflip_validate_window(&t->desc, t->gm, &win, &why);
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, ret, t->ret);
+		KUNIT_EXPECT_EQ(test, why, t->why);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, dflip_window_holds(&win, t->desc.surf), !t->ret);
+
+	probes[n++] = t->desc.surf;
+	probes[n++] = t->desc.surf + 1;
+	probes[n++] = 0;
+	for (i = 0; i < ARRAY_SIZE(win.lo); i++) {
+		if (win.lo[i] > win.hi[i])
+			continue;
+		probes[n++] = win.lo[i];
+		probes[n++] = win.lo[i] - win.align;
+		probes[n++] = win.hi[i];
+		probes[n++] = win.hi[i] + win.align;
+		probes[n++] = win.hi[i] + 1;
+	}
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, dflip_window_holds(&win, probes[i]),
+				    dflip_valid_at(t, probes[i]),
+				    "surface %#llx", probes[i]);
+}
+
 struct dflip_span_case {
 	const char *name;
 	struct dflip_gm gm;
@@ -538,6 +592,7 @@ static void dflip_regs_test(struct kunit *test)
 
 static struct kunit_case dflip_validate_test_cases[] = {
 	KUNIT_CASE_PARAM(dflip_validate_test, dflip_validate_gen_params),
+	KUNIT_CASE_PARAM(dflip_window_test, dflip_validate_gen_params),
 	KUNIT_CASE_PARAM(dflip_span_test, dflip_span_gen_params),
 	KUNIT_CASE_PARAM(dflip_regs_test, dflip_regs_gen_params),
 	KUNIT_CASE_PARAM(dflip_geometry_equal_test, dflip_equal_gen_params),
