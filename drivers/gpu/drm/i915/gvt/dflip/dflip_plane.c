@@ -44,7 +44,11 @@
  * by the vblank entry that sees the previous one latched.  A flip counts
  * as latched once the hardware frame counter moved past the value read
  * right after its arming write, which is never too early even when the
- * vblank interrupt is late or runs while the flip is being written.
+ * vblank interrupt is late or runs while the flip is being written.  Only
+ * the vblank entry asks (the guest's trap path reads no register): a flip
+ * that comes after a latch and before the vblank entry ran is queued and
+ * armed by it.  The cursor is not tracked: each cursor write goes to the
+ * hardware at once (see dflip_tracks_latch()).
  * Asynchronous guest flips (&dflip_plane_desc.async) are treated like
  * synchronous ones: latched at the vblank, flip-done then.
  *
@@ -125,6 +129,18 @@ static void dflip_signal_locked(struct dflip_vplane *vp)
 	vgpu->ops->flip_done(vp);
 }
 
+/*
+ * The cursor is not tracked from arm to latch: it owes the guest no
+ * flip-done, and its update is one position and one validated surface
+ * (CURPOS armed by CURBASE), so a move written while the previous one is
+ * armed only moves it sooner. Each cursor write goes to the hardware at
+ * once, two register writes and no read.
+ */
+static bool dflip_tracks_latch(const struct dflip_vplane *vp)
+{
+	return vp->kind != DFLIP_PLANE_CURSOR;
+}
+
 static void dflip_arm_locked(struct dflip_vplane *vp,
 			     const struct dflip_flip *flip, bool signal)
 {
@@ -132,9 +148,11 @@ static void dflip_arm_locked(struct dflip_vplane *vp,
 
 	lockdep_assert_held(&vp->lock);
 	vgpu->ops->arm(vp, vp->hw, flip);
-	vgpu->ops->frame(vp, vp->hw, &vp->armed_frame);
-	vp->armed = true;
-	vp->armed_signal = signal;
+	if (dflip_tracks_latch(vp)) {
+		vgpu->ops->frame(vp, vp->hw, &vp->armed_frame);
+		vp->armed = true;
+		vp->armed_signal = signal;
+	}
 	vp->live = *flip;
 	vp->stats.flips_applied++;
 }
@@ -168,15 +186,16 @@ static bool dflip_supersede_queued_locked(struct dflip_vplane *vp, bool signal)
 
 /*
  * Arm @flip now if the hardware plane is free, else queue it. Either way
- * it replaces a queued older flip, which is never shown after it: a flip
- * can find the plane free with one still queued when the hardware latched
- * the armed flip and the vblank work has not run yet.
+ * it replaces a queued older flip, which is never shown after it. Whether
+ * an armed flip latched is learnt in the vblank entry only, which runs
+ * after every vblank of the CRTC: the trap path reads no register. A flip
+ * that comes after the hardware latched the armed one but before the
+ * vblank entry ran waits for it.
  */
 static enum dflip_flip_result dflip_show_locked(struct dflip_vplane *vp,
 						const struct dflip_flip *flip,
 						bool signal)
 {
-	dflip_retire_locked(vp);
 	signal = dflip_supersede_queued_locked(vp, signal);
 	if (!vp->armed && !vp->host_busy) {
 		dflip_arm_locked(vp, flip, signal);
@@ -571,10 +590,12 @@ void dflip_plane_surface_done(struct dflip_vplane *vp)
 	spin_lock_irqsave(&vp->lock, flags);
 	if (vp->host_busy && vp->hw) {
 		vp->host_busy = false;
-		if (!vp->armed)
-			vp->armed_signal = false;
-		vp->armed = true;
-		vgpu->ops->frame(vp, vp->hw, &vp->armed_frame);
+		if (dflip_tracks_latch(vp)) {
+			if (!vp->armed)
+				vp->armed_signal = false;
+			vp->armed = true;
+			vgpu->ops->frame(vp, vp->hw, &vp->armed_frame);
+		}
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
 }

@@ -313,24 +313,32 @@ static void dflip_plane_test_queue_coalesce(struct kunit *test)
 
 /*
  * A guest flip that arrives after the hardware latched the armed flip but
- * before the vblank work ran is armed at once. The flip queued before it
- * is older: it must never be shown after it (the picture would go back),
- * and the guest gets one flip-done for the two, not a spurious second.
+ * before the vblank entry ran waits for it: the trap path reads no
+ * register to learn of the latch. It replaces the flip queued before it,
+ * which is older and never shown after it (the picture would go back);
+ * the guest gets one flip-done for the two, not a spurious second.
  */
 static void dflip_plane_test_flip_after_latch(struct kunit *test)
 {
 	struct dflip_test_env *env;
 	struct dflip_vplane *vp = dflip_primary_setup(test, &env);
 	struct dflip_fake_hw *hw = dflip_hw(env, 0, 0);
+	u32 reads;
 
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 1, W, H));
+	reads = env->fake.frame_reads;
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_QUEUED, dflip_flip(env, vp, 2, W, H));
-	/* the hardware latches flip 1; the vblank work has not run yet */
+	/* the hardware latches flip 1; the vblank entry has not run yet */
 	dflip_rf_vblank(&env->fake.rf, 0);
-	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 3, W, H));
-	KUNIT_EXPECT_FALSE(test, vp->has_queued);
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_QUEUED, dflip_flip(env, vp, 3, W, H));
+	KUNIT_EXPECT_EQ(test, reads, env->fake.frame_reads);
 	KUNIT_EXPECT_EQ(test, 1ull, vp->stats.flips_coalesced);
 
+	/* the vblank entry retires flip 1 and arms flip 3 */
+	dflip_fake_irq(&env->fake, 0);
+	KUNIT_EXPECT_TRUE(test, vp->armed);
+	KUNIT_EXPECT_FALSE(test, vp->has_queued);
+	KUNIT_EXPECT_EQ(test, 1u, env->fake.flip_done[vp->id]);
 	dflip_fake_vblank(&env->fake, 0);
 	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
 	dflip_fake_vblank(&env->fake, 0);
@@ -731,28 +739,35 @@ static void dflip_plane_test_host_commit_not_stale(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2u, env->fake.flip_done[vp->id]);
 }
 
+/*
+ * The cursor is not tracked from arm to latch: every cursor write goes to
+ * the hardware at once, also while the previous one is armed, and reads
+ * nothing; the latest latches whole.
+ */
 static void dflip_plane_test_cursor(struct kunit *test)
 {
 	struct dflip_test_env *env = dflip_test_env_new(test, true);
 	struct dflip_vplane *vp = dflip_vp(env, 2, DFLIP_PLANE_CURSOR);
 	struct dflip_fake_hw *hw = dflip_hw(env, 2, DFLIP_RF_CURSOR);
-	u32 writes;
+	u32 writes, reads;
 
 	dflip_setup(test, env, vp, hw);
 	writes = env->fake.rf.writes;
+	reads = env->fake.frame_reads;
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 5, 64, 64));
 	KUNIT_EXPECT_EQ(test, writes + 3, env->fake.rf.writes);
 	KUNIT_EXPECT_TRUE(test, dflip_rf_armed(&env->fake.rf, 2, DFLIP_RF_CURSOR));
-	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_QUEUED, dflip_flip(env, vp, 6, 64, 64));
-	dflip_fake_vblank(&env->fake, 2);
-	KUNIT_EXPECT_EQ(test, dflip_slot(5), dflip_live(hw, DFLIP_RF_SURF));
-	KUNIT_EXPECT_EQ(test, (u32)CURSOR_POS_X(5) | CURSOR_POS_Y(1),
-			dflip_live(hw, DFLIP_RF_POS));
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 6, 64, 64));
+	KUNIT_EXPECT_EQ(test, writes + 6, env->fake.rf.writes);
+	KUNIT_EXPECT_FALSE(test, vp->armed);
 	dflip_fake_vblank(&env->fake, 2);
 	KUNIT_EXPECT_EQ(test, dflip_slot(6), dflip_live(hw, DFLIP_RF_SURF));
+	KUNIT_EXPECT_EQ(test, (u32)CURSOR_POS_X(6) | CURSOR_POS_Y(1),
+			dflip_live(hw, DFLIP_RF_POS));
+	KUNIT_EXPECT_EQ(test, reads, env->fake.frame_reads);
 	/* the cursor has no flip-done event */
 	KUNIT_EXPECT_EQ(test, 0u, env->fake.flip_done[vp->id]);
-	KUNIT_EXPECT_EQ(test, 3ull, vp->stats.flips_latched);
+	KUNIT_EXPECT_EQ(test, 3ull, vp->stats.flips_applied);
 }
 
 static void dflip_plane_test_vblank_unassigned(struct kunit *test)

@@ -603,6 +603,7 @@ static bool dflip_fake_frame(struct dflip_vplane *vp, void *hw, u32 *frame)
 {
 	struct dflip_fake_hw *h = hw;
 
+	h->fake->frame_reads++;
 	*frame = dflip_rf_frame(&h->fake->rf, h->pipe);
 	return true;
 }

@@ -164,6 +164,7 @@ struct dflip_fake_hw {
  * @new_geometry_calls: new_geometry() calls
  * @last_geometry: the last desc passed to new_geometry()
  * @flip_done: flip-done signals per vGPU plane number
+ * @frame_reads: frame counter reads (the backend's frame())
  */
 struct dflip_fake {
 	struct dflip_regfile rf;
@@ -173,6 +174,7 @@ struct dflip_fake {
 	u32 new_geometry_calls;
 	struct dflip_plane_desc last_geometry;
 	u32 flip_done[DFLIP_NUM_PLANES];
+	u32 frame_reads;
 };
 
 extern const struct dflip_backend_ops dflip_fake_ops;
