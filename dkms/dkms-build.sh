@@ -12,8 +12,19 @@
 #   dkms-build.sh KERNELVER           build (dkms.conf's MAKE, run by dkms)
 #   dkms-build.sh --check KERNELVER   only the version check: one line and
 #                                     exit 1 when source and headers differ
+#   dkms-build.sh --keep-symvers DIR  dkms.conf's POST_BUILD: keep the
+#                                     build's Module.symvers in DIR, the
+#                                     built module's directory in the DKMS
+#                                     tree, where dkms 3.1 and later put it
+#                                     and dkms 3.0 (Debian 12) does not
 set -euo pipefail
 
+if [ "${1:-}" = --keep-symvers ]; then
+	dir=${2:?usage: dkms-build.sh --keep-symvers DIR}
+	[ -d "$dir" ] || { echo "gvt-dflip: $dir is not a directory" >&2; exit 1; }
+	[ -e "$dir/Module.symvers" ] || cp Module.symvers "$dir/Module.symvers"
+	exit 0
+fi
 check_only=
 [ "${1:-}" = --check ] && { check_only=1; shift; }
 kver=${1:?usage: dkms-build.sh [--check] KERNELVER}
@@ -65,8 +76,9 @@ echo "$sver" > "$tree/.dflip-base"
 python3 "$here/mk/lay.py" --repo "$here" --pristine "$tree" --tree "$tree"
 echo "gvt-dflip: building for $kver with $hdr/.config"
 "$here/mk/modules.sh"
-# dkms keeps the build directory's Module.symvers beside the modules
-# (/var/lib/dkms/gvt-dflip/VERSION/KERNELVER/ARCH/module/): the exports of
-# drm.ko and i915.ko, for the modules that import them and for checks
+# the build directory's Module.symvers, kept beside the modules
+# (/var/lib/dkms/gvt-dflip/VERSION/KERNELVER/ARCH/module/) by dkms 3.1+ or
+# --keep-symvers: the exports of drm.ko and i915.ko, for the modules that
+# import them and for checks
 drm=$DFLIP_WORK/modsrc/drivers/gpu/drm
 cat "$drm/Module.symvers" "$drm/i915/Module.symvers" > "$here/Module.symvers"
