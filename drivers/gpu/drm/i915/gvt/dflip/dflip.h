@@ -229,8 +229,8 @@ int dflip_plane_layout(const struct dflip_geometry *geo,
 		       struct dflip_layout *lay);
 
 #if IS_ENABLED(CONFIG_KUNIT)
-bool dflip_span_fits(const struct dflip_gm *gm, u64 base, u64 stride,
-		     u64 rows, u64 guard);
+void dflip_span_window(const struct dflip_gm *gm, u64 len, u64 guard,
+		       struct dflip_surf_window *win);
 #endif
 
 #endif /* _GVT_DFLIP_H_ */

@@ -173,9 +173,21 @@ static bool dflip_range_window(const struct dflip_gm_range *r, u64 len,
 	return *lo <= *hi;
 }
 
-/* The windows of a span of @len bytes in the aperture and the hidden range */
-static void dflip_span_window(const struct dflip_gm *gm, u64 len, u64 guard,
-			      struct dflip_surf_window *win)
+/**
+ * dflip_span_window - where a span may start in the guest's memory
+ * @gm: the vGPU's graphics memory
+ * @len: bytes of the span (stride times rows read, tile-rounded)
+ * @guard: overfetch padding on each side (see dflip_vtd_guard())
+ * @win: returns, per range (aperture, hidden), the bases b whose span
+ *	[b - @guard, b + @len + @guard) lies inside it; @win->align is not
+ *	touched
+ *
+ * i915 pads scanout VMAs on both sides because VT-d may overfetch before
+ * and after them (i915_gem_object_pin_to_display_plane()). A span never
+ * straddles the two ranges, and arithmetic that would wrap fits nowhere.
+ */
+VISIBLE_IF_KUNIT void dflip_span_window(const struct dflip_gm *gm, u64 len,
+					u64 guard, struct dflip_surf_window *win)
 {
 	const struct dflip_gm_range *r[] = { &gm->aperture, &gm->hidden };
 	unsigned int i;
@@ -189,6 +201,7 @@ static void dflip_span_window(const struct dflip_gm *gm, u64 len, u64 guard,
 		}
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(dflip_span_window);
 
 /**
  * dflip_window_holds - whether a surface lies in a window
@@ -205,34 +218,6 @@ bool dflip_window_holds(const struct dflip_surf_window *win, u64 surf)
 	return (win->lo[0] <= surf && surf <= win->hi[0]) ||
 	       (win->lo[1] <= surf && surf <= win->hi[1]);
 }
-
-/**
- * dflip_span_fits - whether a surface span lies inside one guest range
- * @gm: the vGPU's graphics memory
- * @base: graphics memory address of the surface
- * @stride: bytes per row
- * @rows: rows read, already rounded up to whole tile rows
- * @guard: overfetch padding on each side (see dflip_vtd_guard())
- *
- * The span is [@base - @guard, @base + @stride * @rows + @guard), computed
- * in 64 bits: i915 pads scanout VMAs on both sides because VT-d may
- * overfetch before and after them (i915_gem_object_pin_to_display_plane()).
- *
- * Return: true if the whole span lies in the aperture or in the hidden
- * range; false if it does not, straddles both, or its arithmetic wraps.
- */
-VISIBLE_IF_KUNIT bool dflip_span_fits(const struct dflip_gm *gm, u64 base,
-				      u64 stride, u64 rows, u64 guard)
-{
-	struct dflip_surf_window win = { .align = 1 };
-	u64 len;
-
-	if (check_mul_overflow(stride, rows, &len))
-		return false;
-	dflip_span_window(gm, len, guard, &win);
-	return dflip_window_holds(&win, base);
-}
-EXPORT_SYMBOL_IF_KUNIT(dflip_span_fits);
 
 /* Rows read from y to y + h, rounded out to whole tile rows. */
 static u64 dflip_tile_rows(u64 y_end, unsigned int tile_rows)
@@ -312,7 +297,7 @@ int dflip_validate_window(const struct dflip_plane_desc *desc,
  * layout that allows one), the size, offset and stride limits of
  * Gen9 universal planes (skl_universal_plane.c) or the cursor, the surface
  * alignment, and that every span the display engine reads lies inside one
- * of the guest's ranges (see dflip_span_fits()). A disabled plane reads
+ * of the guest's ranges (see dflip_span_window()). A disabled plane reads
  * nothing and is always accepted. Never allocates.
  *
  * Return: 0 if acceptable; -EINVAL if the state is malformed or beyond

@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/limits.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
 
@@ -386,6 +387,19 @@ static void dflip_window_test(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, dflip_window_holds(&win, probes[i]),
 				    dflip_valid_at(t, probes[i]),
 				    "surface %#llx", probes[i]);
+}
+
+/* a span of @stride * @rows bytes at @base fits, per dflip_span_window() */
+static bool dflip_span_fits(const struct dflip_gm *gm, u64 base, u64 stride,
+			    u64 rows, u64 guard)
+{
+	struct dflip_surf_window win = { .align = 1 };
+	u64 len;
+
+	if (check_mul_overflow(stride, rows, &len))
+		return false;
+	dflip_span_window(gm, len, guard, &win);
+	return dflip_window_holds(&win, base);
 }
 
 struct dflip_span_case {
