@@ -329,6 +329,7 @@ static u32 dflip_host_fb_surface(void *owner, const struct intel_vgpu_fb_plane *
 	struct dflip_flip flip;
 	unsigned long flags;
 	bool assigned;
+	u32 surf;
 
 	assigned = dflip_plane_surface(vp, &flip);
 
@@ -347,10 +348,11 @@ static u32 dflip_host_fb_surface(void *owner, const struct intel_vgpu_fb_plane *
 		hp->base = dflip_host_origin(&vp->cur.desc);
 	else
 		hp->base = hfb->frame;
+	surf = hp->base.surf;
 	spin_unlock_irqrestore(&vp->lock, flags);
 
 	/* the guest's offset follows in assign() or surface_done() */
-	return hp->base.surf;
+	return surf;
 }
 
 /*
@@ -559,7 +561,13 @@ static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
 
 	lockdep_assert_held(&vp->lock);
 
-	if (!hp->hw_live || !flip->desc.enabled)
+	/*
+	 * Only onto the framebuffer the state machine assigned: after i915
+	 * put a newer one of the plane on @hw (another geometry, a larger
+	 * cursor), a flip queued for the old one would be read with the new
+	 * geometry. The state machine follows at its next reconcile.
+	 */
+	if (!hp->hw_live || hp->hw_gen != vp->hw_gen || !flip->desc.enabled)
 		return;
 	hp->base = dflip_host_origin(&flip->desc);
 	if (vp->kind == DFLIP_PLANE_CURSOR)
@@ -942,7 +950,8 @@ static bool dflip_host_reconcile_plane(struct dflip_host_plane *hp)
 		dflip_plane_unassign(vp);
 	if (live) {
 		hp->hv->used = true;
-		in_line = !dflip_plane_assign(vp, hp, gen);
+		/* i915 armed the plane at its assign() */
+		in_line = !dflip_plane_assign(vp, hp, gen, true);
 	} else {
 		in_line = true;
 	}

@@ -45,10 +45,11 @@
  * as latched once the hardware frame counter moved past the value read
  * right after its arming write, which is never too early even when the
  * vblank interrupt is late or runs while the flip is being written.  Only
- * the vblank entry asks (the guest's trap path reads no register): a flip
- * that comes after a latch and before the vblank entry ran is queued and
- * armed by it.  The cursor is not tracked: each cursor write goes to the
- * hardware at once (see dflip_tracks_latch()).
+ * the vblank entry asks whether it latched (the guest's trap path reads
+ * the counter only right after an arming write): a flip that comes after
+ * a latch and before the vblank entry ran is queued and armed by it.
+ * The cursor is not tracked: each cursor write goes to the hardware at
+ * once (see dflip_tracks_latch()).
  * Asynchronous guest flips (&dflip_plane_desc.async) are treated like
  * synchronous ones: latched at the vblank, flip-done then.
  *
@@ -188,7 +189,8 @@ static bool dflip_supersede_queued_locked(struct dflip_vplane *vp, bool signal)
  * Arm @flip now if the hardware plane is free, else queue it. Either way
  * it replaces a queued older flip, which is never shown after it. Whether
  * an armed flip latched is learnt in the vblank entry only, which runs
- * after every vblank of the CRTC: the trap path reads no register. A flip
+ * after every vblank of the CRTC: the trap path does not read the frame
+ * counter to find out, only after its own arming write. A flip
  * that comes after the hardware latched the armed one but before the
  * vblank entry ran waits for it.
  */
@@ -449,12 +451,18 @@ static int dflip_assign_check(struct dflip_vplane *vp, void *hw, u32 fb_gen)
  * @vp: the vGPU plane
  * @hw: backend handle of the hardware plane (and its CRTC)
  * @fb_gen: generation of the framebuffer the host committed
+ * @host_armed: the host armed @hw with its own update of the framebuffer,
+ *	which may not have latched yet
  *
  * Called with the vGPU's lock held, in process context.  The first assign
  * takes a vblank reference on the CRTC; assigning again to the same @hw
  * (the host re-committed, e.g. the new framebuffer after a geometry
  * change) only updates the generation.  Either way the latest valid guest
- * state is armed (or queued behind an armed flip).
+ * state is armed, or queued behind an armed flip; with @host_armed the
+ * host's update counts as armed, so that no guest flip joins it before
+ * it latched: its surface was chosen for the offset the host programmed,
+ * and a flip's offset write and surface write on top of it could latch
+ * half with it.
  *
  * Return: 0, -EOPNOTSUPP when direct flip is unsupported, -EINVAL without
  * @hw, -ESTALE when @fb_gen is not the plane's current framebuffer (or the
@@ -462,7 +470,8 @@ static int dflip_assign_check(struct dflip_vplane *vp, void *hw, u32 fb_gen)
  * -EBUSY when the plane is assigned to another hardware plane (no
  * mirroring), or the error of the vblank reference.
  */
-int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
+int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
+		       bool host_armed)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
 	unsigned long flags;
@@ -482,6 +491,11 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
 	spin_lock_irqsave(&vp->lock, flags);
 	vp->hw = hw;
 	vp->hw_gen = fb_gen;
+	if (host_armed && dflip_tracks_latch(vp) && !vp->armed) {
+		vp->armed = true;
+		vp->armed_signal = false;
+		vgpu->ops->frame(vp, hw, &vp->armed_frame);
+	}
 	dflip_show_locked(vp, &vp->cur, false);
 	spin_unlock_irqrestore(&vp->lock, flags);
 	return 0;
@@ -492,6 +506,7 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
  * @vp: the vGPU plane
  * @hw: the new hardware plane
  * @fb_gen: generation of the framebuffer the host committed
+ * @host_armed: as for dflip_plane_assign()
  *
  * Called with the vGPU's lock held.  Takes the old hardware plane off and
  * assigns @hw.  Nothing changes if the new assignment is refused by its
@@ -500,7 +515,8 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
  *
  * Return: 0 or an error of dflip_plane_assign() (never -EBUSY).
  */
-int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
+int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
+			 bool host_armed)
 {
 	int ret;
 
@@ -509,7 +525,7 @@ int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen)
 		return ret;
 	if (vp->hw != hw)
 		dflip_plane_unassign(vp);
-	return dflip_plane_assign(vp, hw, fb_gen);
+	return dflip_plane_assign(vp, hw, fb_gen, host_armed);
 }
 
 /**

@@ -318,11 +318,13 @@ static void dflip_fuzz_host(struct dflip_fuzz *f, struct dflip_vplane *vp,
 			    enum dflip_flip_result res)
 {
 	if (res == DFLIP_FLIP_GEOMETRY && dflip_fuzz_below(f, 2))
-		dflip_plane_assign(vp, dflip_fuzz_hw(f, vp->kind), vp->fb.gen);
+		dflip_plane_assign(vp, dflip_fuzz_hw(f, vp->kind), vp->fb.gen,
+				   false);
 	else if (!dflip_fuzz_below(f, 500))
 		dflip_plane_unassign(vp);
 	else if (!vp->hw && !dflip_fuzz_below(f, 50))
-		dflip_plane_assign(vp, dflip_fuzz_hw(f, vp->kind), vp->fb.gen);
+		dflip_plane_assign(vp, dflip_fuzz_hw(f, vp->kind), vp->fb.gen,
+				   false);
 }
 
 /* Is a guest write of @reg one that GVT hands to the state machine? */

@@ -738,6 +738,56 @@ static void live_default_framebuffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, plane), (u32)base_b);
 }
 
+/*
+ * The compositor moves the framebuffer to another plane while the guest
+ * has a flip armed (A) and one queued (B, another offset). i915 arms the
+ * new plane with A, the frame on the hardware, at A's offset. GVT then
+ * takes the new plane (here in the guest's next trap, its work items
+ * kept out by the vGPU's lock): it must not write B's offset and surface
+ * on top of i915's update before that latched, or a vblank between the
+ * two writes shows A's surface at B's offset, which was only validated
+ * for B's surface.
+ */
+static void live_move_waits_for_host_latch(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_vgpu *vgpu = t->vgpu;
+	struct intel_plane *to = t->fh->planes[PIPE_A][1];
+	void __iomem *offset = t->fh->i915->uncore.regs +
+		i915_mmio_reg_offset(PLANE_OFFSET(PIPE_A, PLANE_2));
+	struct drm_framebuffer *fb;
+	struct dflip_skl_commit ps;
+	u32 surf, off;
+
+	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));	/* A */
+	vgpu_vreg_t(vgpu, PLANE_OFFSET(PIPE_A, PLANE_1)) = PLANE_OFFSET_Y(16);
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_32M));	/* B */
+
+	mutex_lock(&vgpu->vgpu_lock);
+	dflip_skl_commit_check(test, t->fh, to, fb, NULL, &ps);
+	dflip_skl_commit_program(&ps);
+	dflip_skl_disable(test, t->fh, t->plane);
+	surf = dflip_skl_hw_surf(t->fh, to);
+	off = readl(offset);
+	KUNIT_EXPECT_EQ(test, surf, (u32)(t->base + SZ_8M));
+	KUNIT_EXPECT_EQ(test, off, 0u);
+	/* the guest's next trap takes the new plane: nothing written yet */
+	vgpu_vreg_t(vgpu, PLANE_OFFSET(PIPE_A, PLANE_1)) = PLANE_OFFSET_Y(8);
+	live_flip_locked(t, t->base + SZ_16M);
+	KUNIT_EXPECT_EQ(test, readl(offset), off);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, to), surf);
+	mutex_unlock(&vgpu->vgpu_lock);
+
+	/* i915's update latched: the latest flip follows, whole */
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, to),
+			(u32)(t->base + SZ_16M));
+	KUNIT_EXPECT_EQ(test, readl(offset), (u32)PLANE_OFFSET_Y(8));
+}
+
 static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_flip_reaches_plane),
 	KUNIT_CASE(live_reject_keeps_frame),
@@ -748,6 +798,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_cursor_follows_guest),
 	KUNIT_CASE(live_guest_pans),
 	KUNIT_CASE(live_move_arms_new_plane_first),
+	KUNIT_CASE(live_move_waits_for_host_latch),
 	KUNIT_CASE(live_recommit_restarts_vblank_work),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_no_frame_read_after_take_back),

@@ -59,7 +59,7 @@ static int dflip_assign(struct dflip_test_env *env, struct dflip_vplane *vp,
 	int ret;
 
 	mutex_lock(&env->lock);
-	ret = dflip_plane_assign(vp, hw, gen);
+	ret = dflip_plane_assign(vp, hw, gen, false);
 	mutex_unlock(&env->lock);
 	return ret;
 }
@@ -532,9 +532,9 @@ static void dflip_plane_test_reassign(struct kunit *test)
 	struct dflip_fake_hw *new = dflip_hw(env, 1, 1);
 
 	mutex_lock(&env->lock);
-	KUNIT_EXPECT_EQ(test, -ESTALE, dflip_plane_reassign(vp, new, 7));
+	KUNIT_EXPECT_EQ(test, -ESTALE, dflip_plane_reassign(vp, new, 7, false));
 	KUNIT_EXPECT_PTR_EQ(test, (void *)old, vp->hw);
-	KUNIT_EXPECT_EQ(test, 0, dflip_plane_reassign(vp, new, 1));
+	KUNIT_EXPECT_EQ(test, 0, dflip_plane_reassign(vp, new, 1, false));
 	mutex_unlock(&env->lock);
 
 	KUNIT_EXPECT_EQ(test, 1u, old->disables);

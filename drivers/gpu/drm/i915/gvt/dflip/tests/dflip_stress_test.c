@@ -109,10 +109,10 @@ static void dflip_stress_host_step(struct dflip_stress *s, unsigned int i)
 	switch (i % 6) {
 	case 0:
 	case 1:
-		ret = dflip_plane_assign(vp, vp->hw ? vp->hw : a, vp->fb.gen);
+		ret = dflip_plane_assign(vp, vp->hw ? vp->hw : a, vp->fb.gen, false);
 		break;
 	case 2:
-		ret = dflip_plane_reassign(vp, vp->hw == a ? b : a, vp->fb.gen);
+		ret = dflip_plane_reassign(vp, vp->hw == a ? b : a, vp->fb.gen, false);
 		break;
 	default:
 		dflip_plane_unassign(vp);
