@@ -185,6 +185,21 @@ static bool host_guest_flip(struct host_test *t, u32 width, u32 height,
 }
 
 /*
+ * The i915 device's framebuffer count, read under the vGPU's lock: GVT's
+ * geometry work makes a plane's new framebuffer and destroys its old one
+ * with that lock held, so an unlocked read may see both.
+ */
+static unsigned int host_num_fb(struct host_test *t)
+{
+	unsigned int n;
+
+	mutex_lock(&t->vgpu->vgpu_lock);
+	n = t->i915->drm.mode_config.num_fb;
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	return n;
+}
+
+/*
  * The vGPU framebuffer of the given size, NULL if there is none; as a
  * compositor finds it once the geometry work ran.
  */
@@ -257,12 +272,12 @@ static void host_guest_plane_to_hw(struct kunit *test)
 	struct intel_plane_state *ps;
 
 	/* from creation: a framebuffer of the default geometry per plane */
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+	KUNIT_EXPECT_EQ(test, host_num_fb(t),
 			DFLIP_NUM_PLANES);
 
 	/* the guest's first frame: a framebuffer of its geometry replaces it */
 	KUNIT_EXPECT_FALSE(test, host_guest_flip(t, 1920, 1080, HOST_APERTURE));
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+	KUNIT_EXPECT_EQ(test, host_num_fb(t),
 			DFLIP_NUM_PLANES);
 	fb = host_find_fb(t, 1920, 1080);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
@@ -275,7 +290,7 @@ static void host_guest_plane_to_hw(struct kunit *test)
 
 	/* the guest flips; i915's next programming shows the new frame */
 	host_guest_flip(t, 1920, 1080, HOST_APERTURE + SZ_8M);
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+	KUNIT_EXPECT_EQ(test, host_num_fb(t),
 			DFLIP_NUM_PLANES);
 	KUNIT_EXPECT_EQ(test, host_commit(test, t, fb), HOST_APERTURE + SZ_8M);
 
@@ -290,7 +305,7 @@ static void host_guest_plane_to_hw(struct kunit *test)
 	small = host_find_fb(t, 1280, 720);
 	KUNIT_ASSERT_NOT_NULL(test, small);
 	KUNIT_EXPECT_PTR_EQ(test, host_find_fb(t, 1920, 1080), fb);
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+	KUNIT_EXPECT_EQ(test, host_num_fb(t),
 			DFLIP_NUM_PLANES + 1);
 
 	/*
@@ -320,7 +335,7 @@ static void host_guest_plane_to_hw(struct kunit *test)
 	dflip_host_vgpu_fini(t->vgpu);
 	mutex_unlock(&t->vgpu->vgpu_lock);
 	KUNIT_EXPECT_NULL(test, t->vgpu->dflip);
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 0);
+	KUNIT_EXPECT_EQ(test, host_num_fb(t), 0);
 }
 
 /* sysfs: plane_id_index (HOST_INDEX) or the intel_vgpu_planes file of a plane */
@@ -690,7 +705,7 @@ static void host_geometry_storm_coalesced(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fb->height, 1080);
 	KUNIT_EXPECT_EQ(test, made - made0, 1);
 	KUNIT_EXPECT_EQ(test, destroyed - destroyed0, 1);
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+	KUNIT_EXPECT_EQ(test, host_num_fb(t),
 			DFLIP_NUM_PLANES);
 
 	/* a change the work has not handled yet goes with the vGPU */
@@ -698,7 +713,7 @@ static void host_geometry_storm_coalesced(struct kunit *test)
 	mutex_lock(&vgpu->vgpu_lock);
 	dflip_host_vgpu_fini(vgpu);
 	mutex_unlock(&vgpu->vgpu_lock);
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb, 0);
+	KUNIT_EXPECT_EQ(test, host_num_fb(t), 0);
 }
 
 /*
@@ -840,7 +855,7 @@ static void host_vfio_close(struct kunit *test)
 	crtc_state->uapi.crtc = &t->crtc->base;
 	intel_plane_disable_arm(NULL, t->primary, crtc_state);
 	KUNIT_EXPECT_EQ(test, host_plane_fb_id(t, 0), id);
-	KUNIT_EXPECT_EQ(test, t->i915->drm.mode_config.num_fb,
+	KUNIT_EXPECT_EQ(test, host_num_fb(t),
 			DFLIP_NUM_PLANES);
 	KUNIT_EXPECT_NE(test, intel_vgpu_fb_plane_check(NULL, ps), 0);
 
