@@ -227,6 +227,8 @@ bool dflip_geometry_equal(const struct dflip_geometry *a,
 const char *dflip_reject_name(enum dflip_reject why);
 int dflip_plane_layout(const struct dflip_geometry *geo,
 		       struct dflip_layout *lay);
+u32 dflip_surf_alignment(enum dflip_plane_kind kind,
+			 const struct dflip_geometry *geo);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 void dflip_span_window(const struct dflip_gm *gm, u64 len, u64 guard,

@@ -42,8 +42,10 @@
  *   hardware plane is i915's, programmed from the framebuffer's immutable
  *   geometry and the compositor's state. The offset i915 added for the
  *   compositor's source rectangle is kept and the guest's PLANE_OFFSET is
- *   added to it (dflip_host_plane_write_locked()), also right after i915
- *   armed the plane with its own offset alone.
+ *   added to it, the sum split between PLANE_SURF and PLANE_OFFSET as i915
+ *   splits its own (dflip_offset_split(): on X-tiled surfaces x plus the
+ *   width must stay within the stride), also right after i915 armed the
+ *   plane with its own offset alone (dflip_host_plane_write_locked()).
  *   The cursor writes CURPOS before CURBASE, with the
  *   guest's cursor position mapped into where the compositor shows the
  *   same virtual pipe's primary (dflip_host_cursor_pos()), also right
@@ -86,9 +88,6 @@
  * (coalesced: one framebuffer for the latest geometry of each plane).
  */
 #define DFLIP_HOST_GEOMETRY_PERIOD_MS	20
-
-/* PLANE_OFFSET holds 13 bits of x and y on Gen9 (skl_check_main_surface()) */
-#define DFLIP_HOST_MAX_OFFSET	8191u
 
 struct dflip_host_vgpu;
 struct dflip_host_plane;
@@ -418,21 +417,47 @@ static void dflip_host_cursor_write_locked(struct dflip_host_plane *hp,
 }
 
 /*
- * Write @hp->base to a universal plane: the guest's offset into its
- * surface added to the one i915 programmed for the compositor's source
- * rectangle, then the surface, which arms both. Only a changed offset is
- * written. Both offsets stay inside what was validated: the guest's
- * offset and size were checked against its memory and the compositor's
- * rectangle lies inside the framebuffer's size; a sum above the
- * register's limit is clamped, which shows other pixels of the same
- * validated span, never pixels outside it.
+ * Where @hw starts reading @hp->base: i915's split of the compositor's
+ * source offset (the surface part it added, @hp->delta, and its x/y),
+ * plus the guest's offset into its surface, split again as i915 would
+ * program it. Both offsets stay inside what was validated (the guest's
+ * offset and size against its memory, the compositor's rectangle inside
+ * the framebuffer): only the split between the registers changes. A sum
+ * that cannot be programmed shows the frame at the compositor's offset
+ * alone, never pixels outside it.
  */
-static void dflip_host_plane_write_locked(struct dflip_host_plane *hp)
+static struct dflip_offset
+dflip_host_plane_offset(const struct dflip_host_plane *hp,
+			const struct dflip_geometry *geo)
+{
+	struct dflip_offset i915 = {
+		.surf = hp->delta, .x = hp->hw.x, .y = hp->hw.y,
+	};
+	struct dflip_offset off = i915;
+
+	if (!hp->base.x && !hp->base.y)
+		return i915;
+	off.x += hp->base.x;
+	off.y += hp->base.y;
+	if (dflip_offset_split(geo, drm_rect_width(&hp->hw.src) >> 16, &off)) {
+		pr_warn_ratelimited("gvt: vgpu %d: direct flip: pipe %c plane %u: guest offset %u,%u not programmable, shown without it\n",
+				    hp->hv->vgpu->id, 'A' + hp->vp->pipe,
+				    hp->vp->kind, hp->base.x, hp->base.y);
+		return i915;
+	}
+	return off;
+}
+
+/*
+ * Write @hp->base, a frame of @geo, to a universal plane: the offset when
+ * it changed, then the surface, which arms both.
+ */
+static void dflip_host_plane_write_locked(struct dflip_host_plane *hp,
+					  const struct dflip_geometry *geo)
 {
 	struct drm_i915_private *i915 = hp_i915(hp);
-	u32 x = min(hp->hw.x + hp->base.x, DFLIP_HOST_MAX_OFFSET);
-	u32 y = min(hp->hw.y + hp->base.y, DFLIP_HOST_MAX_OFFSET);
-	u32 offset = PLANE_OFFSET_Y(y) | PLANE_OFFSET_X(x);
+	struct dflip_offset off = dflip_host_plane_offset(hp, geo);
+	u32 offset = PLANE_OFFSET_Y(off.y) | PLANE_OFFSET_X(off.x);
 
 	if (offset != hp->offset) {
 		dflip_host_hw_write(i915, PLANE_OFFSET(hp->hw.pipe, hp->hw.id),
@@ -440,15 +465,17 @@ static void dflip_host_plane_write_locked(struct dflip_host_plane *hp)
 		hp->offset = offset;
 	}
 	dflip_host_hw_write(i915, PLANE_SURF(hp->hw.pipe, hp->hw.id),
-			    hp->base.surf + hp->delta);
+			    hp->base.surf + off.surf);
 }
 
 /*
- * i915 armed the plane with the compositor's state alone: add what is the
- * guest's, in the same update. The cursor goes back where the guest has
- * it; a universal plane gets the guest's offset into its surface.
+ * i915 armed the plane with the compositor's state alone, showing a
+ * framebuffer of @geo: add what is the guest's, in the same update. The
+ * cursor goes back where the guest has it; a universal plane gets the
+ * guest's offset into its surface.
  */
-static void dflip_host_follow_locked(struct dflip_host_plane *hp)
+static void dflip_host_follow_locked(struct dflip_host_plane *hp,
+				     const struct dflip_geometry *geo)
 {
 	struct dflip_vplane *vp = hp->vp;
 
@@ -456,7 +483,7 @@ static void dflip_host_follow_locked(struct dflip_host_plane *hp)
 		if (vp->has_cur)
 			dflip_host_cursor_write_locked(hp, &vp->cur.desc);
 	} else if (hp->base.x || hp->base.y) {
-		dflip_host_plane_write_locked(hp);
+		dflip_host_plane_write_locked(hp, geo);
 	}
 }
 
@@ -471,7 +498,7 @@ static void dflip_host_fb_surface_done(void *owner,
 	if (hp->hw_live && hp->hw.plane == hw->plane) {
 		hp->hw = *hw;	/* the compositor may have moved it */
 		dflip_host_record_locked(hp);
-		dflip_host_follow_locked(hp);
+		dflip_host_follow_locked(hp, &hfb->geo);
 	}
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
@@ -489,7 +516,7 @@ static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *
 	hp->hw_live = true;
 	hp->hw_gen = hfb->gen;
 	dflip_host_record_locked(hp);
-	dflip_host_follow_locked(hp);
+	dflip_host_follow_locked(hp, &hfb->geo);
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
 	/* the plane moved: end the hold surface() started, if any */
@@ -573,7 +600,7 @@ static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
 	if (vp->kind == DFLIP_PLANE_CURSOR)
 		dflip_host_cursor_write_locked(hp, &flip->desc);
 	else
-		dflip_host_plane_write_locked(hp);
+		dflip_host_plane_write_locked(hp, &flip->desc.geo);
 }
 
 /*

@@ -25,6 +25,21 @@ struct drm_framebuffer;
 struct intel_gvt;
 struct intel_vgpu;
 
+/**
+ * struct dflip_offset - where a universal plane starts reading its surface
+ * @surf: bytes from the surface address (PLANE_SURF's part)
+ * @x: pixels from there (PLANE_OFFSET x)
+ * @y: rows from there (PLANE_OFFSET y)
+ */
+struct dflip_offset {
+	u32 surf;
+	u32 x;
+	u32 y;
+};
+
+int dflip_offset_split(const struct dflip_geometry *geo, u32 width,
+		       struct dflip_offset *off);
+
 #if IS_ENABLED(CONFIG_DRM_I915_GVT_DFLIP)
 
 /* sysfs (dflip_sysfs.c) */

@@ -142,16 +142,23 @@ static int dflip_check_stride(const struct dflip_plane_desc *desc,
 	return 0;
 }
 
-/*
+/**
+ * dflip_surf_alignment - the surface alignment a plane's layout needs
+ * @kind: the plane
+ * @geo: its geometry (the modifier is used)
+ *
  * PLANE_SURF alignment per skl_plane_min_alignment() (256 KiB linear and X,
  * 1 MiB Y and Yf), 4 KiB for the cursor (i9xx_cursor_min_alignment()).
+ *
+ * Return: the alignment in bytes, a power of two.
  */
-static u32 dflip_surf_alignment(const struct dflip_plane_desc *desc)
+u32 dflip_surf_alignment(enum dflip_plane_kind kind,
+			 const struct dflip_geometry *geo)
 {
-	if (desc->kind == DFLIP_PLANE_CURSOR)
+	if (kind == DFLIP_PLANE_CURSOR)
 		return SZ_4K;
-	if (desc->geo.modifier == DRM_FORMAT_MOD_LINEAR ||
-	    desc->geo.modifier == I915_FORMAT_MOD_X_TILED)
+	if (geo->modifier == DRM_FORMAT_MOD_LINEAR ||
+	    geo->modifier == I915_FORMAT_MOD_X_TILED)
 		return SZ_256K;
 	return SZ_1M;
 }
@@ -281,7 +288,7 @@ int dflip_validate_window(const struct dflip_plane_desc *desc,
 		return ret;
 
 	rows = dflip_tile_rows((u64)desc->y + desc->geo.height, lay.tile_rows);
-	win->align = dflip_surf_alignment(desc);
+	win->align = dflip_surf_alignment(desc->kind, &desc->geo);
 	dflip_span_window(gm, (u64)desc->geo.stride * rows,
 			  dflip_vtd_guard(desc, &lay, gm), win);
 	return 0;

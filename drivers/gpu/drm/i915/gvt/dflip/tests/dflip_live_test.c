@@ -384,6 +384,7 @@ static void live_guest_pans(struct kunit *test)
 	struct live_test *t = test->priv;
 	struct intel_vgpu *vgpu = t->vgpu;
 	struct drm_rect dst = DRM_RECT_INIT(0, 0, LIVE_W - 16, LIVE_H - 4);
+	struct drm_rect src = DRM_RECT_INIT(16, 4, LIVE_W - 16, LIVE_H - 4);
 	u32 right = PLANE_OFFSET_Y(8 + 4) | PLANE_OFFSET_X(LIVE_W + 16);
 	u32 left = PLANE_OFFSET_Y(8 + 4) | PLANE_OFFSET_X(16);
 	struct dflip_skl_commit ps;
@@ -402,12 +403,7 @@ static void live_guest_pans(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, dflip_skl_commit_check(test, t->fh, t->plane, fb,
 						     &dst, &ps), 0);
-	/* what i915's surface check leaves for a source rectangle at 16, 4 */
-	ps.plane_state->uapi.src = DRM_RECT_INIT(16 << 16, 4 << 16,
-						 (LIVE_W - 16) << 16,
-						 (LIVE_H - 4) << 16);
-	ps.plane_state->view.color_plane[0].x = 16;
-	ps.plane_state->view.color_plane[0].y = 4;
+	dflip_skl_commit_src(test, &ps, &src);
 	dflip_skl_commit_program(&ps);
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), (u32)t->base);
 	KUNIT_EXPECT_EQ(test, live_hw_offset(t), right);
@@ -427,6 +423,62 @@ static void live_guest_pans(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), (u32)t->base);
 	KUNIT_EXPECT_PTR_EQ(test, dflip_skl_vgpu_fb(vgpu, PIPE_A,
 						    DFLIP_PLANE_PRIMARY), fb);
+}
+
+/* The byte an X-tiled plane reads first: tile-linear, 4 KiB tiles of 8 rows */
+static u64 live_x_tiled_addr(u64 surf, u32 stride, u32 x, u32 y)
+{
+	u32 bx = x * 4;
+
+	return surf + ((u64)(y / 8) * (stride / 512) + bx / 512) * SZ_4K +
+	       (y % 8) * 512 + bx % 512;
+}
+
+/*
+ * The compositor shows an X-tiled framebuffer from 100 rows down: i915
+ * puts whole aligned tiles into the surface address and leaves the rest
+ * of a tile row in x (skl_calc_main_surface_offset()). The guest shows the
+ * right half of its 3840-pixel surface, 8 rows down. The sum of the two
+ * offsets must be programmed as i915 programs one: x plus the width within
+ * the stride (an X-tiled plane hangs otherwise), the surface aligned, and
+ * the first pixel read the one both offsets together point at.
+ */
+static void live_guest_pans_x_tiled_within_stride(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_vgpu *vgpu = t->vgpu;
+	struct drm_rect src = DRM_RECT_INIT(16, 100, LIVE_W - 16, LIVE_H - 100);
+	struct drm_rect dst = DRM_RECT_INIT(0, 0, LIVE_W - 16, LIVE_H - 100);
+	u32 stride = 2 * LIVE_W * 4;
+	u64 surf = t->base + SZ_32M;
+	struct dflip_skl_commit ps;
+	struct drm_framebuffer *fb;
+	u32 offset, x, y, hw;
+
+	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, LIVE_W,
+				LIVE_H, t->base);
+	vgpu_vreg_t(vgpu, PLANE_STRIDE(PIPE_A, PLANE_1)) = stride / 512;
+	vgpu_vreg_t(vgpu, PLANE_OFFSET(PIPE_A, PLANE_1)) =
+		PLANE_OFFSET_Y(8) | PLANE_OFFSET_X(LIVE_W);
+	live_flip(t, t->base);
+	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit_check(test, t->fh, t->plane, fb,
+						     &dst, &ps), 0);
+	dflip_skl_commit_src(test, &ps, &src);
+	dflip_skl_commit_program(&ps);
+
+	live_flip(t, surf);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	hw = dflip_skl_hw_surf(t->fh, t->plane);
+	offset = live_hw_offset(t);
+	x = REG_FIELD_GET(PLANE_OFFSET_X_MASK, offset);
+	y = REG_FIELD_GET(PLANE_OFFSET_Y_MASK, offset);
+	KUNIT_EXPECT_LE(test, (x + drm_rect_width(&src)) * 4, stride);
+	KUNIT_EXPECT_EQ(test, hw % SZ_256K, 0);
+	KUNIT_EXPECT_EQ(test, live_x_tiled_addr(hw, stride, x, y),
+			live_x_tiled_addr(surf, stride, LIVE_W + 16, 8 + 100));
 }
 
 /*
@@ -797,6 +849,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_host_commit_keeps_shown_fb),
 	KUNIT_CASE(live_cursor_follows_guest),
 	KUNIT_CASE(live_guest_pans),
+	KUNIT_CASE(live_guest_pans_x_tiled_within_stride),
 	KUNIT_CASE(live_move_arms_new_plane_first),
 	KUNIT_CASE(live_move_waits_for_host_latch),
 	KUNIT_CASE(live_recommit_restarts_vblank_work),

@@ -457,6 +457,34 @@ int dflip_skl_commit_check(struct kunit *test, struct dflip_skl_host *fh,
 }
 
 /**
+ * dflip_skl_commit_src - the compositor shows part of the framebuffer
+ * @test: the test
+ * @ps: a plane state from dflip_skl_commit_check()
+ * @src: the source rectangle in pixels
+ *
+ * Sets the source rectangle and splits its offset between the surface and
+ * PLANE_OFFSET with i915's own skl_calc_main_surface_offset(), as
+ * skl_check_main_surface() does in the atomic check.
+ */
+void dflip_skl_commit_src(struct kunit *test, struct dflip_skl_commit *ps,
+			  const struct drm_rect *src)
+{
+	struct intel_plane_state *state = ps->plane_state;
+	int x = src->x1, y = src->y1;
+	u32 offset;
+
+	state->uapi.src = DRM_RECT_INIT(src->x1 << 16, src->y1 << 16,
+					drm_rect_width(src) << 16,
+					drm_rect_height(src) << 16);
+	KUNIT_ASSERT_EQ(test, skl_calc_main_surface_offset(state, &x, &y,
+							   &offset), 0);
+	state->view.color_plane[0].offset = offset;
+	state->view.color_plane[0].x = x;
+	state->view.color_plane[0].y = y;
+	drm_rect_translate_to(&state->uapi.src, x << 16, y << 16);
+}
+
+/**
  * dflip_skl_commit_program - the commit tail programs the plane
  * @ps: a plane state that passed dflip_skl_commit_check()
  *

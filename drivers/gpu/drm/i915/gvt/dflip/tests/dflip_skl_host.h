@@ -91,6 +91,8 @@ int dflip_skl_commit_check(struct kunit *test, struct dflip_skl_host *fh,
 			   struct drm_framebuffer *fb,
 			   const struct drm_rect *dst,
 			   struct dflip_skl_commit *ps);
+void dflip_skl_commit_src(struct kunit *test, struct dflip_skl_commit *ps,
+			  const struct drm_rect *src);
 void dflip_skl_commit_program(const struct dflip_skl_commit *ps);
 int dflip_skl_commit_at(struct kunit *test, struct dflip_skl_host *fh,
 			struct intel_plane *plane, struct drm_framebuffer *fb,
