@@ -840,6 +840,52 @@ static void live_move_waits_for_host_latch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, readl(offset), (u32)PLANE_OFFSET_Y(8));
 }
 
+/*
+ * The guest moves to a larger geometry with a flip of the old one queued,
+ * and the compositor puts the new framebuffer on the plane. The vblank that
+ * latches the armed flip comes before GVT's work item learns of the new
+ * framebuffer (here the vGPU's lock is held, as a guest trap on another
+ * CPU holds it). The queued flip was validated for the old, smaller
+ * geometry only: it must not be written onto the plane that i915 now
+ * programs with the larger one.
+ */
+static void live_queued_flip_not_shown_with_newer_fb(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_vgpu *vgpu = t->vgpu;
+	u64 end = t->base + t->vgpu->gm.aperture_sz;
+	struct drm_framebuffer *old, *fb;
+	u32 shown;
+
+	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 640, 480,
+				t->base);
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base));
+	old = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, old), 0);
+	live_flip(t, t->base);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	/* A armed; B, near the end of the guest's memory, queued */
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	KUNIT_EXPECT_TRUE(test, live_flip(t, end - SZ_4M));
+
+	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, LIVE_W,
+				LIVE_H, t->base + SZ_16M);
+	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
+	fb = dflip_skl_vgpu_fb(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	KUNIT_ASSERT_PTR_NE(test, fb, old);
+
+	mutex_lock(&vgpu->vgpu_lock);
+	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
+	shown = dflip_skl_hw_surf(t->fh, t->plane);
+	KUNIT_EXPECT_EQ(test, shown, (u32)(t->base + SZ_16M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown);
+	mutex_unlock(&vgpu->vgpu_lock);
+}
+
 static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_flip_reaches_plane),
 	KUNIT_CASE(live_reject_keeps_frame),
@@ -852,6 +898,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_guest_pans_x_tiled_within_stride),
 	KUNIT_CASE(live_move_arms_new_plane_first),
 	KUNIT_CASE(live_move_waits_for_host_latch),
+	KUNIT_CASE(live_queued_flip_not_shown_with_newer_fb),
 	KUNIT_CASE(live_recommit_restarts_vblank_work),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_no_frame_read_after_take_back),
