@@ -619,16 +619,6 @@ static bool dflip_host_frame(struct dflip_vplane *vp, void *hw, u32 *frame)
 	return true;
 }
 
-static void dflip_host_disable(struct dflip_vplane *vp, void *hw)
-{
-	/*
-	 * The hardware plane is i915's: it keeps the last frame, which is
-	 * still the guest's memory, until i915 reprograms it; the
-	 * framebuffer is destroyed (taken off every plane) before the
-	 * vGPU's graphics memory is freed.
-	 */
-}
-
 static bool dflip_host_fb_shown(struct dflip_host_fb *hfb)
 {
 	struct dflip_host_plane *hp = hfb->hp;
@@ -935,7 +925,6 @@ static void dflip_host_flip_done(struct dflip_vplane *vp)
 static const struct dflip_backend_ops dflip_host_backend_ops = {
 	.arm = dflip_host_arm,
 	.frame = dflip_host_frame,
-	.disable = dflip_host_disable,
 	.new_geometry = dflip_host_new_geometry,
 	.vblank_get = dflip_host_vblank_get,
 	.vblank_put = dflip_host_vblank_put,

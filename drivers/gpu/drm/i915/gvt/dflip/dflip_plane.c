@@ -68,7 +68,7 @@
  *     +--------------------------------+   unassign, reassign(old), |
  *     |  ASSIGNED, IDLE (live latched) |-- host CRTC off/modeset, --+
  *     +--------------------------------+   suspend, reset, destroy: |
- *        |  guest flip: arm       ^         disable, vblank_put,    |
+ *        |  guest flip: arm       ^         vblank_put,             |
  *        v                        |         flip-done if pending    |
  *     +--------------------------------+                            |
  *     |  ASSIGNED, ARMED               |----------------------------+
@@ -89,8 +89,8 @@
  * give it a framebuffer (generation 1) of a default geometry whose current
  * frame is the start of the vGPU's aperture: it can be assigned at once.
  *
- * A vGPU reset (dflip_vgpu_reset()) takes every assignment down (the
- * backend's disable), forgets queued flips and counters, and keeps the
+ * A vGPU reset (dflip_vgpu_reset()) takes every assignment down, forgets
+ * queued flips and counters, and keeps the
  * framebuffer objects, their ids and each plane's last frame: the reset
  * points the vGPU's graphics memory at GVT's scratch page.  VFIO close
  * (dflip_vgpu_release()) also forgets the last frames, whose pages the VMM
@@ -113,7 +113,7 @@
  *   plane's spinlock.  dflip_plane_surface() and dflip_plane_surface_done()
  *   are called by the host commit, possibly with interrupts off, and also
  *   take only the spinlock.
- * - The backend's arm, frame, disable and flip_done callbacks are called
+ * - The backend's arm, frame and flip_done callbacks are called
  *   with the spinlock held and must not sleep or allocate; new_geometry,
  *   vblank_get and vblank_put are called without it.
  */
@@ -534,9 +534,11 @@ int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
  *
  * Called with the vGPU's lock held when the host disables the hardware
  * plane, puts another framebuffer on it, disables or modesets its CRTC,
- * and on reset, suspend and destroy.  The hardware plane is disabled, the
- * queued flip dropped, a flip-done the guest still waits for is signalled,
- * and the vblank reference dropped.  Does nothing if not assigned.
+ * and on reset, suspend and destroy.  GVT stops writing the hardware plane
+ * (the host's: it shows the last frame until the host reprograms it), the
+ * queued flip is dropped, a flip-done the guest still waits for is
+ * signalled, and the vblank reference dropped.  Does nothing if not
+ * assigned.
  */
 void dflip_plane_unassign(struct dflip_vplane *vp)
 {
@@ -548,7 +550,6 @@ void dflip_plane_unassign(struct dflip_vplane *vp)
 	spin_lock_irqsave(&vp->lock, flags);
 	hw = vp->hw;
 	if (hw) {
-		vgpu->ops->disable(vp, hw);
 		if ((vp->armed && vp->armed_signal) ||
 		    (vp->has_queued && vp->queued_signal))
 			dflip_signal_locked(vp);
@@ -825,9 +826,8 @@ static void dflip_vgpu_forget(struct dflip_vgpu *vgpu, bool frames)
  * dflip_vgpu_reset() - vGPU reset (device model level)
  * @vgpu: the vGPU
  *
- * Called with the vGPU's lock held.  Every assignment is taken down (the
- * backend's disable), the queued flips, pending flip-done and
- * counters are forgotten.  The framebuffer geometries and generations are
+ * Called with the vGPU's lock held.  Every assignment is taken down, the
+ * queued flips, pending flip-done and counters are forgotten.  The framebuffer geometries and generations are
  * kept, so the host's framebuffer objects and their ids stay valid, and so
  * is each plane's last frame (validated against the vGPU's graphics
  * memory, which a reset does not change): the host can assign a plane

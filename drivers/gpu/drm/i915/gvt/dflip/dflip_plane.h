@@ -129,7 +129,10 @@ struct dflip_vplane {
  * writes a Gen9 register-file model.  Every callback gets the vGPU plane
  * (its &dflip_vplane.vgpu has the backend's private data); @hw is the
  * opaque handle of one hardware plane on one CRTC, as passed to
- * dflip_plane_assign().
+ * dflip_plane_assign().  The hardware plane is the host's: the state
+ * machine writes it only while assigned (@arm) and never takes it off;
+ * after unassign it keeps showing the last frame until the host
+ * reprograms it.
  *
  * @arm: write a validated flip to the hardware plane, the arming register
  *	last (the control register last when it enables the plane: it
@@ -143,7 +146,6 @@ struct dflip_vplane {
  *	counter moved past the value read after its arming write.  Returns
  *	false, reading nothing, once the host took @hw back (its pipe may be
  *	off or power-gated): a flip armed there counts as latched.
- * @disable: take the hardware plane off.  Same context as @arm.
  * @new_geometry: process context, without &dflip_vplane.lock, with the
  *	vGPU's lock held, from the trap path: the plane moves to @desc's
  *	geometry (or none when @desc is disabled).  The backend gives it
@@ -164,7 +166,6 @@ struct dflip_backend_ops {
 	void (*arm)(struct dflip_vplane *vp, void *hw,
 		    const struct dflip_flip *flip);
 	bool (*frame)(struct dflip_vplane *vp, void *hw, u32 *frame);
-	void (*disable)(struct dflip_vplane *vp, void *hw);
 	int (*new_geometry)(struct dflip_vplane *vp,
 			    const struct dflip_plane_desc *desc);
 	int (*vblank_get)(struct dflip_vplane *vp, void *hw);

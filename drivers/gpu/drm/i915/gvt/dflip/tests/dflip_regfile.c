@@ -608,18 +608,6 @@ static bool dflip_fake_frame(struct dflip_vplane *vp, void *hw, u32 *frame)
 	return true;
 }
 
-static void dflip_fake_disable(struct dflip_vplane *vp, void *hw)
-{
-	struct dflip_fake_hw *h = hw;
-
-	h->disables++;
-	dflip_fake_wr(h, DFLIP_RF_CTL, 0);
-	if (h->plane == DFLIP_RF_CURSOR)
-		dflip_fake_wr(h, DFLIP_RF_POS, 0);
-	dflip_fake_wr(h, DFLIP_RF_SURF, 0);
-	h->enabled = false;
-}
-
 static int dflip_fake_new_geometry(struct dflip_vplane *vp,
 				   const struct dflip_plane_desc *desc)
 {
@@ -673,7 +661,6 @@ static void dflip_fake_flip_done(struct dflip_vplane *vp)
 const struct dflip_backend_ops dflip_fake_ops = {
 	.arm = dflip_fake_arm,
 	.frame = dflip_fake_frame,
-	.disable = dflip_fake_disable,
 	.new_geometry = dflip_fake_new_geometry,
 	.vblank_get = dflip_fake_vblank_get,
 	.vblank_put = dflip_fake_vblank_put,

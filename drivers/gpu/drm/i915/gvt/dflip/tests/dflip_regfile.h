@@ -142,7 +142,6 @@ int dflip_rf_scanout(struct dflip_regfile *rf, unsigned int pipe,
  * @owner: the vGPU plane holding a vblank reference, or NULL
  * @vblank_refs: vblank references held
  * @arms: arm calls
- * @disables: disable calls
  */
 struct dflip_fake_hw {
 	struct dflip_fake *fake;
@@ -152,7 +151,6 @@ struct dflip_fake_hw {
 	struct dflip_vplane *owner;
 	int vblank_refs;
 	u32 arms;
-	u32 disables;
 };
 
 /**
