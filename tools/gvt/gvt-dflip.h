@@ -38,7 +38,6 @@ enum {
 #define DFLIP_PIPES		3
 #define DFLIP_KINDS		3
 #define DFLIP_PLANES		(DFLIP_PIPES * DFLIP_KINDS)
-#define DFLIP_MAX_VGPUS		32
 #define DFLIP_LEASE_VGPUS	4	/* --vgpu per lease group */
 
 enum dflip_kind {
@@ -137,7 +136,7 @@ const char *dflip_sysfs_root(void);
 int dflip_plane_name(unsigned int n, char *buf, size_t len);
 int dflip_plane_parse(const char *s);
 enum dflip_kind dflip_plane_kind(unsigned int n);
-int dflip_vgpu_scan(struct dflip_vgpu *v, int max);
+int dflip_vgpu_scan(struct dflip_vgpu **v);
 int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out);
 bool dflip_gvt_present(char *bdf, size_t len);
 bool dflip_vgpu_has_fb(uint32_t fb);

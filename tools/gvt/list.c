@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xf86drm.h>
@@ -13,7 +14,7 @@
 #include "gvt-dflip.h"
 
 struct listing {
-	struct dflip_vgpu v[DFLIP_MAX_VGPUS];
+	struct dflip_vgpu *v;
 	int nv;
 	bool json;
 	int ndev;
@@ -463,7 +464,9 @@ int dflip_list(const char *device, bool json)
 	int i;
 
 	l.json = json;
-	l.nv = dflip_vgpu_scan(l.v, DFLIP_MAX_VGPUS);
+	l.nv = dflip_vgpu_scan(&l.v);
+	if (l.nv < 0)
+		return dflip_err(EX_DFLIP_DRM, "out of memory");
 	if (json)
 		printf("{\"version\":%d,\"gvt\":%s,", LIST_JSON_VERSION,
 		       l.nv || dflip_gvt_present(bdf, sizeof(bdf)) ?
@@ -481,6 +484,7 @@ int dflip_list(const char *device, bool json)
 	printf(json ? "]}\n" : "");
 	if (!json && !device && !l.ndev)
 		printf("no DRM card with KMS (/dev/dri/card0..15)\n");
+	free(l.v);
 	if (fflush(stdout) || ferror(stdout))
 		return dflip_err(EX_DFLIP_OUTPUT, "cannot write the list to stdout: %s",
 				 strerror(errno));

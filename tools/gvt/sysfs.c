@@ -163,68 +163,112 @@ static void read_vgpu(struct dflip_vgpu *v)
 	}
 }
 
-static int scan_pci_dev(const char *pcidir, const char *bdf,
-			struct dflip_vgpu *v, int n, int max)
+/* The vGPUs found so far: a growing array, or the one that @uuid names. */
+struct vgpu_scan {
+	struct dflip_vgpu *v;
+	int n, max;
+	const char *uuid;
+	bool oom;
+};
+
+/* Room for one more vGPU; NULL when out of memory or a match is found. */
+static struct dflip_vgpu *scan_slot(struct vgpu_scan *s)
+{
+	struct dflip_vgpu *v;
+
+	if (s->uuid)
+		return s->n ? NULL : s->v;
+	if (s->n == s->max) {
+		v = realloc(s->v, (s->max + 16) * sizeof(*v));
+		if (!v) {
+			s->oom = true;
+			return NULL;
+		}
+		s->v = v;
+		s->max += 16;
+	}
+	return &s->v[s->n];
+}
+
+static void scan_pci_dev(const char *pcidir, const char *bdf,
+			 struct vgpu_scan *s)
 {
 	char path[PATH_MAX];
+	struct dflip_vgpu *v;
 	struct dirent *de;
 	DIR *dir = opendir(pcidir);
 
 	if (!dir)
-		return n;
-	while (n < max && (de = readdir(dir))) {
-		if (!is_uuid(de->d_name))
+		return;
+	while ((v = scan_slot(s)) && (de = readdir(dir))) {
+		if (!is_uuid(de->d_name) ||
+		    (s->uuid && strcasecmp(de->d_name, s->uuid)))
 			continue;
-		memset(&v[n], 0, sizeof(v[n]));
+		memset(v, 0, sizeof(*v));
 		if (pathf(path, sizeof(path), "%s/%s/intel_vgpu", pcidir,
 			  de->d_name) || access(path, F_OK) ||
-		    pathf(v[n].uuid, sizeof(v[n].uuid), "%s", de->d_name) ||
-		    pathf(v[n].bdf, sizeof(v[n].bdf), "%s", bdf) ||
-		    pathf(v[n].dir, sizeof(v[n].dir), "%s", path))
+		    pathf(v->uuid, sizeof(v->uuid), "%s", de->d_name) ||
+		    pathf(v->bdf, sizeof(v->bdf), "%s", bdf) ||
+		    pathf(v->dir, sizeof(v->dir), "%s", path))
 			continue;
-		find_card(pcidir, v[n].card, sizeof(v[n].card));
-		read_vgpu(&v[n]);
-		n++;
+		find_card(pcidir, v->card, sizeof(v->card));
+		read_vgpu(v);
+		s->n++;
 	}
 	closedir(dir);
-	return n;
 }
 
-/* Fill v[] with the vGPUs found; returns how many. */
-int dflip_vgpu_scan(struct dflip_vgpu *v, int max)
+static void scan(struct vgpu_scan *s)
 {
 	char base[PATH_MAX], pcidir[PATH_MAX];
 	struct dirent *de;
 	DIR *dir;
-	int n = 0;
 
 	if (pathf(base, sizeof(base), "%s/bus/pci/devices",
 		  dflip_sysfs_root()))
-		return 0;
+		return;
 	dir = opendir(base);
 	if (!dir)
-		return 0;
-	while ((de = readdir(dir))) {
+		return;
+	while (scan_slot(s) && (de = readdir(dir))) {
 		if (de->d_name[0] == '.' ||
 		    pathf(pcidir, sizeof(pcidir), "%s/%s", base, de->d_name))
 			continue;
-		n = scan_pci_dev(pcidir, de->d_name, v, n, max);
+		scan_pci_dev(pcidir, de->d_name, s);
 	}
 	closedir(dir);
-	return n;
+}
+
+/*
+ * Every vGPU found, however many, in *@v (free() it); returns how many,
+ * or -ENOMEM.
+ */
+int dflip_vgpu_scan(struct dflip_vgpu **v)
+{
+	struct vgpu_scan s = { 0 };
+
+	scan(&s);
+	if (s.oom) {
+		free(s.v);
+		*v = NULL;
+		return -ENOMEM;
+	}
+	*v = s.v;
+	return s.n;
 }
 
 /* Does a vGPU plane report framebuffer id @fb? */
 bool dflip_vgpu_has_fb(uint32_t fb)
 {
-	static struct dflip_vgpu v[DFLIP_MAX_VGPUS];
-	int i, j, n = dflip_vgpu_scan(v, DFLIP_MAX_VGPUS);
+	struct dflip_vgpu *v;
+	int i, j, n = dflip_vgpu_scan(&v);
+	bool found = false;
 
-	for (i = 0; fb && i < n; i++)
+	for (i = 0; fb && i < n && !found; i++)
 		for (j = 0; j < DFLIP_PLANES; j++)
-			if (v[i].fb[j] == fb)
-				return true;
-	return false;
+			found |= v[i].fb[j] == fb;
+	free(v);
+	return found;
 }
 
 static int write_u32(const char *path, uint32_t val)
@@ -296,16 +340,11 @@ bool dflip_gvt_present(char *bdf, size_t len)
 	return found;
 }
 
+/* The vGPU of @uuid (any case) in *@out; 0 or -ENOENT. */
 int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out)
 {
-	static struct dflip_vgpu v[DFLIP_MAX_VGPUS];
-	int i, n = dflip_vgpu_scan(v, DFLIP_MAX_VGPUS);
+	struct vgpu_scan s = { .v = out, .max = 1, .uuid = uuid };
 
-	for (i = 0; i < n; i++) {
-		if (!strcasecmp(v[i].uuid, uuid)) {
-			*out = v[i];
-			return 0;
-		}
-	}
-	return -ENOENT;
+	scan(&s);
+	return s.n ? 0 : -ENOENT;
 }

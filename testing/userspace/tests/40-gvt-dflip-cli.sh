@@ -176,6 +176,23 @@ else
 	ok "list --json >/dev/full # SKIP no /dev/full"
 fi
 
+# more vGPUs than any fixed table: every one is listed and found
+many=$tmp/many
+for i in $(seq 10 49); do
+	mkvgpu "$many" 0000:00:02.0 "000000$i-0000-0000-0000-000000000000" card7
+done
+GVT_DFLIP_SYSFS=$many gvt-dflip list --json >many.json
+check "list --json shows all of 40 vGPUs" \
+	[ "$(jsoncheck <many.json | grep -c '^\.vgpus\[[0-9]*\]\.uuid=')" = 40 ]
+found=0
+for i in $(seq 10 49); do
+	GVT_DFLIP_SYSFS=$many gvt-dflip assign --once \
+		--vgpu "000000$i-0000-0000-0000-000000000000" --plane 0 \
+		>out.txt 2>&1
+	grep -q "has no framebuffer" out.txt && found=$((found + 1))
+done
+check "assign --vgpu finds each of 40 vGPUs ($found found)" [ $found = 40 ]
+
 # hosts without GVT or without DRM
 GVT_DFLIP_SYSFS=$tmp/none gvt-dflip list >out.txt 2>&1
 check "list on a host without GVT says so" \
