@@ -141,7 +141,8 @@ int dflip_vgpu_find(const char *uuid, struct dflip_vgpu *out);
 bool dflip_gvt_present(char *bdf, size_t len);
 bool dflip_vgpu_has_fb(uint32_t fb);
 int dflip_vgpu_bind_lessee(const struct dflip_vgpu *v, uint32_t lessee);
-void dflip_vgpu_unbind_lessee(const struct dflip_vgpu *v, uint32_t lessee);
+int dflip_vgpu_lessee(const struct dflip_vgpu *v, uint32_t *lessee);
+int dflip_vgpu_unbind(const struct dflip_vgpu *v);
 
 /* kms.c */
 int dflip_dev_open(struct dflip_dev *d, const char *path, int lease_fd);

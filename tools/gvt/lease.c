@@ -28,7 +28,7 @@ struct lease_group {
 	uint32_t obj[MAX_OBJECTS];
 	int nobj;
 	uint32_t lessee;
-	int fd;
+	int fd;		/* the lease's file, kept to tell its bindings */
 	pid_t pid;
 	int status;
 };
@@ -298,26 +298,71 @@ static int bind_vgpus(struct lease_group *g)
 	return 0;
 }
 
-/* Unbind the group's vGPUs still bound to its lessee (ids are reused). */
+/*
+ * Is @v bound to this group's lease? The number in dflip_lessee does not
+ * say: DRM numbers lessees per master, so after a VT switch another
+ * master's lessee may have the same number, and be bound. The kernel lets
+ * only the lessee the vGPU is bound to look up its framebuffers, so the
+ * lease's own file asks (GETFB2). Returns 1 yes, 0 no, -1 no framebuffer
+ * to ask about.
+ */
+static int bound_here(const struct lease_group *g, const char *uuid)
+{
+	struct dflip_vgpu v;
+	drmModeFB2 *f;
+	int try, i, asked = 0;
+	uint32_t cur;
+
+	/* twice: a framebuffer id may change under us (geometry change) */
+	for (try = 0; try < 2; try++) {
+		if (dflip_vgpu_find(uuid, &v) || dflip_vgpu_lessee(&v, &cur) ||
+		    cur != g->lessee)
+			return 0;
+		for (i = 0; i < DFLIP_PLANES; i++) {
+			if (!v.fb[i])
+				continue;
+			f = dflip_getfb2(g->fd, v.fb[i]);
+			drmModeFreeFB2(f);
+			if (f)
+				return 1;
+			asked++;
+		}
+	}
+	return asked ? 0 : -1;
+}
+
+/*
+ * Unbind the group's vGPUs that are still bound to its lease, and only
+ * those (not rebound since, to this or another master's lessee).
+ */
 static void unbind_vgpus(struct lease_group *g)
 {
 	struct dflip_vgpu v;
-	int i;
+	int i, here;
 
-	for (i = 0; i < g->o.nvgpus; i++)
-		if (!dflip_vgpu_find(g->o.vgpu[i], &v))
-			dflip_vgpu_unbind_lessee(&v, g->lessee);
+	for (i = 0; i < g->o.nvgpus; i++) {
+		here = bound_here(g, g->o.vgpu[i]);
+		if (here < 0)
+			dflip_err(0, "vGPU %s left bound to lessee %u: it has no framebuffer to tell whether that is this lease (the binding lets nobody show it once the lease is revoked)",
+				  g->o.vgpu[i], g->lessee);
+		if (here > 0 && !dflip_vgpu_find(g->o.vgpu[i], &v))
+			dflip_vgpu_unbind(&v);
+	}
 }
 
+/* Unbind, revoke and close the group's lease, if it has one. */
 static void lease_revoke(int fd, struct lease_group *g)
 {
-	if (!g->lessee)
-		return;
-	unbind_vgpus(g);
-	/* ENOENT: the lease ended with the last file of its command */
-	if (drmModeRevokeLease(fd, g->lessee) && errno != ENOENT)
-		dflip_err(EX_DFLIP_DRM, "cannot revoke lease %u: %s",
-			  g->lessee, strerror(errno));
+	if (g->lessee) {
+		unbind_vgpus(g);
+		/* ENOENT: gone already, which is what revoking is for */
+		if (drmModeRevokeLease(fd, g->lessee) && errno != ENOENT)
+			dflip_err(EX_DFLIP_DRM, "cannot revoke lease %u: %s",
+				  g->lessee, strerror(errno));
+	}
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
 	g->lessee = 0;
 }
 
@@ -405,7 +450,6 @@ static int run_groups(int fd, struct lease_group *g, int n)
 		g[i].pid = fork();
 		if (!g[i].pid)
 			run_child(&g[i], &old);
-		close(g[i].fd);
 		if (g[i].pid < 0) {
 			g[i].pid = 0;
 			g[i].status = dflip_err(EX_LEASE_FAILED, "fork: %s",
@@ -448,11 +492,8 @@ static int lease_setup(struct dflip_dev *d, struct lease_group *g, int n,
 	}
 	if (ret) {
 		/* all or nothing: no lease survives a failed one */
-		while (i-- > 0) {
-			if (g[i].fd >= 0)
-				close(g[i].fd);
+		while (i-- > 0)
 			lease_revoke(d->fd, &g[i]);
-		}
 		dflip_dev_close(d);
 	}
 	return ret;

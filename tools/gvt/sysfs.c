@@ -298,17 +298,24 @@ int dflip_vgpu_bind_lessee(const struct dflip_vgpu *v, uint32_t lessee)
 	return write_u32(path, lessee);
 }
 
-/* Unbind @v if it is still bound to @lessee (not rebound since). */
-void dflip_vgpu_unbind_lessee(const struct dflip_vgpu *v, uint32_t lessee)
+/* The lessee id @v is bound to (0: none) in *@lessee; 0 or -errno. */
+int dflip_vgpu_lessee(const struct dflip_vgpu *v, uint32_t *lessee)
 {
 	char path[PATH_MAX], line[32];
-	uint32_t cur;
+	int ret;
 
-	if (pathf(path, sizeof(path), "%s/dflip_lessee", v->dir) ||
-	    read_line(path, line, sizeof(line)) ||
-	    dflip_parse_u32(line, &cur) || cur != lessee)
-		return;
-	write_u32(path, 0);
+	if (pathf(path, sizeof(path), "%s/dflip_lessee", v->dir))
+		return -ENAMETOOLONG;
+	ret = read_line(path, line, sizeof(line));
+	if (!ret)
+		ret = dflip_parse_u32(line, lessee);
+	return ret;
+}
+
+/* Clear the binding of @v, whoever it is bound to. */
+int dflip_vgpu_unbind(const struct dflip_vgpu *v)
+{
+	return dflip_vgpu_bind_lessee(v, 0);
 }
 
 /*

@@ -171,6 +171,21 @@ gvt-dflip lease --device "$dev" --crtc "$crtc" --vgpu "$uuid" -- \
 check "a binding someone changed meanwhile is left alone" \
 	[ "$(cat "$vg/dflip_lessee")" = 99 ]
 echo 0 >"$vg/dflip_lessee"
+# The same number, bound meanwhile to another master's lessee (after a VT
+# switch DRM numbers lessees from 1 again): the kernel then refuses this
+# lease the vGPU's framebuffers, which the id of a removed framebuffer
+# stands in for here. lease must tell by identity, not by number.
+planes=$vg/../intel_vgpu_planes
+cp "$planes/pipe_a_primary" saved.primary
+cp "$planes/pipe_a_cursor" saved.cursor
+gvt-dflip lease --device "$dev" --crtc "$crtc" --vgpu "$uuid" -- \
+	sh -c "cat '$vg/dflip_lessee' >bound.txt; echo $gone >'$planes/pipe_a_primary';
+	       echo $gone >'$planes/pipe_a_cursor'"
+check "a binding of the same number that is not this lease's is left alone" \
+	[ "$(cat "$vg/dflip_lessee")" = "$(cat bound.txt)" ]
+cp saved.primary "$planes/pipe_a_primary"
+cp saved.cursor "$planes/pipe_a_cursor"
+echo 0 >"$vg/dflip_lessee"
 rm -f ran
 expect_rc 125 "lease --vgpu with an unknown vGPU exits 125" \
 	gvt-dflip lease --device "$dev" --crtc "$crtc" \
