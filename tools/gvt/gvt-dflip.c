@@ -17,12 +17,6 @@
 #define DFLIP_VERSION	"1.1"
 #endif
 
-static int bad_usage(const char *msg)
-{
-	dflip_err(EX_DFLIP_USAGE, "%s (see gvt-dflip help)", msg);
-	return EX_DFLIP_USAGE;
-}
-
 static int parse_kind(const char *s, enum dflip_kind *kind)
 {
 	static const char *const names[] = { "primary", "sprite", "cursor" };
@@ -33,7 +27,9 @@ static int parse_kind(const char *s, enum dflip_kind *kind)
 		if (!strcmp(s, names[i]))
 			*kind = i;
 	if (s && *kind == DFLIP_KIND_ANY)
-		return bad_usage("--kind is primary, sprite or cursor");
+		return dflip_usage_err(DFLIP_CMD_ASSIGN,
+				       "--kind is primary, sprite or cursor, not '%s'",
+				       s);
 	return 0;
 }
 
@@ -47,7 +43,8 @@ static int resolve_fb(struct dflip_opts *o, struct dflip_vgpu *v,
 	*plane = -1;
 	a->fit = o->fit;
 	if (!!o->fb == !!uuid || (o->plane && !uuid) || (o->kind && uuid))
-		return bad_usage("assign needs --fb ID [--kind K] or --vgpu UUID [--plane P]");
+		return dflip_usage_err(DFLIP_CMD_ASSIGN,
+				       "needs --fb ID [--kind K] or --vgpu UUID [--plane P]");
 	if (o->fb) {
 		a->fb = o->fb;
 		return parse_kind(o->kind, &a->kind);
@@ -199,9 +196,8 @@ static int cmd_assign(struct dflip_opts *o)
 
 	ret = dflip_env_lease_fd(o);
 	if (!ret && o->device && o->lease_fd >= 0)
-		ret = bad_usage("--device and --lease-fd exclude each other");
-	if (!ret && o->json)
-		ret = bad_usage("--json is for list");
+		ret = dflip_usage_err(DFLIP_CMD_ASSIGN,
+				      "--device and --lease-fd exclude each other");
 	if (ret)
 		return ret;
 	sfd = signal_fd();
@@ -231,11 +227,10 @@ static int cmd_unassign(struct dflip_opts *o)
 
 	ret = dflip_env_lease_fd(o);
 	if (!ret && o->device && o->lease_fd >= 0)
-		ret = bad_usage("--device and --lease-fd exclude each other");
-	if (!ret && o->json)
-		ret = bad_usage("--json is for list");
+		ret = dflip_usage_err(DFLIP_CMD_UNASSIGN,
+				      "--device and --lease-fd exclude each other");
 	if (!ret && !o->hw_plane)
-		ret = bad_usage("unassign needs --hw-plane ID");
+		ret = dflip_usage_err(DFLIP_CMD_UNASSIGN, "needs --hw-plane ID");
 	if (ret)
 		return ret;
 	ret = dflip_dev_open(&d, o->device, o->lease_fd);
@@ -254,7 +249,9 @@ static int cmd_help(int argc, char **argv)
 	int cmd = argc > 1 ? dflip_cmd_find(argv[1]) : DFLIP_CMD_GLOBAL;
 
 	if (argc > 2)
-		return bad_usage("help takes one command name");
+		return dflip_usage_err(DFLIP_CMD_HELP,
+				       "help takes one command name, not also '%s'",
+				       argv[2]);
 	if (cmd < 0) {
 		dflip_err(EX_DFLIP_USAGE, "help: unknown command '%s'", argv[1]);
 		dflip_usage(stderr, DFLIP_CMD_GLOBAL);
@@ -331,7 +328,8 @@ int main(int argc, char **argv)
 		return EX_DFLIP_USAGE;
 	}
 	if (o.json && cmd != DFLIP_CMD_LIST)
-		return bad_usage("--json is for list");
+		return dflip_usage_err(DFLIP_CMD_GLOBAL,
+				       "--json is for list, not %s", argv[next]);
 	ret = run(cmd, argc - next, argv + next, &o);
 	return output_checked(ret);
 }

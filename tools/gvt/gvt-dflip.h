@@ -113,6 +113,7 @@ int dflip_opts_parse(int argc, char **argv, enum dflip_cmd cmd,
 int dflip_cmd_find(const char *name);
 const char *dflip_cmd_name(enum dflip_cmd cmd);
 void dflip_usage(FILE *f, enum dflip_cmd cmd);
+__printf(2, 3) int dflip_usage_err(enum dflip_cmd cmd, const char *fmt, ...);
 int dflip_env_lease_fd(struct dflip_opts *o);
 
 /* fit.c */

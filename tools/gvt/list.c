@@ -18,6 +18,7 @@ struct listing {
 	int nv;
 	bool json;
 	int ndev;
+	int open_err;	/* errno of the last device that did not open */
 };
 
 static const char *sep(int i)
@@ -426,8 +427,10 @@ static void list_device(struct listing *l, const char *path)
 	drmVersion *ver;
 	drmModeRes *res;
 
-	if (fd < 0)
+	if (fd < 0) {
+		l->open_err = errno;
 		return;
+	}
 	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
 	/* CRTC_X/Y/W/H are atomic properties, hidden from other clients */
 	drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1);
@@ -461,7 +464,7 @@ int dflip_list(const char *device, bool json)
 {
 	static struct listing l;
 	char path[32], bdf[64];
-	int i;
+	int i, ret = 0;
 
 	l.json = json;
 	l.nv = dflip_vgpu_scan(&l.v);
@@ -486,10 +489,12 @@ int dflip_list(const char *device, bool json)
 		printf("no DRM card with KMS (/dev/dri/card0..15)\n");
 	free(l.v);
 	if (fflush(stdout) || ferror(stdout))
-		return dflip_err(EX_DFLIP_OUTPUT, "cannot write the list to stdout: %s",
-				 strerror(errno));
-	if (device && !l.ndev)
-		return dflip_err(EX_DFLIP_MASTER, "cannot read KMS objects of %s",
-				 device);
-	return 0;
+		ret = dflip_err(EX_DFLIP_OUTPUT, "cannot write the list to stdout: %s",
+				strerror(errno));
+	else if (device && !l.ndev && l.open_err)
+		ret = dflip_err(EX_DFLIP_MASTER, "cannot open %s: %s", device,
+				strerror(l.open_err));
+	else if (device && !l.ndev)
+		ret = dflip_err(EX_DFLIP_MASTER, "%s is no KMS device", device);
+	return ret;
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,14 +148,19 @@ void dflip_opts_init(struct dflip_opts *o)
 	o->fit = DFLIP_FIT_ASPECT;
 }
 
-static int usage_err(enum dflip_cmd cmd, const char *fmt, const char *word)
+/* "gvt-dflip: CMD: what (see gvt-dflip help CMD)"; returns 1 (usage). */
+int dflip_usage_err(enum dflip_cmd cmd, const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("gvt-dflip: ", stderr);
-	if (cmd != DFLIP_CMD_GLOBAL)
+	if (cmd != DFLIP_CMD_GLOBAL && cmd != DFLIP_CMD_HELP)
 		fprintf(stderr, "%s: ", cmd_names[cmd]);
-	fprintf(stderr, fmt, word);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs(" (see gvt-dflip help", stderr);
-	if (cmd != DFLIP_CMD_GLOBAL)
+	if (cmd != DFLIP_CMD_GLOBAL && cmd != DFLIP_CMD_HELP)
 		fprintf(stderr, " %s", cmd_names[cmd]);
 	fputs(")\n", stderr);
 	return EX_DFLIP_USAGE;
@@ -163,7 +169,7 @@ static int usage_err(enum dflip_cmd cmd, const char *fmt, const char *word)
 static int opt_id(enum dflip_cmd cmd, const char *s, uint32_t *id)
 {
 	if (dflip_parse_u32(s, id) || !*id)
-		return usage_err(cmd, "bad id '%s'", s);
+		return dflip_usage_err(cmd, "bad id '%s'", s);
 	return 0;
 }
 
@@ -172,7 +178,7 @@ static int opt_fd(enum dflip_cmd cmd, const char *s, int *fd)
 	uint32_t v;
 
 	if (dflip_parse_u32(s, &v) || v > 65535)
-		return usage_err(cmd, "--lease-fd: bad fd '%s'", s);
+		return dflip_usage_err(cmd, "--lease-fd: bad fd '%s'", s);
 	*fd = v;
 	return 0;
 }
@@ -180,9 +186,9 @@ static int opt_fd(enum dflip_cmd cmd, const char *s, int *fd)
 static int opt_device(enum dflip_cmd cmd, const char *s, const char **dev)
 {
 	if (!*s)
-		return usage_err(cmd, "--device: empty path%s", "");
+		return dflip_usage_err(cmd, "--device: empty path");
 	if (strlen(s) >= PATH_MAX)
-		return usage_err(cmd, "--device: path longer than PATH_MAX: '%.40s...'",
+		return dflip_usage_err(cmd, "--device: path longer than PATH_MAX: '%.40s...'",
 				 s);
 	*dev = s;
 	return 0;
@@ -191,7 +197,8 @@ static int opt_device(enum dflip_cmd cmd, const char *s, const char **dev)
 static int opt_vgpu(enum dflip_cmd cmd, const char *s, struct dflip_opts *o)
 {
 	if (o->nvgpus == DFLIP_LEASE_VGPUS)
-		return usage_err(cmd, "at most 4 --vgpu per lease group%s", "");
+		return dflip_usage_err(cmd, "at most %d --vgpu per lease group",
+				       DFLIP_LEASE_VGPUS);
 	o->vgpu[o->nvgpus++] = s;
 	return 0;
 }
@@ -219,7 +226,7 @@ static int set_opt(enum dflip_cmd cmd, int c, struct dflip_opts *o)
 		return opt_fd(cmd, optarg, &o->lease_fd);
 	case O_FIT:
 		if (dflip_fit_parse(optarg, &o->fit))
-			return usage_err(cmd, "--fit is none, scale or aspect, not '%s'",
+			return dflip_usage_err(cmd, "--fit is none, scale or aspect, not '%s'",
 					 optarg);
 		return 0;
 	case O_DEVICE:
@@ -237,7 +244,7 @@ static int set_opt(enum dflip_cmd cmd, int c, struct dflip_opts *o)
 		o->version = true;
 		return 0;
 	}
-	return usage_err(cmd, "option %s not handled", long_opts[opt_index(c)].name);
+	return dflip_usage_err(cmd, "option %s not handled", long_opts[opt_index(c)].name);
 }
 
 /* Option @c of @cmd: is it one of its options, and given only once? */
@@ -248,24 +255,44 @@ static int take_option(enum dflip_cmd cmd, int c, struct dflip_opts *o)
 
 	snprintf(name, sizeof(name), "--%s", long_opts[opt_index(c)].name);
 	if (!(cmd_mask(cmd) & bit))
-		return usage_err(cmd, "does not take %s", name);
+		return dflip_usage_err(cmd, "does not take %s", name);
 	if ((o->seen & bit) && c != O_VGPU)
-		return usage_err(cmd, "%s given twice", name);
+		return dflip_usage_err(cmd, "%s given twice", name);
 	if (c == O_VGPU && cmd != DFLIP_CMD_LEASE && (o->seen & bit))
-		return usage_err(cmd, "%s given twice", name);
+		return dflip_usage_err(cmd, "%s given twice", name);
 	o->seen |= bit;
 	return set_opt(cmd, c, o);
 }
 
+/* The long options that --@w (up to any '=') abbreviates, in @buf. */
+static int candidates(const char *w, char *buf, size_t len)
+{
+	size_t n = strcspn(w, "=");
+	unsigned int i;
+	int found = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < NOPTS; i++) {
+		if (strncmp(long_opts[i].name, w, n))
+			continue;
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s--%s",
+			 found++ ? ", " : "", long_opts[i].name);
+	}
+	return found;
+}
+
 static int bad_word(enum dflip_cmd cmd, const char *w)
 {
-	char buf[3] = { '-', optopt, 0 };
+	char buf[3] = { '-', optopt, 0 }, names[256];
 
 	if (!w || w[0] != '-' || w[1] != '-')
-		return usage_err(cmd, "unknown option '%s'", buf);
+		return dflip_usage_err(cmd, "unknown option '%s'", buf);
+	if (!optopt && candidates(w + 2, names, sizeof(names)) > 1)
+		return dflip_usage_err(cmd, "'%.*s' is ambiguous (%s)",
+				       (int)strcspn(w, "="), w, names);
 	if (strchr(w, '=') && optopt)
-		return usage_err(cmd, "option '%s' takes no value", w);
-	return usage_err(cmd, "unknown option '%s'", w);
+		return dflip_usage_err(cmd, "option '%s' takes no value", w);
+	return dflip_usage_err(cmd, "unknown option '%s'", w);
 }
 
 /*
@@ -284,7 +311,7 @@ int dflip_opts_parse(int argc, char **argv, enum dflip_cmd cmd,
 		if (c == '?')
 			return bad_word(cmd, argv[optind - 1]);
 		if (c == ':')
-			return usage_err(cmd, "option '%s' needs a value",
+			return dflip_usage_err(cmd, "option '%s' needs a value",
 					 argv[optind - 1]);
 		ret = take_option(cmd, c, o);
 		if (ret)
@@ -293,7 +320,7 @@ int dflip_opts_parse(int argc, char **argv, enum dflip_cmd cmd,
 	if (next)
 		*next = optind;
 	else if (optind < argc)
-		return usage_err(cmd, "unexpected argument '%s'", argv[optind]);
+		return dflip_usage_err(cmd, "unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 

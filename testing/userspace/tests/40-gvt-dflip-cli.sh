@@ -50,6 +50,19 @@ out gvt-dflip assign --fit wide --fb 1
 check "a bad --fit value is named" says 1 "'wide'"
 out gvt-dflip assign --fb
 check "a missing value names the option" says 1 "'--fb' needs a value"
+out gvt-dflip assign --kind bogus --fb 1
+check "a bad --kind value is named" says 1 "'bogus'"
+out gvt-dflip help list extra
+check "a second word after help is named" says 1 "'extra'"
+out gvt-dflip assign --h 1
+check "an ambiguous abbreviation is called so, with its candidates" \
+	says 1 "'--h' is ambiguous (--hw-plane, --help)"
+out gvt-dflip unassign
+check "a usage error of a command points to that command's help" \
+	says 1 "(see gvt-dflip help unassign)"
+out gvt-dflip list --device=/nonexistent/card0
+check "list of a device that cannot be opened says why" \
+	says 2 "cannot open /nonexistent/card0: No such file or directory"
 GVT_DFLIP_SYSFS=$tmp/none gvt-dflip -j list >g.json
 check "global -j before the command gives JSON" sh -c 'jsoncheck <g.json >/dev/null'
 
