@@ -77,7 +77,16 @@ static bool find_owner(struct listing *l, uint32_t fb, int *vi, int *pi)
 	return false;
 }
 
-static uint32_t connector_crtc(int fd, drmModeConnector *c);
+/* The CRTC a connector drives, 0 if none. */
+static uint32_t connector_crtc(int fd, drmModeConnector *c)
+{
+	drmModeEncoder *e = c->encoder_id ?
+			    drmModeGetEncoder(fd, c->encoder_id) : NULL;
+	uint32_t crtc = e ? e->crtc_id : 0;
+
+	drmModeFreeEncoder(e);
+	return crtc;
+}
 
 /* The connector that shows @crtc, 0 if none. */
 static uint32_t crtc_connector(int fd, uint32_t crtc, char *name, size_t len)
@@ -355,16 +364,6 @@ static void list_planes(struct listing *l, int fd, drmModeRes *res)
 	}
 	printf(l->json ? "]," : "");
 	drmModeFreePlaneResources(pr);
-}
-
-static uint32_t connector_crtc(int fd, drmModeConnector *c)
-{
-	drmModeEncoder *e = c->encoder_id ?
-			    drmModeGetEncoder(fd, c->encoder_id) : NULL;
-	uint32_t crtc = e ? e->crtc_id : 0;
-
-	drmModeFreeEncoder(e);
-	return crtc;
 }
 
 static const char *status_name(drmModeConnection s)
