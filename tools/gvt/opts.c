@@ -126,7 +126,7 @@ static const char global_usage[] =
 "plane or object id, 4 incompatible plane, 5 lease conflict, 6 no free\n"
 "compatible plane, 7 refused by the kernel's policy, 8 other DRM failure,\n"
 "9 cannot write the output; lease: 125, 126, 127 or its commands' status.\n"
-"See gvt-dflip(1).\n";
+"See gvt-dflip(8).\n";
 
 void dflip_usage(FILE *f, enum dflip_cmd cmd)
 {

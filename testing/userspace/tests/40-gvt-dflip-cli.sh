@@ -63,6 +63,9 @@ check "a usage error of a command points to that command's help" \
 out gvt-dflip list --device=/nonexistent/card0
 check "list of a device that cannot be opened says why" \
 	says 2 "cannot open /nonexistent/card0: No such file or directory"
+sec=$(sed -n 's/^:Manual section: *//p' "$rst")
+check "the man page is section 8, as installed (gvt-dflip.8), and --help says so" \
+	sh -c "[ '$sec' = 8 ] && gvt-dflip --help | grep -qF 'gvt-dflip(8)'"
 GVT_DFLIP_SYSFS=$tmp/none gvt-dflip -j list >g.json
 check "global -j before the command gives JSON" sh -c 'jsoncheck <g.json >/dev/null'
 
