@@ -39,6 +39,7 @@ enum {
 #define DFLIP_KINDS		3
 #define DFLIP_PLANES		(DFLIP_PIPES * DFLIP_KINDS)
 #define DFLIP_LEASE_VGPUS	4	/* --vgpu per lease group */
+#define DFLIP_LEASE_CRTCS	4	/* --crtc per lease group */
 
 enum dflip_kind {
 	DFLIP_KIND_PRIMARY = 0,
@@ -99,6 +100,8 @@ struct dflip_opts {
 	uint32_t fb, crtc, hw_plane, connector;
 	const char *vgpu[DFLIP_LEASE_VGPUS];
 	int nvgpus;
+	uint32_t crtcs[DFLIP_LEASE_CRTCS];	/* lease: every --crtc */
+	int ncrtcs;
 	const char *plane, *device, *kind;
 	int lease_fd;
 	enum dflip_fit fit;

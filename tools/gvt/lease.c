@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * gvt-dflip lease: lease a CRTC with its connector and planes to a
+ * gvt-dflip lease: lease CRTCs with their connectors and planes to a
  * command, one lease per "--crtc ... -- CMD ..." group, all from one DRM
  * master, bind the group's vGPUs (--vgpu) to the new lessee, and unbind
  * and revoke each lease when its command ends.
@@ -69,8 +69,10 @@ static int parse_group(int argc, char **argv, int *i, int n,
 	if (*i >= argc || strcmp(argv[*i], "--"))
 		return group_err(n, *i < argc ? "';' before '--' CMD" :
 				 "no '--' CMD");
-	if (!g->o.crtc)
+	if (!g->o.ncrtcs)
 		return group_err(n, "needs --crtc ID");
+	if (g->o.connector && g->o.ncrtcs > 1)
+		return group_err(n, "--connector goes with a single --crtc");
 	g->argv = &argv[++(*i)];
 	while (*i < argc && strcmp(argv[*i], ";"))
 		(*i)++;
@@ -112,11 +114,13 @@ static int check_unique(const struct lease_group *g, int n)
 	int i, j, a, b;
 
 	for (i = 0; i < n; i++) {
-		for (j = i + 1; j < n; j++)
-			if (g[i].o.crtc == g[j].o.crtc)
-				return dflip_err(EX_DFLIP_USAGE,
-						 "crtc %u is in lease groups %d and %d",
-						 g[i].o.crtc, i + 1, j + 1);
+		for (a = 0; a < g[i].o.ncrtcs; a++)
+			for (j = i; j < n; j++)
+				for (b = j == i ? a + 1 : 0; b < g[j].o.ncrtcs; b++)
+					if (g[i].o.crtcs[a] == g[j].o.crtcs[b])
+						return dflip_err(EX_DFLIP_USAGE,
+								 "crtc %u is in lease groups %d and %d",
+								 g[i].o.crtcs[a], i + 1, j + 1);
 		for (a = 0; a < g[i].o.nvgpus; a++)
 			for (j = i; j < n; j++)
 				for (b = j == i ? a + 1 : 0; b < g[j].o.nvgpus; b++)
@@ -138,8 +142,20 @@ static int crtc_index(drmModeRes *res, uint32_t crtc)
 	return -1;
 }
 
-/* The connector of the CRTC, else the first connected one that fits. */
-static uint32_t lease_connector(int fd, drmModeRes *res, int idx)
+static bool in_list(const uint32_t *ids, int n, uint32_t id)
+{
+	while (n-- > 0)
+		if (ids[n] == id)
+			return true;
+	return false;
+}
+
+/*
+ * The connector of the CRTC, else the first connected one that fits and
+ * is not in @taken yet (another CRTC's).
+ */
+static uint32_t lease_connector(int fd, drmModeRes *res, int idx,
+				const uint32_t *taken, int ntaken)
 {
 	uint32_t found = 0, any = 0;
 	drmModeConnector *c;
@@ -155,7 +171,8 @@ static uint32_t lease_connector(int fd, drmModeRes *res, int idx)
 				    e->crtc_id == res->crtcs[idx])
 					found = c->connector_id;
 				else if (!any && !c->encoder_id &&
-					 c->connection == DRM_MODE_CONNECTED)
+					 c->connection == DRM_MODE_CONNECTED &&
+					 !in_list(taken, ntaken, c->connector_id))
 					any = c->connector_id;
 			}
 			drmModeFreeEncoder(e);
@@ -165,55 +182,71 @@ static uint32_t lease_connector(int fd, drmModeRes *res, int idx)
 	return found ? found : any;
 }
 
-static int lease_objects(int fd, struct lease_group *g, uint32_t *obj)
+/*
+ * The objects of one of the group's CRTCs, appended to g->obj: the CRTC,
+ * its connector, and its planes that no earlier CRTC took. @taken are the
+ * objects found before (earlier groups and CRTCs). Returns 0 or an exit
+ * code.
+ */
+static int crtc_objects(int fd, drmModeRes *res, drmModePlaneRes *pr,
+			struct lease_group *g, uint32_t crtc,
+			const uint32_t *taken, int ntaken)
 {
-	uint32_t crtc = g->o.crtc;
-	drmModeRes *res = drmModeGetResources(fd);
-	drmModePlaneRes *pr = drmModeGetPlaneResources(fd);
+	int idx = crtc_index(res, crtc);
+	uint32_t conn = g->o.connector, i;
 	drmModePlane *p;
-	int idx, n = 0;
-	uint32_t i;
 
-	if (!res || !pr) {
-		n = -dflip_err(EX_DFLIP_DRM, "no KMS resources");
-		goto out;
-	}
-	idx = crtc_index(res, crtc);
-	if (idx < 0) {
-		n = -dflip_err(EX_DFLIP_UNKNOWN, "unknown crtc %u", crtc);
-		goto out;
-	}
-	if (!g->o.connector)
-		g->o.connector = lease_connector(fd, res, idx);
-	if (!g->o.connector) {
-		n = -dflip_err(EX_DFLIP_DRM, "no connector for crtc %u", crtc);
-		goto out;
-	}
-	obj[n++] = crtc;
-	obj[n++] = g->o.connector;
-	for (i = 0; i < pr->count_planes && n < MAX_OBJECTS; i++) {
+	if (idx < 0)
+		return dflip_err(EX_DFLIP_UNKNOWN, "unknown crtc %u", crtc);
+	if (!conn)
+		conn = lease_connector(fd, res, idx, taken, ntaken);
+	if (!conn)
+		return dflip_err(EX_DFLIP_DRM, "no connector for crtc %u", crtc);
+	if (g->nobj + 2 > MAX_OBJECTS)
+		return dflip_err(EX_DFLIP_DRM, "too many objects in one lease");
+	g->obj[g->nobj++] = crtc;
+	g->obj[g->nobj++] = conn;
+	for (i = 0; i < pr->count_planes && g->nobj < MAX_OBJECTS; i++) {
 		p = drmModeGetPlane(fd, pr->planes[i]);
-		if (p && (p->possible_crtcs & (1u << idx)))
-			obj[n++] = p->plane_id;
+		if (p && (p->possible_crtcs & (1u << idx)) &&
+		    !in_list(g->obj, g->nobj, p->plane_id))
+			g->obj[g->nobj++] = p->plane_id;
 		drmModeFreePlane(p);
 	}
-out:
-	drmModeFreePlaneResources(pr);
-	drmModeFreeResources(res);
-	return n;
+	return 0;
 }
 
 /* The objects of every group, before any lease is created. */
 static int find_objects(int fd, struct lease_group *g, int n)
 {
-	int i;
+	uint32_t taken[MAX_GROUPS * MAX_OBJECTS];
+	drmModeRes *res = drmModeGetResources(fd);
+	drmModePlaneRes *pr = drmModeGetPlaneResources(fd);
+	int i, c, ntaken = 0, ret = 0;
 
-	for (i = 0; i < n; i++) {
-		g[i].nobj = lease_objects(fd, &g[i], g[i].obj);
-		if (g[i].nobj < 0)
-			return -g[i].nobj;
+	if (!res || !pr)
+		ret = dflip_err(EX_DFLIP_DRM, "no KMS resources");
+	for (i = 0; i < n && !ret; i++) {
+		g[i].nobj = 0;
+		for (c = 0; c < g[i].o.ncrtcs && !ret; c++) {
+			/* this group's objects so far are taken too */
+			memcpy(&taken[ntaken], g[i].obj,
+			       g[i].nobj * sizeof(taken[0]));
+			ret = crtc_objects(fd, res, pr, &g[i], g[i].o.crtcs[c],
+					   taken, ntaken + g[i].nobj);
+		}
+		memcpy(&taken[ntaken], g[i].obj, g[i].nobj * sizeof(taken[0]));
+		ntaken += g[i].nobj;
 	}
-	return 0;
+	drmModeFreePlaneResources(pr);
+	drmModeFreeResources(res);
+	return ret;
+}
+
+/* For messages about a group's lease: its first CRTC stands for all. */
+static const char *more_crtcs(const struct lease_group *g)
+{
+	return g->o.ncrtcs > 1 ? " (or another crtc of the group)" : "";
 }
 
 static int create_lease(int fd, struct lease_group *g)
@@ -225,19 +258,19 @@ static int create_lease(int fd, struct lease_group *g)
 	switch (errno) {
 	case EBUSY:
 		return dflip_err(EX_DFLIP_LEASE,
-				 "crtc %u or its objects are already leased",
-				 g->o.crtc);
+				 "crtc %u%s or its objects are already leased",
+				 g->o.crtcs[0], more_crtcs(g));
 	case ENOENT:
 		return dflip_err(EX_DFLIP_UNKNOWN,
-				 "connector %u or crtc %u does not exist",
-				 g->o.connector, g->o.crtc);
+				 "crtc %u%s or its connector does not exist",
+				 g->o.crtcs[0], more_crtcs(g));
 	case EACCES:
 	case EPERM:
 		return dflip_err(EX_DFLIP_MASTER, "not allowed to lease: %s",
 				 strerror(errno));
 	default:
-		return dflip_err(EX_DFLIP_DRM, "cannot lease crtc %u: %s",
-				 g->o.crtc, strerror(errno));
+		return dflip_err(EX_DFLIP_DRM, "cannot lease crtc %u%s: %s",
+				 g->o.crtcs[0], more_crtcs(g), strerror(errno));
 	}
 }
 

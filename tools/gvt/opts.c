@@ -108,7 +108,7 @@ static const char *const usages[DFLIP_CMDS] = {
 "usage: gvt-dflip unassign --hw-plane ID [-d|--device /dev/dri/cardN | --lease-fd N]\n",
 	[DFLIP_CMD_LEASE] =
 "usage: gvt-dflip lease [-d|--device /dev/dri/cardN] --crtc ID [--connector ID]\n"
-"                       [--vgpu UUID]... -- CMD ARGS...\n"
+"                       [--crtc ID]... [--vgpu UUID]... -- CMD ARGS...\n"
 "                       [';' --crtc ID ... -- CMD ARGS...]...\n"
 "lease exits 125 when it fails itself (nothing runs), 126 when a command\n"
 "cannot be executed, 127 when it is not found, else with the first\n"
@@ -203,6 +203,20 @@ static int opt_vgpu(enum dflip_cmd cmd, const char *s, struct dflip_opts *o)
 	return 0;
 }
 
+/* --crtc: one for assign, a list for a lease group */
+static int opt_crtc(enum dflip_cmd cmd, const char *s, struct dflip_opts *o)
+{
+	int ret = opt_id(cmd, s, &o->crtc);
+
+	if (ret || cmd != DFLIP_CMD_LEASE)
+		return ret;
+	if (o->ncrtcs == DFLIP_LEASE_CRTCS)
+		return dflip_usage_err(cmd, "at most %d --crtc per lease group",
+				       DFLIP_LEASE_CRTCS);
+	o->crtcs[o->ncrtcs++] = o->crtc;
+	return 0;
+}
+
 static int set_opt(enum dflip_cmd cmd, int c, struct dflip_opts *o)
 {
 	switch (c) {
@@ -217,7 +231,7 @@ static int set_opt(enum dflip_cmd cmd, int c, struct dflip_opts *o)
 		o->kind = optarg;
 		return 0;
 	case O_CRTC:
-		return opt_id(cmd, optarg, &o->crtc);
+		return opt_crtc(cmd, optarg, o);
 	case O_HWPLANE:
 		return opt_id(cmd, optarg, &o->hw_plane);
 	case O_CONNECTOR:
@@ -256,9 +270,9 @@ static int take_option(enum dflip_cmd cmd, int c, struct dflip_opts *o)
 	snprintf(name, sizeof(name), "--%s", long_opts[opt_index(c)].name);
 	if (!(cmd_mask(cmd) & bit))
 		return dflip_usage_err(cmd, "does not take %s", name);
-	if ((o->seen & bit) && c != O_VGPU)
-		return dflip_usage_err(cmd, "%s given twice", name);
-	if (c == O_VGPU && cmd != DFLIP_CMD_LEASE && (o->seen & bit))
+	/* a lease group takes several CRTCs and vGPUs */
+	if ((o->seen & bit) &&
+	    !(cmd == DFLIP_CMD_LEASE && (c == O_VGPU || c == O_CRTC)))
 		return dflip_usage_err(cmd, "%s given twice", name);
 	o->seen |= bit;
 	return set_opt(cmd, c, o);

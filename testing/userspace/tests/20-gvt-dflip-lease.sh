@@ -186,6 +186,76 @@ chmod +x full.sh
 gvt-dflip lease --device "$dev" --crtc "$crtc0" -- ./full.sh "$fb0" "$fb2"
 check "the lease with a full CRTC ends cleanly" [ $? = 0 ]
 
+# a VM that drives two virtual pipes, one per monitor: one lease of both
+# CRTCs bound to the vGPU, pipe A's and pipe B's primary assigned beside
+# each other (a fake sysfs tree names the virtio framebuffers as the
+# vGPU's planes), and list says which pipe is on which monitor
+uuid=4b4f2e3a-9c1d-4e8b-a1f2-0123456789ab
+bdf=0000:00:02.0
+root=/tmp/fakesys-multi
+vg=$root/devices/pci0000:00/$bdf/$uuid
+mkdir -p "$vg/intel_vgpu" "$vg/intel_vgpu_planes" \
+	"$root/devices/pci0000:00/$bdf/drm/card$(card_minor "$dev")" "$root/bus/pci/devices"
+ln -s "../../../devices/pci0000:00/$bdf" "$root/bus/pci/devices/$bdf"
+echo 1 >"$vg/intel_vgpu/vgpu_id"
+echo 0 >"$vg/intel_vgpu/dflip_lessee"
+for p in a b c; do
+	for k in primary sprite cursor; do
+		echo 0 >"$vg/intel_vgpu_planes/pipe_${p}_$k"
+	done
+done
+echo "$fb0" >"$vg/intel_vgpu_planes/pipe_a_primary"
+echo "$fb1" >"$vg/intel_vgpu_planes/pipe_b_primary"
+cat >multi.sh <<'MULTI'
+#!/bin/sh
+# $1 UUID, $2 pipe A's CRTC, $3 pipe B's CRTC, $4 the card
+. /tests/lib.sh
+card=$4
+gvt-dflip assign --once --vgpu "$1" --plane pipe_a_primary --crtc "$2" >pa.out &
+a=$!
+gvt-dflip assign --once --vgpu "$1" --plane pipe_b_primary --crtc "$3" >pb.out &
+b=$!
+wait_for pa.out '^assigned' 30 && wait_for pb.out '^assigned' 30
+check "multi: pipe A and pipe B are assigned beside each other in one lease" \
+	[ "$(assigned_field pa.out 3)" = "$2" -a "$(assigned_field pb.out 3)" = "$3" ]
+gvt-dflip list --json >multi.json
+gvt-dflip list >multi.txt
+jsoncheck <multi.json >multi.flat
+# shown FIELD VPLANE: a field of .vgpus[0].planes[VPLANE].shown
+shown() { sed -n "s/^\.vgpus\[0\]\.planes\[$2\]\.shown\.$1=//p" multi.flat; }
+# conn ID FIELD: a field of connector ID of $card (ids are per device)
+conn() {
+	awk -F= -v dev="\"$card\"" -v id="$1" -v f="$2" '
+	{ v[$1] = $2 }
+	$1 ~ /^\.devices\[[0-9]+\]\.path$/ && $2 == dev {
+		d = substr($1, 1, length($1) - 4)
+	}
+	d != "" && index($1, d "connectors[") == 1 && $1 ~ /\.id$/ && $2 == id {
+		p = substr($1, 1, length($1) - 2)
+	}
+	END { if (p != "") print v[p f] }' multi.flat
+}
+ca=$(shown connector 0) cb=$(shown connector 3)
+na=$(shown connector_name 0) nb=$(shown connector_name 3)
+check "multi: list --json says pipe A is on one monitor ($na), pipe B on the other ($nb)" \
+	[ -n "$ca" -a -n "$cb" -a "$ca" != "$cb" -a "$(shown crtc 0)" = "$2" -a \
+	  "$(shown crtc 3)" = "$3" -a "$(conn "$ca" crtc)" = "$2" -a \
+	  "$(conn "$cb" crtc)" = "$3" -a "$(conn "$ca" name)" = "$na" -a \
+	  "$(conn "$cb" name)" = "$nb" ]
+na=${na#\"} na=${na%\"} nb=${nb#\"} nb=${nb%\"}
+check "multi: list's table says so too" \
+	sh -c "grep -Eq '^    0  pipe_a_primary .* crtc $2 $na\$' multi.txt &&
+	       grep -Eq '^    3  pipe_b_primary .* crtc $3 $nb\$' multi.txt"
+kill -TERM $a $b
+wait $a && wait $b
+MULTI
+chmod +x multi.sh
+GVT_DFLIP_SYSFS=$root gvt-dflip lease --device "$dev" --crtc "$crtc0" \
+	--crtc "$crtc1" --vgpu "$uuid" -- ./multi.sh "$uuid" "$crtc0" "$crtc1" "$dev"
+check "a lease of two CRTCs bound to one vGPU ends cleanly" [ $? = 0 ]
+check "the two-CRTC lease's binding is cleared" \
+	[ "$(cat "$vg/intel_vgpu/dflip_lessee")" = 0 ]
+
 stop $fb0_pid
 stop $fb1_pid
 stop $fb2_pid

@@ -80,8 +80,17 @@ out gvt-dflip lease --device "$dev" --crtc 51 -- true ';' --crtc 51 -- true
 check "the same CRTC in two groups is refused" says 125 "crtc 51 is in lease groups 1 and 2"
 out gvt-dflip lease --device "$dev" --crtc 51 --bogus 1 -- true
 check "an unknown lease option is named" says 125 "'--bogus'"
-out gvt-dflip lease --device "$dev" --crtc=51 --crtc=52 -- true
-check "lease takes --opt=value and refuses a repeated --crtc" says 125 "--crtc given twice"
+out gvt-dflip lease --device "$dev" --crtc=51 --connector=3 --connector=4 -- true
+check "lease takes --opt=value and refuses a repeated --connector" \
+	says 125 "--connector given twice"
+out gvt-dflip lease --device "$dev" --crtc 51 --crtc 52 --connector 3 -- true
+check "--connector with two --crtc in a group is refused" \
+	says 125 "group 1: --connector goes with a single --crtc"
+out gvt-dflip lease --device "$dev" --crtc 51 --crtc 51 -- true
+check "one CRTC twice in a group is refused" says 125 "crtc 51 is in lease groups 1 and 1"
+out gvt-dflip lease --device "$dev" --crtc 51 -- true ';' --crtc 53 --crtc 51 -- true
+check "a CRTC of a two-CRTC group in another group is refused" \
+	says 125 "crtc 51 is in lease groups 1 and 2"
 out gvt-dflip lease --device "$dev" --crtc 51
 check "a lease group without '--' CMD is refused" says 125 "no '--' CMD"
 
