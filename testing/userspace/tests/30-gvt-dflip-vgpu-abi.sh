@@ -106,6 +106,10 @@ check "the new framebuffer is on screen (CRC changed and is stable)" \
 	[ -n "$crc_small" -a -n "$crc_bars" -a "$crc_small" != "$crc_bars" ]
 check "the plane shows the new framebuffer" \
 	[ "$(plane_field "$dev" "$plane" fb)" = "$small" ]
+check "the fit is applied again to the new 800x600 framebuffer (centred at 112,84)" \
+	[ "$(plane_field "$dev" "$plane" crtc_rect.x)" = 112 -a \
+	  "$(plane_field "$dev" "$plane" crtc_rect.y)" = 84 -a \
+	  "$(plane_field "$dev" "$plane" crtc_rect.w)" = 800 ]
 stop $A
 check "the follower exits 0 on SIGTERM" [ $? = 0 ]
 

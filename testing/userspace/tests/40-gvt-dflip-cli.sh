@@ -229,11 +229,30 @@ check "list on a GVT host without vGPUs says where to create one" \
 out env GVT_DFLIP_SYSFS=$tmp/none gvt-dflip assign --once --vgpu "$uuid" --plane 0
 check "assign --vgpu on a host without GVT says that GVT is not there" \
 	says 3 "GVT-g is not there"
-if ls /dev/dri/card* >/dev/null 2>&1; then
-	ok "list without a DRM card says so # SKIP this machine has DRM cards"
+# without DRM cards: here, or in a mount namespace with an empty /dev/dri
+nodrm_how=
+if ! ls /dev/dri/card* >/dev/null 2>&1; then
+	nodrm_how=here
+elif [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	nodrm_how=unshare
+fi
+nodrm() {
+	if [ $nodrm_how = here ]; then
+		"$@"
+	else
+		unshare -m sh -c 'mount -t tmpfs none /dev/dri && exec "$@"' sh "$@"
+	fi
+}
+if [ -n "$nodrm_how" ]; then
+	nodrm env GVT_DFLIP_SYSFS="$tmp/none" gvt-dflip list >out.txt 2>&1
+	check "list without a DRM card says so ($nodrm_how)" grep -q "no DRM card" out.txt
+	nodrm env GVT_DFLIP_SYSFS="$tmp/none" gvt-dflip list --json >nodrm.json
+	check "list --json without a DRM card has no devices and no GVT" \
+		json_has nodrm.json '^\.devices=\[\]$' '^\.gvt=false$'
+	out nodrm env GVT_DFLIP_SYSFS="$tmp/none" gvt-dflip assign --once --fb 1
+	check "assign without a DRM card says so (exit 2)" says 2 "no DRM device"
 else
-	GVT_DFLIP_SYSFS=$tmp/none gvt-dflip list >out.txt 2>&1
-	check "list without a DRM card says so" grep -q "no DRM card" out.txt
+	ok "list without a DRM card says so # SKIP DRM cards, no mount namespace"
 fi
 cd / && rm -rf "$tmp"
 tap_done
