@@ -51,7 +51,7 @@ static int resolve_fb(struct dflip_opts *o, struct dflip_vgpu *v,
 	}
 	if (dflip_vgpu_find(uuid, v) && !dflip_gvt_present(bdf, sizeof(bdf)))
 		return dflip_err(EX_DFLIP_UNKNOWN,
-				 "unknown vGPU %s: GVT-g is not there (no PCI device offers mdev types in %s/bus/pci/devices)",
+				 "unknown vGPU %s: GVT-g is not there (no PCI device offers i915 mdev types in %s/bus/pci/devices)",
 				 uuid, dflip_sysfs_root());
 	if (dflip_vgpu_find(uuid, v))
 		return dflip_err(EX_DFLIP_UNKNOWN, "unknown vGPU %s", uuid);

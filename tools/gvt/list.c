@@ -193,7 +193,7 @@ static void list_vgpus(struct listing *l)
 		       dflip_sysfs_root(), "/bus/pci/devices/", bdf);
 	else if (!l->nv)
 		printf("no vGPUs: GVT-g is not there (%s: %s/bus/pci/devices)\n",
-		       "no mdev types; i915.enable_gvt=1 and kvmgt?", dflip_sysfs_root());
+		       "no i915 mdev types; i915.enable_gvt=1 and kvmgt?", dflip_sysfs_root());
 	for (i = 0; i < l->nv; i++) {
 		v = &l->v[i];
 		fd = v->card[0] ? open(v->card, O_RDWR | O_CLOEXEC) : -1;

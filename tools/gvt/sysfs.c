@@ -318,9 +318,24 @@ int dflip_vgpu_unbind(const struct dflip_vgpu *v)
 	return dflip_vgpu_bind_lessee(v, 0);
 }
 
+/* Does @dir (mdev_supported_types) offer an i915 (GVT-g) type? */
+static bool has_i915_type(const char *dir)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d)))
+		found = !strncmp(de->d_name, "i915-", 5);
+	closedir(d);
+	return found;
+}
+
 /*
- * Is GVT-g there: a PCI device offering mdev types (mdev_supported_types
- * with an i915 type)? Its BDF goes to @bdf.
+ * Is GVT-g there: a PCI device offering i915 mdev types
+ * (mdev_supported_types/i915-*)? Its BDF goes to @bdf.
  */
 bool dflip_gvt_present(char *bdf, size_t len)
 {
@@ -339,7 +354,7 @@ bool dflip_gvt_present(char *bdf, size_t len)
 		    pathf(path, sizeof(path), "%s/%s/mdev_supported_types",
 			  base, de->d_name))
 			continue;
-		found = !access(path, F_OK);
+		found = has_i915_type(path);
 		if (found)
 			snprintf(bdf, len, "%s", de->d_name);
 	}

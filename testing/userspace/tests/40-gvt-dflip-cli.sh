@@ -222,7 +222,15 @@ check "assign --vgpu finds each of 40 vGPUs ($found found)" [ $found = 40 ]
 GVT_DFLIP_SYSFS=$tmp/none gvt-dflip list >out.txt 2>&1
 check "list on a host without GVT says so" \
 	grep -q "GVT-g is not there" out.txt
-mkdir -p "$tmp/gvt/bus/pci/devices/0000:00:02.0/mdev_supported_types"
+# another driver's mdev types (a NIC, another GPU) are no GVT-g
+mkdir -p "$tmp/gvt/bus/pci/devices/0000:03:00.0/mdev_supported_types/nvidia-35" \
+	"$tmp/gvt/bus/pci/devices/0000:00:02.0"
+GVT_DFLIP_SYSFS=$tmp/gvt gvt-dflip list >out.txt 2>&1
+check "list on a host with another driver's mdev types says GVT-g is not there" \
+	grep -q "GVT-g is not there" out.txt
+GVT_DFLIP_SYSFS=$tmp/gvt gvt-dflip list --json >out.txt 2>&1
+check "list --json there says gvt false" json_has out.txt '^\.gvt=false$'
+mkdir -p "$tmp/gvt/bus/pci/devices/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4"
 GVT_DFLIP_SYSFS=$tmp/gvt gvt-dflip list >out.txt 2>&1
 check "list on a GVT host without vGPUs says where to create one" \
 	grep -q "GVT-g is there: create one in .*0000:00:02.0/mdev_supported_types" out.txt
