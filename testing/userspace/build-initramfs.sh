@@ -35,6 +35,37 @@ done
 
 make -s -C "$repo/tools/gvt" OUT="$build" "$build/gvt-dflip" \
 	"$build/test-fit" "$build/test-json" "$build/test-igt-args"
+# the tool's build with the user's flags (issue #15: a command-line CFLAGS
+# dropped the libdrm include path) and warning-free, tried here on the
+# build host; the boot reports the results as the program 06-gvt-dflip-build
+flags_tap=$build/build-flags.tap
+: >"$flags_tap"
+try_build() {	# N DESC OUTDIR MAKE-ARGS...
+	local n=$1 desc=$2 dir=$3
+	shift 3
+	mkdir -p "$dir"
+	if make -C "$repo/tools/gvt" OUT="$dir" "$@" "$dir/gvt-dflip" \
+		>"$dir/log" 2>&1 && ! grep -q 'warning:' "$dir/log"; then
+		echo "ok $n - $desc" >>"$flags_tap"
+	else
+		echo "not ok $n - $desc" >>"$flags_tap"
+		sed 's/^/# /' "$dir/log" | tail -n 20 >>"$flags_tap"
+	fi
+}
+try_build 1 "make -C tools/gvt builds gvt-dflip without a warning" \
+	"$build/flags-default"
+try_build 2 "make CFLAGS=-g builds it (libdrm's include path kept)" \
+	"$build/flags-g" CFLAGS=-g
+try_build 3 "make CFLAGS='-O0 -g' CPPFLAGS=-DDFLIP_VERSION=... LDFLAGS=-s builds it" \
+	"$build/flags-all" "CFLAGS=-O0 -g" 'CPPFLAGS=-DDFLIP_VERSION=\"flags-test\"' \
+	LDFLAGS=-s
+if "$build/flags-all/gvt-dflip" --version 2>&1 | grep -qx 'gvt-dflip flags-test'; then
+	echo "ok 4 - the command line's CPPFLAGS reach the compiler" >>"$flags_tap"
+else
+	echo "not ok 4 - the command line's CPPFLAGS reach the compiler" >>"$flags_tap"
+fi
+echo "1..4" >>"$flags_tap"
+
 make -s -f "$here/kselftest.mk" \
 	SRC="$repo/tools/testing/selftests/drivers/gpu/gvt_dflip" \
 	OUTPUT="$build" KSFT_DIR="$ksft"
@@ -54,6 +85,17 @@ for t in fit json igt-args; do
 	cp "$build/test-$t" "$root/tests/05-gvt-dflip-unit-$t"
 done
 cp "$here"/tests/* "$root/tests/"
+{
+	echo '#!/bin/sh'
+	echo '# the host build of gvt-dflip with the user flags (build-initramfs.sh)'
+	echo "cat <<'TAP'"
+	cat "$flags_tap"
+	echo 'TAP'
+	echo "! grep -q '^not ok' <<'TAP'"
+	cat "$flags_tap"
+	echo 'TAP'
+} >"$root/tests/06-gvt-dflip-build"
+chmod +x "$root/tests/06-gvt-dflip-build"
 # the JSON schema of list --json that 40-gvt-dflip-cli.sh checks against
 cp "$repo/tools/gvt/gvt-dflip.rst" "$root/share/"
 install -m 0755 "$here/init" "$root/init"
