@@ -14,7 +14,7 @@
 # config.h and compile_commands.json. Then the test is compiled with IGT's
 # own flags for it plus -fsyntax-only -Werror (seconds). With --link the
 # IGT library and the test are built and linked with ninja (minutes), and
-# the binary must list its 9 subtests, igt_doc.py --check-testlist must
+# the binary must list its 10 subtests, igt_doc.py --check-testlist must
 # find its TEST/SUBTEST documentation matching them, and on a machine
 # without a Gen9 GPU and vGPU it must exit 77 (IGT's SKIP).
 #
@@ -103,7 +103,7 @@ if ! ninja -C "$build" "tests/$test" >"$build.ninja.log" 2>&1; then
 fi
 bin=$build/tests/$test
 n=$("$bin" --list-subtests | wc -l)
-[ "$n" = 9 ] || { echo "compile-check: $test lists $n subtests, expected 9" >&2; exit 1; }
+[ "$n" = 10 ] || { echo "compile-check: $test lists $n subtests, expected 10" >&2; exit 1; }
 # the TEST/SUBTEST documentation matches the subtests (IGT's testplan check)
 if ! ninja -C "$build" "tests/$test.testlist" >>"$build.ninja.log" 2>&1 ||
    ! out=$(cd "$src" && python3 scripts/igt_doc.py \
@@ -119,7 +119,7 @@ IGT_GVT_VGPU='' "$bin" >"$build.run.log" 2>&1 || rc=$?
 if [ -e /sys/bus/pci/drivers/i915 ] && ls /sys/bus/pci/devices/*/mdev_supported_types >/dev/null 2>&1; then
 	echo "compile-check: linked; this machine has i915 with GVT-g, run result $rc not judged"
 elif [ $rc = 77 ]; then
-	echo "compile-check: linked; lists 9 subtests; skips here (exit 77): $(grep -m1 -i 'skip\|require' "$build.run.log")"
+	echo "compile-check: linked; lists 10 subtests; skips here (exit 77): $(grep -m1 -i 'skip\|require' "$build.run.log")"
 else
 	echo "compile-check: $test exited $rc here, expected 77 (SKIP):" >&2
 	tail -5 "$build.run.log" >&2

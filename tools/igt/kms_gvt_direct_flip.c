@@ -34,6 +34,13 @@
  * Description: While the guest flips, the pipe CRC of the hardware plane
  *              showing the vGPU framebuffer changes.
  *
+ * SUBTEST: assign-scaled
+ * Description: The guest's primary framebuffer scaled to fill the mode
+ *              with its aspect ratio kept and centred (gvt-dflip's default
+ *              --fit aspect) through the plane scaler: the TEST_ONLY commit
+ *              passes (else SKIP), the commit assigns it, and the guest's
+ *              flips reach the screen through the scaled plane (pipe CRC).
+ *
  * SUBTEST: guest-idle-crc-stable
  * Description: While the guest does not flip, the pipe CRC is stable.
  *
@@ -376,6 +383,49 @@ static uint32_t assign_current(data_t *d, int n, struct igt_fb *fb)
 static void show_black(data_t *d)
 {
 	igt_assert_eq(try_show(d, d->primary, &d->black), 0);
+}
+
+/*
+ * Where gvt-dflip --fit aspect puts an @fw x @fh framebuffer in the mode:
+ * as large as fits with its aspect ratio kept, centred (tools/gvt/fit.c).
+ */
+static void fit_aspect(data_t *d, const struct igt_fb *fb, int *x, int *y,
+		       int *w, int *h)
+{
+	drmModeModeInfo *mode = igt_output_get_mode(d->output);
+	uint64_t fw = fb->width, fh = fb->height;
+	uint64_t mw = mode->hdisplay, mh = mode->vdisplay;
+
+	if (fw * mh >= mw * fh) {
+		*w = mw;
+		*h = max_t(uint64_t, (fh * mw + fw / 2) / fw, 1);
+	} else {
+		*h = mh;
+		*w = max_t(uint64_t, (fw * mh + fh / 2) / fh, 1);
+	}
+	*x = (mw - *w) / 2;
+	*y = (mh - *h) / 2;
+}
+
+/* Show @fb on the primary plane as fit_aspect() places it; 0 or -errno. */
+static int show_scaled(data_t *d, struct igt_fb *fb, uint32_t flags)
+{
+	int x, y, w, h;
+
+	fit_aspect(d, fb, &x, &y, &w, &h);
+	igt_plane_set_fb(d->primary, fb);
+	igt_fb_set_position(fb, d->primary, 0, 0);
+	igt_fb_set_size(fb, d->primary, fb->width, fb->height);
+	igt_plane_set_position(d->primary, x, y);
+	igt_plane_set_size(d->primary, w, h);
+	return igt_display_try_commit_atomic(&d->display, flags, NULL);
+}
+
+/* Back to the black framebuffer at 0,0 over the whole mode. */
+static void show_black_unscaled(data_t *d)
+{
+	igt_plane_set_position(d->primary, 0, 0);
+	show_black(d);
 }
 
 /* ---- pipe CRC --------------------------------------------------------- */
@@ -753,6 +803,59 @@ static void test_guest_flip_crc(data_t *d)
 		      MIN_FLIPS, CRC_FRAMES, d->timeout);
 }
 
+static void test_assign_scaled(data_t *d)
+{
+	drmModeModeInfo *mode = igt_output_get_mode(d->output);
+	struct vplane_stats before, after;
+	igt_crc_t *crcs = NULL;
+	int x, y, w, h, ret, got;
+	struct igt_fb fb;
+	bool done = false;
+	uint32_t id;
+
+	id = require_guest_fb(d, PLANE_A_PRIMARY);
+	wrap_vgpu_fb(d, id, &fb);
+	fit_aspect(d, &fb, &x, &y, &w, &h);
+	igt_require_f(w != fb.width || h != fb.height,
+		      "the guest's %dx%d fills the %ux%u mode unscaled: nothing to scale\n",
+		      fb.width, fb.height, mode->hdisplay, mode->vdisplay);
+	ret = show_scaled(d, &fb, DRM_MODE_ATOMIC_TEST_ONLY);
+	if (ret)
+		show_black_unscaled(d);
+	igt_require_f(ret == 0,
+		      "the primary plane cannot scale %dx%d to %dx%d at %d,%d (TEST_ONLY: %s): gvt-dflip shows it unscaled, centred\n",
+		      fb.width, fb.height, w, h, x, y, strerror(-ret));
+	ret = show_scaled(d, &fb, 0);
+	igt_assert_f(ret == 0, "commit of vGPU framebuffer %u scaled to %dx%d: %s\n",
+		     id, w, h, strerror(-ret));
+	wait_assigned(d, PLANE_A_PRIMARY, id);
+	igt_info("fb %u %dx%d scaled to %dx%d at %d,%d\n", id, fb.width,
+		 fb.height, w, h, x, y);
+
+	igt_until_timeout(d->timeout) {
+		got = crc_window(d, PLANE_A_PRIMARY, &crcs, &before, &after);
+		if (after.fb != id) {	/* geometry changed: fit it again */
+			id = require_guest_fb(d, PLANE_A_PRIMARY);
+			wrap_vgpu_fb(d, id, &fb);
+			ret = show_scaled(d, &fb, 0);
+			igt_assert_f(ret == 0 || ret == -ENOENT,
+				     "commit of the new fb %u scaled: %s\n", id,
+				     strerror(-ret));
+		} else if (after.latched - before.latched >= MIN_FLIPS) {
+			igt_assert_f(distinct_crcs(crcs, got) >= 2,
+				     "the guest flipped but the scaled plane's CRC did not change\n");
+			done = true;
+		}
+		free(crcs);
+		crcs = NULL;
+		if (done)
+			break;
+	}
+	show_black_unscaled(d);
+	igt_require_f(done, "the guest did not flip %d times within %d frames in %d s\n",
+		      MIN_FLIPS, CRC_FRAMES, d->timeout);
+}
+
 static void test_guest_idle_crc_stable(data_t *d)
 {
 	struct vplane_stats before, after;
@@ -1077,6 +1180,10 @@ igt_main_args("", long_opts, help_str, opt_handler, &data)
 	igt_describe("The pipe CRC changes when the guest flips");
 	igt_subtest("guest-flip-crc")
 		test_guest_flip_crc(&data);
+
+	igt_describe("The guest's framebuffer scaled to the mode by the plane scaler, aspect kept, and its flips shown");
+	igt_subtest("assign-scaled")
+		test_assign_scaled(&data);
 
 	igt_describe("The pipe CRC is stable while the guest does not flip");
 	igt_subtest("guest-idle-crc-stable")
