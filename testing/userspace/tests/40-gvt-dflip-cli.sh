@@ -185,6 +185,9 @@ check "list --json with vGPUs matches the documented schema" \
 GVT_DFLIP_SYSFS=$tmp/none gvt-dflip list --json >empty.json
 check "list --json without vGPUs matches the documented schema" \
 	json_schema empty.json schema.txt
+ordered() { json_order list.json schema.txt && json_order empty.json schema.txt; }
+check "list --json keys come in the documented order (with and without vGPUs)" \
+	ordered
 
 # output errors
 if [ -w /dev/full ]; then

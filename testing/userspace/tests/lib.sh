@@ -245,3 +245,38 @@ json_schema() {
 	sed 's/^/# /' "$1.schema-errors"
 	[ ! -s "$1.schema-errors" ]
 }
+
+# json_order JSONFILE SCHEMAFILE: keys come in the schema's order. Within
+# an object each key's schema line comes after the previous key's; going
+# back is allowed only where a new array element starts.
+json_order() {
+	jsoncheck <"$1" >"$1.flat" || return 1
+	awk -v schema="$2" '
+	BEGIN {
+		while ((getline l < schema) > 0) {
+			n = split(l, f, " ")
+			if (n >= 2) idx[f[1]] = ++k
+		}
+	}
+	# where paths a and b first differ: a new element of an array?
+	function new_element(a, b,   i, na, nb) {
+		for (i = 1; i <= length(a) && substr(a, i, 1) == substr(b, i, 1); i++)
+			;
+		# back up to the start of the differing component
+		while (i > 1 && substr(a, i - 1, 1) ~ /[0-9]/) i--
+		if (substr(a, i - 1, 1) != "[") return 0
+		na = substr(a, i) + 0; nb = substr(b, i) + 0
+		return nb > na
+	}
+	{
+		p = substr($0, 1, index($0, "=") - 1)
+		norm = p; gsub(/\[[0-9]+\]/, "[]", norm)
+		if (!(norm in idx)) next	# json_schema reports it
+		if (prev != "" && idx[norm] <= idx[prevnorm] &&
+		    !new_element(prev, p))
+			print "out of order: " prev " before " p
+		prev = p; prevnorm = norm
+	}' "$1.flat" >"$1.order-errors"
+	sed 's/^/# /' "$1.order-errors"
+	[ ! -s "$1.order-errors" ]
+}
