@@ -256,6 +256,32 @@ check "a lease of two CRTCs bound to one vGPU ends cleanly" [ $? = 0 ]
 check "the two-CRTC lease's binding is cleared" \
 	[ "$(cat "$vg/intel_vgpu/dflip_lessee")" = 0 ]
 
+# assign --vgpu without --plane shows the cursor where a cursor plane
+# takes it: virtio's takes ARGB8888 only, so an XRGB cursor framebuffer
+# leaves the primary shown alone, said on stderr, and no error
+echo "$fb2" >"$vg/intel_vgpu_planes/pipe_a_cursor"
+cat >nocursor.sh <<'NOCURSOR'
+#!/bin/sh
+# $1 UUID, $2 the primary's framebuffer
+. /tests/lib.sh
+gvt-dflip assign --once --vgpu "$1" >nc.out 2>nc.err &
+pid=$!
+wait_for nc.out '^assigned' 30 && sleep 0.5
+primary_only() {
+	[ "$(grep -c '^assigned' nc.out)" = 1 ] &&
+		[ "$(assigned_field nc.out 1)" = "$2" ] &&
+		grep -q "cursor of vGPU $1 not shown" nc.err && ! exited $pid
+}
+check "no cursor plane takes the vGPU's cursor: the primary alone, said on stderr" \
+	primary_only "$@"
+kill -TERM $pid
+wait $pid
+NOCURSOR
+chmod +x nocursor.sh
+GVT_DFLIP_SYSFS=$root gvt-dflip lease --device "$dev" --crtc "$crtc0" \
+	--vgpu "$uuid" -- ./nocursor.sh "$uuid" "$fb0"
+check "that assign still exits 0 on SIGTERM" [ $? = 0 ]
+
 stop $fb0_pid
 stop $fb1_pid
 stop $fb2_pid
