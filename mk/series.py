@@ -209,7 +209,8 @@ def stage_makefiles(gitdir, overlay):
 
     A new Makefile of the overlay lists every object of the finished
     series; at an earlier commit a line naming an object whose source is
-    not there yet is left out, so that every commit builds.
+    not there yet (also as CFLAGS_obj.o) is left out, so that every commit
+    builds.
     """
     for path in overlay:
         full = os.path.join(gitdir, path)
@@ -218,7 +219,8 @@ def stage_makefiles(gitdir, overlay):
         with open(full) as f:
             lines = f.readlines()
         keep = [line for line in lines
-                if all(object_source_exists(gitdir, path, tok)
+                if all(object_source_exists(gitdir, path,
+                                            tok.removeprefix('CFLAGS_'))
                        for tok in line.split() if tok.endswith('.o'))]
         if keep != lines:
             with open(full, 'w') as f:

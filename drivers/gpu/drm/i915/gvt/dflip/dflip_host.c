@@ -52,9 +52,6 @@
  *   after i915 armed the cursor plane with the compositor's position.
  */
 
-#include <kunit/static_stub.h>
-#include <kunit/visibility.h>
-
 #include <linux/kobject.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
@@ -79,6 +76,9 @@
 #include "dflip_host.h"
 #include "dflip_plane.h"
 #include "dflip_policy.h"
+
+#define CREATE_TRACE_POINTS
+#include "dflip_trace.h"
 
 /* gem/i915_gem_domain.c: the display engine overfetches with VT-d on */
 #define DFLIP_HOST_VTD_GUARD	(168u * I915_GTT_PAGE_SIZE)
@@ -230,28 +230,22 @@ static void dflip_host_kick(struct dflip_host_vgpu *hv)
 /*
  * Every hardware register access of the glue goes through these two, kept
  * out of line so that the benchmark (tests/dflip_bench.c) can count them
- * with ftrace: kvmgt cannot use i915's i915_reg_rw tracepoint.
+ * with ftrace, and traced (dflip_trace.h): kvmgt's raw accesses do not go
+ * through i915's i915_reg_rw tracepoint.
  */
-/**
- * dflip_host_hw_read - read a display register of the host
- * @i915: the device
- * @reg: the register
- *
- * Every display register read of direct flip goes through here: the
- * benchmark counts the calls, the tests may stub it.
- *
- * Return: the register's value.
- */
-VISIBLE_IF_KUNIT noinline u32 dflip_host_hw_read(struct drm_i915_private *i915,
-						 i915_reg_t reg)
+static noinline u32 dflip_host_hw_read(struct drm_i915_private *i915,
+				       i915_reg_t reg)
 {
-	KUNIT_STATIC_STUB_REDIRECT(dflip_host_hw_read, i915, reg);
-	return intel_uncore_read_fw(&i915->uncore, reg);
+	u32 val = intel_uncore_read_fw(&i915->uncore, reg);
+
+	trace_dflip_hw_read(i915_mmio_reg_offset(reg), val);
+	return val;
 }
 
 static noinline void dflip_host_hw_write(struct drm_i915_private *i915,
 					 i915_reg_t reg, u32 val)
 {
+	trace_dflip_hw_write(i915_mmio_reg_offset(reg), val);
 	intel_uncore_write_fw(&i915->uncore, reg, val);
 }
 

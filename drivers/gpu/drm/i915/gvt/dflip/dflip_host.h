@@ -13,8 +13,6 @@
 #include <linux/sysfs.h>
 #include <linux/types.h>
 
-#include "i915_reg_defs.h"
-
 #include "dflip.h"
 
 struct attribute_group;
@@ -59,8 +57,6 @@ void dflip_host_debugfs_add(struct intel_vgpu *vgpu);
 #if IS_ENABLED(CONFIG_KUNIT)
 struct seq_file;
 int dflip_debugfs_show(struct seq_file *m, void *unused);
-struct drm_i915_private;
-u32 dflip_host_hw_read(struct drm_i915_private *i915, i915_reg_t reg);
 #endif
 struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 					    unsigned int plane);

@@ -756,9 +756,8 @@ static void dflip_bench_paths(struct kunit *test)
 	dflip_bench_assign(&b, vgpu, plane);
 
 	/*
-	 * The direct path first: the commits below add KUnit resources,
-	 * which the static stub check of every register read of the glue
-	 * (dflip_host_hw_read()) walks in a test kernel.
+	 * The direct path first, before the commits below add KUnit
+	 * resources: any KUnit static stub on the path would walk them.
 	 */
 	b.iter = 0;
 	b.run = dflip_bench_direct_run;

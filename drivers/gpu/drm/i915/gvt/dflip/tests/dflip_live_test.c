@@ -9,9 +9,9 @@
  * it; the hardware's vblank is played by dflip_skl_vblank().
  */
 
-#include <kunit/static_stub.h>
 #include <kunit/test.h>
 
+#include <linux/atomic.h>
 #include <linux/io.h>
 #include <linux/math.h>
 #include <linux/sched.h>
@@ -31,6 +31,7 @@
 #include "display/skl_universal_plane_regs.h"
 
 #include "../dflip_host.h"
+#include "../dflip_trace.h"
 #include "dflip_skl_host.h"
 
 #define LIVE_W	1920
@@ -42,14 +43,14 @@
  * @vgpu: the vGPU
  * @plane: pipe A's primary hardware plane
  * @base: the vGPU's aperture base
- * @frame_reads: reads of pipe A's PIPE_FRMCOUNT by GVT (live_count_reads())
+ * @frame_reads: reads of pipe A's PIPE_FRMCOUNT by GVT (live_count_read())
  */
 struct live_test {
 	struct dflip_skl_host *fh;
 	struct intel_vgpu *vgpu;
 	struct intel_plane *plane;
 	u64 base;
-	unsigned int frame_reads;
+	atomic_t frame_reads;
 };
 
 /* the guest shows @vgpu's primary; the compositor commits it on @plane */
@@ -590,37 +591,29 @@ static void live_two_vgpus_isolated(struct kunit *test)
 			-EBUSY);
 }
 
-/* dflip_host_hw_read(), counting GVT's reads of pipe A's frame counter */
-static u32 live_count_reads(struct drm_i915_private *i915, i915_reg_t reg)
+/* GVT read a display register: count the reads of pipe A's frame counter */
+static void live_count_read(void *data, u32 reg, u32 val)
 {
-	struct live_test *t = kunit_get_current_test()->priv;
+	struct live_test *t = data;
 
-	if (i915_mmio_reg_equal(reg, PIPE_FRMCOUNT_G4X(i915, PIPE_A)))
-		t->frame_reads++;
-	return intel_uncore_read_fw(&i915->uncore, reg);
+	if (reg == i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(t->fh->i915, PIPE_A)))
+		atomic_inc(&t->frame_reads);
 }
 
-static void live_unwatch_worker(void *data)
+static void live_unwatch_reads(void *data)
 {
-	struct task_struct *task = data;
-
-	WRITE_ONCE(task->kunit_test, NULL);
+	unregister_trace_dflip_hw_read(live_count_read, data);
+	tracepoint_synchronize_unregister();
 }
 
-/*
- * Let the static stubs of @test also redirect the calls of pipe A's vblank
- * worker (GVT's vblank work runs there): KUnit redirects only the calls of
- * tasks that run the test.
- */
-static void live_watch_worker(struct kunit *test, struct live_test *t)
+/* Count GVT's frame counter reads from every context (tracepoint) */
+static void live_watch_reads(struct kunit *test, struct live_test *t)
 {
-	struct drm_crtc *crtc = &t->fh->crtcs[PIPE_A]->base;
-	struct task_struct *task = drm_crtc_vblank_crtc(crtc)->worker->task;
-
-	WRITE_ONCE(task->kunit_test, test);
+	KUNIT_ASSERT_EQ(test, register_trace_dflip_hw_read(live_count_read, t),
+			0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-							live_unwatch_worker,
-							task), 0);
+							live_unwatch_reads,
+							t), 0);
 }
 
 /*
@@ -635,9 +628,11 @@ static void live_no_frame_read_after_take_back(struct kunit *test)
 	struct live_test *t = test->priv;
 
 	live_flip_done(t);
+	live_watch_reads(test, t);
+	/* the probe sees the read that follows GVT's arming write */
 	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
-	kunit_activate_static_stub(test, dflip_host_hw_read, live_count_reads);
-	live_watch_worker(test, t);
+	KUNIT_EXPECT_GT(test, atomic_read(&t->frame_reads), 0);
+	atomic_set(&t->frame_reads, 0);
 
 	/*
 	 * The CRTC's next vblank comes before GVT's reconcile lets go of the
@@ -652,7 +647,7 @@ static void live_no_frame_read_after_take_back(struct kunit *test)
 							  DFLIP_PLANE_PRIMARY));
 	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
 	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
-	KUNIT_EXPECT_EQ(test, t->frame_reads, 0u);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->frame_reads), 0);
 }
 
 static u32 live_reg(struct live_test *t, i915_reg_t reg)
