@@ -55,6 +55,8 @@
 #include <linux/kobject.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -424,22 +426,25 @@ static struct dflip_offset
 dflip_host_plane_offset(const struct dflip_host_plane *hp,
 			const struct dflip_geometry *geo)
 {
-	struct dflip_offset i915 = {
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+	struct dflip_offset host = {
 		.surf = hp->delta, .x = hp->hw.x, .y = hp->hw.y,
 	};
-	struct dflip_offset off = i915;
+	struct dflip_offset off = host;
 
 	if (!hp->base.x && !hp->base.y)
-		return i915;
+		return host;
 	off.x += hp->base.x;
 	off.y += hp->base.y;
-	if (dflip_offset_split(geo, drm_rect_width(&hp->hw.src) >> 16, &off)) {
-		pr_warn_ratelimited("gvt: vgpu %d: direct flip: pipe %c plane %u: guest offset %u,%u not programmable, shown without it\n",
-				    hp->hv->vgpu->id, 'A' + hp->vp->pipe,
-				    hp->vp->kind, hp->base.x, hp->base.y);
-		return i915;
-	}
-	return off;
+	if (!dflip_offset_split(geo, drm_rect_width(&hp->hw.src) >> 16, &off))
+		return off;
+	/* maybe inside i915's vblank evasion: no console output from here */
+	if (__ratelimit(&rs))
+		printk_deferred(KERN_WARNING "gvt: vgpu %d: direct flip: pipe %c plane %u: guest offset %u,%u not programmable, shown without it\n",
+				hp->hv->vgpu->id, 'A' + hp->vp->pipe,
+				hp->vp->kind, hp->base.x, hp->base.y);
+	return host;
 }
 
 /*

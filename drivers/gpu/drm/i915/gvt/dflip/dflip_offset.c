@@ -24,6 +24,7 @@
 #include <linux/align.h>
 #include <linux/errno.h>
 #include <linux/sizes.h>
+#include <linux/wordpart.h>
 
 #include <drm/drm_fourcc.h>
 
@@ -70,7 +71,8 @@ static void dflip_offset_split_tiled(const struct dflip_offset_tiles *t,
 
 	off->x %= t->width;
 	off->y %= t->height;
-	off->surf = aligned;
+	/* below the guest's 4 GiB of graphics memory */
+	off->surf = lower_32_bits(aligned);
 	dflip_offset_add_tiles(t, off, tiles - aligned / DFLIP_TILE_SIZE);
 }
 
@@ -81,7 +83,7 @@ static void dflip_offset_split_linear(u32 stride, u32 cpp, u32 align,
 	u64 start = off->surf + (u64)off->y * stride + (u64)off->x * cpp;
 	u32 rest = start & (align - 1);
 
-	off->surf = start - rest;
+	off->surf = lower_32_bits(start - rest);
 	off->y = rest / stride;
 	off->x = rest % stride / cpp;
 }
@@ -129,7 +131,7 @@ int dflip_offset_split(const struct dflip_geometry *geo, u32 width,
 	 */
 	for (moves = 0; geo->modifier == I915_FORMAT_MOD_X_TILED &&
 	     ((u64)off->x + width) * lay.cpp > geo->stride; moves++) {
-		if (!off->surf || moves > t.pitch)
+		if (!off->surf || moves >= t.pitch)
 			return -ERANGE;
 		off->surf -= align;
 		dflip_offset_add_tiles(&t, off, align / DFLIP_TILE_SIZE);

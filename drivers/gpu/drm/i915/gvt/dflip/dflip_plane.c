@@ -90,15 +90,15 @@
  * frame is the start of the vGPU's aperture: it can be assigned at once.
  *
  * A vGPU reset (dflip_vgpu_reset()) takes every assignment down, forgets
- * queued flips and counters, and keeps the
- * framebuffer objects, their ids and each plane's last frame: the reset
+ * queued flips and counters, and keeps the framebuffer objects, their ids
+ * and each plane's last frame: the reset
  * points the vGPU's graphics memory at GVT's scratch page.  VFIO close
  * (dflip_vgpu_release()) also forgets the last frames, whose pages the VMM
  * is about to unpin.  A host CRTC disable or modeset is a host-initiated
  * dflip_plane_unassign(); so is host suspend, whose commit turns every
  * CRTC off: the guest state is kept and the resume's restore commit
  * assigns again.  vGPU destroy and kvmgt unload call dflip_vgpu_fini():
- * everything off before the state is freed.
+ * every assignment let go before the state is freed.
  */
 
 /**
@@ -508,8 +508,8 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
  * @fb_gen: generation of the framebuffer the host committed
  * @host_armed: as for dflip_plane_assign()
  *
- * Called with the vGPU's lock held.  Takes the old hardware plane off and
- * assigns @hw.  Nothing changes if the new assignment is refused by its
+ * Called with the vGPU's lock held.  Lets go of the old hardware plane
+ * and assigns @hw.  Nothing changes if the new assignment is refused by its
  * checks; if the vblank reference on the new CRTC fails, the plane is left
  * unassigned.
  *
@@ -827,8 +827,9 @@ static void dflip_vgpu_forget(struct dflip_vgpu *vgpu, bool frames)
  * @vgpu: the vGPU
  *
  * Called with the vGPU's lock held.  Every assignment is taken down, the
- * queued flips, pending flip-done and counters are forgotten.  The framebuffer geometries and generations are
- * kept, so the host's framebuffer objects and their ids stay valid, and so
+ * queued flips, pending flip-done and counters are forgotten.  The
+ * framebuffer geometries and generations are kept, so the host's
+ * framebuffer objects and their ids stay valid, and so
  * is each plane's last frame (validated against the vGPU's graphics
  * memory, which a reset does not change): the host can assign a plane
  * again at once.
@@ -857,8 +858,10 @@ void dflip_vgpu_release(struct dflip_vgpu *vgpu)
  * dflip_vgpu_fini() - vGPU destroy (also on kvmgt unload)
  * @vgpu: the vGPU
  *
- * Called with the vGPU's lock held.  Every hardware plane is taken off and
- * every vblank reference dropped, so the caller may free @vgpu afterwards.
+ * Called with the vGPU's lock held.  Every assignment is let go (GVT
+ * writes no hardware plane any more; the host's framebuffer destroy takes
+ * them off) and every vblank reference dropped, so the caller may free
+ * @vgpu afterwards.
  * Later calls report direct flip unsupported.
  */
 void dflip_vgpu_fini(struct dflip_vgpu *vgpu)

@@ -12,7 +12,9 @@
 #include <kunit/test.h>
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
 #include <linux/math.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -31,6 +33,7 @@
 #include "display/skl_universal_plane_regs.h"
 
 #include "../dflip_host.h"
+#include "../dflip_plane.h"
 #include "../dflip_trace.h"
 #include "dflip_skl_host.h"
 
@@ -835,6 +838,37 @@ static void live_move_waits_for_host_latch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, readl(offset), (u32)PLANE_OFFSET_Y(8));
 }
 
+/**
+ * struct live_stall - holds a kthread worker up
+ * @work: queued on the worker, waits for @go
+ * @go: lets the worker run on
+ */
+struct live_stall {
+	struct kthread_work work;
+	struct completion go;
+};
+
+static void live_stall_fn(struct kthread_work *work)
+{
+	wait_for_completion(&container_of(work, struct live_stall, work)->go);
+}
+
+/* Work queued on @worker from here on runs after live_release_worker(). */
+static void live_stall_worker(struct live_stall *stall,
+			      struct kthread_worker *worker)
+{
+	init_completion(&stall->go);
+	kthread_init_work(&stall->work, live_stall_fn);
+	kthread_queue_work(worker, &stall->work);
+}
+
+static void live_release_worker(struct live_stall *stall,
+				struct kthread_worker *worker)
+{
+	complete(&stall->go);
+	kthread_flush_worker(worker);
+}
+
 /*
  * The guest moves to a larger geometry with a flip of the old one queued,
  * and the compositor puts the new framebuffer on the plane. The vblank that
@@ -849,7 +883,13 @@ static void live_queued_flip_not_shown_with_newer_fb(struct kunit *test)
 	struct live_test *t = test->priv;
 	struct intel_vgpu *vgpu = t->vgpu;
 	u64 end = t->base + t->vgpu->gm.aperture_sz;
+	struct dflip_vplane *vp = dflip_vgpu_plane(dflip_host_core(vgpu),
+						   PIPE_A, DFLIP_PLANE_PRIMARY);
+	struct kthread_worker *worker =
+		drm_crtc_vblank_crtc(&t->fh->crtcs[PIPE_A]->base)->worker;
 	struct drm_framebuffer *old, *fb;
+	struct live_stall stall;
+	u64 applied;
 	u32 shown;
 
 	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 640, 480,
@@ -872,11 +912,21 @@ static void live_queued_flip_not_shown_with_newer_fb(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, fb);
 	KUNIT_ASSERT_PTR_NE(test, fb, old);
 
+	/*
+	 * i915's unassign of the old framebuffer moves GVT's vblank work to
+	 * the current vblank; the CRTC's vblank worker, stalled, runs it only
+	 * after the latch, once i915 put the new framebuffer on the plane.
+	 */
 	mutex_lock(&vgpu->vgpu_lock);
-	KUNIT_ASSERT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
+	live_stall_worker(&stall, worker);
+	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
 	shown = dflip_skl_hw_surf(t->fh, t->plane);
+	applied = vp->stats.flips_applied;
+	dflip_skl_latch(t->fh, PIPE_A);
+	live_release_worker(&stall, worker);
+	/* the state machine armed B; the backend wrote nothing */
+	KUNIT_EXPECT_EQ(test, vp->stats.flips_applied, applied + 1);
 	KUNIT_EXPECT_EQ(test, shown, (u32)(t->base + SZ_16M));
-	dflip_skl_vblank(t->fh, PIPE_A);
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown);
 	mutex_unlock(&vgpu->vgpu_lock);
 }

@@ -602,14 +602,14 @@ static void dflip_plane_test_reset(struct kunit *test)
 	dflip_setup(test, env, cur, chw);
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 1, W, H));
 
+	writes = env->fake.rf.writes;
 	mutex_lock(&env->lock);
 	dflip_vgpu_reset(&env->vgpu);
 	mutex_unlock(&env->lock);
 
 	KUNIT_EXPECT_EQ(test, 0, hw->vblank_refs);
 	KUNIT_EXPECT_EQ(test, 0, chw->vblank_refs);
-	/* GVT writes nothing more to either plane */
-	writes = env->fake.rf.writes;
+	/* neither the reset nor the vblanks after it write either plane */
 	dflip_fake_vblank(&env->fake, 0);
 	dflip_fake_vblank(&env->fake, 1);
 	KUNIT_EXPECT_EQ(test, writes, env->fake.rf.writes);
@@ -686,6 +686,7 @@ static void dflip_plane_test_destroy(struct kunit *test)
 	dflip_setup(test, env, spr, shw);
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, spr, 1, W, H));
 
+	writes = env->fake.rf.writes;
 	mutex_lock(&env->lock);
 	dflip_vgpu_fini(&env->vgpu);
 	mutex_unlock(&env->lock);
@@ -695,11 +696,11 @@ static void dflip_plane_test_destroy(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, 0, env->fake.hw[p][i].vblank_refs);
 			KUNIT_EXPECT_NULL(test, env->fake.hw[p][i].owner);
 		}
-	writes = env->fake.rf.writes;
+	/* fini, a vblank and a flip write no plane */
 	dflip_fake_vblank(&env->fake, 0);
-	KUNIT_EXPECT_EQ(test, writes, env->fake.rf.writes);
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_UNSUPPORTED,
 			dflip_flip(env, vp, 2, W, H));
+	KUNIT_EXPECT_EQ(test, writes, env->fake.rf.writes);
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, dflip_assign(env, vp, hw, 1));
 }
 

@@ -651,22 +651,42 @@ u32 dflip_skl_hw_cursor_pos(struct dflip_skl_host *fh, unsigned int pipe)
 }
 
 /**
+ * dflip_skl_latch - the start of vblank of a pipe, in the registers
+ * @fh: the host
+ * @pipe: the pipe
+ *
+ * What the hardware does when it latches the armed plane registers and
+ * the fake device's RAM registers can show: each universal plane's live
+ * surface (PLANE_SURFLIVE) becomes the one last written, and the pipe's
+ * frame counter moves.
+ */
+void dflip_skl_latch(struct dflip_skl_host *fh, unsigned int pipe)
+{
+	void __iomem *regs = fh->i915->uncore.regs;
+	void __iomem *frm = regs +
+		i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(fh->i915, pipe));
+	enum plane_id id;
+
+	for (id = PLANE_1; id < PLANE_1 + dflip_skl_pipe_planes[pipe]; id++)
+		writel(readl(regs + i915_mmio_reg_offset(PLANE_SURF(pipe, id))),
+		       regs + i915_mmio_reg_offset(PLANE_SURFLIVE(pipe, id)));
+	writel(readl(frm) + 1, frm);
+}
+
+/**
  * dflip_skl_vblank - a vblank of a pipe of the host
  * @fh: the host
  * @pipe: the pipe
  *
- * Moves the pipe's frame counter, as the hardware does when it latches the
- * armed plane registers, runs DRM's vblank handling as the interrupt
- * handler would and waits for the vblank works it started.
+ * Latches the pipe's planes (dflip_skl_latch()), runs DRM's vblank
+ * handling as the interrupt handler would and waits for the vblank works
+ * it started.
  */
 void dflip_skl_vblank(struct dflip_skl_host *fh, unsigned int pipe)
 {
-	struct drm_i915_private *i915 = fh->i915;
 	struct drm_crtc *crtc = &fh->crtcs[pipe]->base;
-	void __iomem *frm = i915->uncore.regs +
-		i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(i915, pipe));
 
-	writel(readl(frm) + 1, frm);
+	dflip_skl_latch(fh, pipe);
 	local_irq_disable();
 	drm_crtc_handle_vblank(crtc);
 	local_irq_enable();

@@ -108,6 +108,7 @@ int dflip_skl_vfio_query(struct kunit *test, struct intel_vgpu *vgpu,
 			 const struct vfio_device_gfx_plane_info *in,
 			 struct vfio_device_gfx_plane_info *out);
 u32 dflip_skl_hw_cursor_pos(struct dflip_skl_host *fh, unsigned int pipe);
+void dflip_skl_latch(struct dflip_skl_host *fh, unsigned int pipe);
 void dflip_skl_vblank(struct dflip_skl_host *fh, unsigned int pipe);
 
 #endif /* _GVT_DFLIP_SKL_HOST_H_ */
