@@ -142,6 +142,17 @@ struct dflip_host_fb {
  *	compositor's source offset (&dflip_vplane.lock)
  * @offset: the value of @hw's PLANE_OFFSET, as i915 or GVT last wrote it
  *	(&dflip_vplane.lock)
+ * @surf: the value of @hw's surface register, as i915 or GVT last wrote
+ *	it (&dflip_vplane.lock)
+ * @live: the surface @hw is known to scan out, valid with @live_known: the
+ *	last @surf seen latched (&dflip_vplane.lock)
+ * @live_known: @live is valid; false once i915 reprograms @hw for another
+ *	framebuffer or puts the plane on another hardware plane
+ *	(&dflip_vplane.lock)
+ * @latch_by_frame: the last arming kept the live surface, so only the
+ *	frame counter can tell its latch (&dflip_vplane.lock)
+ * @latch_frame: the frame counter read right after that arming
+ *	(&dflip_vplane.lock)
  * @vblank: calls dflip_plane_vblank() at every vblank of @vblank_crtc
  * @vblank_crtc: CRTC of the vblank reference, NULL without one
  * @vblank_on: @vblank reschedules itself (&dflip_vplane.lock)
@@ -161,6 +172,11 @@ struct dflip_host_plane {
 	struct dflip_host_origin base;
 	u32 delta;
 	u32 offset;
+	u32 surf;
+	u32 live;
+	bool live_known;
+	bool latch_by_frame;
+	u32 latch_frame;
 	struct drm_vblank_work vblank;
 	struct drm_crtc *vblank_crtc;
 	bool vblank_on;
@@ -258,6 +274,7 @@ static void dflip_host_record_locked(struct dflip_host_plane *hp)
 	u32 reg = dflip_host_hw_read(i915, dflip_host_surf_reg(i915, &hp->hw));
 
 	hp->delta = reg - hp->base.surf;
+	hp->surf = reg;
 	if (hp->hw.id != PLANE_CURSOR)
 		hp->offset = PLANE_OFFSET_Y(hp->hw.y) | PLANE_OFFSET_X(hp->hw.x);
 }
@@ -408,8 +425,8 @@ static void dflip_host_cursor_write_locked(struct dflip_host_plane *hp,
 
 	if (dflip_host_cursor_pos(hp, desc, &pos))
 		dflip_host_hw_write(i915, CURPOS(i915, hp->hw.pipe), pos);
-	dflip_host_hw_write(i915, CURBASE(i915, hp->hw.pipe),
-			    hp->base.surf + hp->delta);
+	hp->surf = hp->base.surf + hp->delta;
+	dflip_host_hw_write(i915, CURBASE(i915, hp->hw.pipe), hp->surf);
 }
 
 /*
@@ -463,8 +480,8 @@ static void dflip_host_plane_write_locked(struct dflip_host_plane *hp,
 				    offset);
 		hp->offset = offset;
 	}
-	dflip_host_hw_write(i915, PLANE_SURF(hp->hw.pipe, hp->hw.id),
-			    hp->base.surf + off.surf);
+	hp->surf = hp->base.surf + off.surf;
+	dflip_host_hw_write(i915, PLANE_SURF(hp->hw.pipe, hp->hw.id), hp->surf);
 }
 
 /*
@@ -511,6 +528,8 @@ static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *
 	unsigned long flags;
 
 	spin_lock_irqsave(&hp->vp->lock, flags);
+	if (hp->hw.plane != hw->plane)
+		hp->live_known = false;
 	hp->hw = *hw;
 	hp->hw_live = true;
 	hp->hw_gen = hfb->gen;
@@ -550,6 +569,7 @@ static void dflip_host_fb_unassign(void *owner,
 	spin_lock_irqsave(&hp->vp->lock, flags);
 	if (hp->hw_live && hp->hw.plane == hw->plane) {
 		hp->hw_live = false;
+		hp->live_known = false;
 		dflip_host_vblank_stop_locked(hp);
 	}
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
@@ -602,19 +622,52 @@ static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
 		dflip_host_plane_write_locked(hp, &flip->desc.geo);
 }
 
+static u32 dflip_host_frame(struct dflip_host_plane *hp)
+{
+	struct drm_i915_private *i915 = hp_i915(hp);
+
+	return dflip_host_hw_read(i915, PIPE_FRMCOUNT_G4X(i915, hp->hw.pipe));
+}
+
+/*
+ * @hw was armed with @hp->surf. A new surface shows its latch in
+ * PLANE_SURFLIVE, read at the vblank: nothing to read now. Only an arming
+ * that keeps the live surface (a pan, a repeated flip, a host commit of
+ * the same frame) needs the frame counter, read right after it.
+ */
+static void dflip_host_armed(struct dflip_vplane *vp, void *hw)
+{
+	struct dflip_host_plane *hp = hw;
+
+	lockdep_assert_held(&vp->lock);
+	hp->latch_by_frame = !hp->live_known || hp->surf == hp->live;
+	if (hp->latch_by_frame && hp->hw_live)
+		hp->latch_frame = dflip_host_frame(hp);
+}
+
 /*
  * Once i915 took the plane back (dflip_host_fb_unassign()), its pipe may be
  * off or power-gated before the state machine follows: read nothing then.
  */
-static bool dflip_host_frame(struct dflip_vplane *vp, void *hw, u32 *frame)
+static bool dflip_host_latched(struct dflip_vplane *vp, void *hw)
 {
 	struct dflip_host_plane *hp = hw;
-	struct drm_i915_private *i915 = hp_i915(hp);
+	u32 live;
 
 	lockdep_assert_held(&vp->lock);
 	if (!hp->hw_live)
-		return false;
-	*frame = dflip_host_hw_read(i915, PIPE_FRMCOUNT_G4X(i915, hp->hw.pipe));
+		return true;
+	if (hp->latch_by_frame) {
+		if (dflip_host_frame(hp) == hp->latch_frame)
+			return false;
+	} else {
+		live = dflip_host_hw_read(hp_i915(hp),
+					  PLANE_SURFLIVE(hp->hw.pipe, hp->hw.id));
+		if ((live ^ hp->surf) & PLANE_SURF_ADDR_MASK)
+			return false;
+	}
+	hp->live = hp->surf;
+	hp->live_known = true;
 	return true;
 }
 
@@ -923,7 +976,8 @@ static void dflip_host_flip_done(struct dflip_vplane *vp)
 
 static const struct dflip_backend_ops dflip_host_backend_ops = {
 	.arm = dflip_host_arm,
-	.frame = dflip_host_frame,
+	.armed = dflip_host_armed,
+	.latched = dflip_host_latched,
 	.new_geometry = dflip_host_new_geometry,
 	.vblank_get = dflip_host_vblank_get,
 	.vblank_put = dflip_host_vblank_put,

@@ -41,13 +41,14 @@
  * time.  Writing plane registers after an arm and before its latch would
  * join the pending update and could make a frame mixing two guest flips,
  * so a flip arriving while one is armed is queued (latest wins) and armed
- * by the vblank entry that sees the previous one latched.  A flip counts
- * as latched once the hardware frame counter moved past the value read
- * right after its arming write, which is never too early even when the
- * vblank interrupt is late or runs while the flip is being written.  Only
- * the vblank entry asks whether it latched (the guest's trap path reads
- * the counter only right after an arming write): a flip that comes after
- * a latch and before the vblank entry ran is queued and armed by it.
+ * by the vblank entry that sees the previous one latched.  The backend
+ * tells whether an arming latched (&dflip_backend_ops.latched; i915's
+ * compares the plane's live surface with the one armed, and only when the
+ * surface did not change the frame counter with the value read after the
+ * arming), never too early even when the vblank interrupt is late or runs
+ * while the flip is being written.  Only the vblank entry asks whether it
+ * latched: a flip that comes after a latch and before the vblank entry
+ * ran is queued and armed by it.
  * The cursor is not tracked: each cursor write goes to the hardware at
  * once (see dflip_tracks_latch()).
  * Asynchronous guest flips (&dflip_plane_desc.async) are treated like
@@ -113,7 +114,7 @@
  *   plane's spinlock.  dflip_plane_surface() and dflip_plane_surface_done()
  *   are called by the host commit, possibly with interrupts off, and also
  *   take only the spinlock.
- * - The backend's arm, frame and flip_done callbacks are called
+ * - The backend's arm, armed, latched and flip_done callbacks are called
  *   with the spinlock held and must not sleep or allocate; new_geometry,
  *   vblank_get and vblank_put are called without it.
  */
@@ -150,7 +151,7 @@ static void dflip_arm_locked(struct dflip_vplane *vp,
 	lockdep_assert_held(&vp->lock);
 	vgpu->ops->arm(vp, vp->hw, flip);
 	if (dflip_tracks_latch(vp)) {
-		vgpu->ops->frame(vp, vp->hw, &vp->armed_frame);
+		vgpu->ops->armed(vp, vp->hw);
 		vp->armed = true;
 		vp->armed_signal = signal;
 	}
@@ -162,12 +163,11 @@ static void dflip_arm_locked(struct dflip_vplane *vp,
 static void dflip_retire_locked(struct dflip_vplane *vp)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
-	u32 frame;
 
 	lockdep_assert_held(&vp->lock);
 	if (!vp->hw || !vp->armed)
 		return;
-	if (vgpu->ops->frame(vp, vp->hw, &frame) && frame == vp->armed_frame)
+	if (!vgpu->ops->latched(vp, vp->hw))
 		return;
 	vp->armed = false;
 	vp->stats.flips_latched++;
@@ -494,7 +494,7 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
 	if (host_armed && dflip_tracks_latch(vp) && !vp->armed) {
 		vp->armed = true;
 		vp->armed_signal = false;
-		vgpu->ops->frame(vp, hw, &vp->armed_frame);
+		vgpu->ops->armed(vp, hw);
 	}
 	dflip_show_locked(vp, &vp->cur, false);
 	spin_unlock_irqrestore(&vp->lock, flags);
@@ -611,7 +611,7 @@ void dflip_plane_surface_done(struct dflip_vplane *vp)
 			if (!vp->armed)
 				vp->armed_signal = false;
 			vp->armed = true;
-			vgpu->ops->frame(vp, vp->hw, &vp->armed_frame);
+			vgpu->ops->armed(vp, vp->hw);
 		}
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);

@@ -87,7 +87,6 @@ struct dflip_plane_stats {
  * @hw: backend handle of the assigned hardware plane, NULL if unassigned
  * @hw_gen: framebuffer generation the host committed on @hw
  * @armed: a flip was written to @hw and is not latched yet
- * @armed_frame: hardware frame counter read right after the arming write
  * @armed_signal: the armed flip owes the guest a flip-done when latched
  * @host_busy: a host commit is programming @hw from @live
  * @queued: the latest flip waiting for @armed to be latched
@@ -112,7 +111,6 @@ struct dflip_vplane {
 	void *hw;
 	u32 hw_gen;
 	bool armed;
-	u32 armed_frame;
 	bool armed_signal;
 	bool host_busy;
 	struct dflip_flip queued;
@@ -140,12 +138,16 @@ struct dflip_vplane {
  *	@flip->desc, never raw guest bits outside the decoded fields.
  *	Called with &dflip_vplane.lock held and interrupts off: must not
  *	sleep or allocate.
- * @frame: read the hardware frame counter of the CRTC of @hw
- *	(PIPE_FRMCOUNT) into @frame.  Called under &dflip_vplane.lock right
- *	after @arm and from the vblank entry; a flip is latched once the
- *	counter moved past the value read after its arming write.  Returns
- *	false, reading nothing, once the host took @hw back (its pipe may be
- *	off or power-gated): a flip armed there counts as latched.
+ * @armed: the hardware plane @hw was just armed, by @arm or by the host's
+ *	commit.  The backend notes what tells it later that this update
+ *	latched; it should not need a register read for that when the
+ *	surface changed (a non-posted read costs the trap path).  Same
+ *	context as @arm.
+ * @latched: has the update noted by the last @armed latched?  Called from
+ *	the vblank entry under &dflip_vplane.lock.  Never too early: false
+ *	while the hardware may still latch it.  Returns true, reading
+ *	nothing, once the host took @hw back (its pipe may be off or
+ *	power-gated): a flip armed there counts as latched.
  * @new_geometry: process context, without &dflip_vplane.lock, with the
  *	vGPU's lock held, from the trap path: the plane moves to @desc's
  *	geometry (or none when @desc is disabled).  The backend gives it
@@ -165,7 +167,8 @@ struct dflip_vplane {
 struct dflip_backend_ops {
 	void (*arm)(struct dflip_vplane *vp, void *hw,
 		    const struct dflip_flip *flip);
-	bool (*frame)(struct dflip_vplane *vp, void *hw, u32 *frame);
+	void (*armed)(struct dflip_vplane *vp, void *hw);
+	bool (*latched)(struct dflip_vplane *vp, void *hw);
 	int (*new_geometry)(struct dflip_vplane *vp,
 			    const struct dflip_plane_desc *desc);
 	int (*vblank_get)(struct dflip_vplane *vp, void *hw);

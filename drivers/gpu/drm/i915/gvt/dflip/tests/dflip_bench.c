@@ -564,12 +564,9 @@ static void dflip_bench_direct_run(struct dflip_bench *b)
 {
 	unsigned int n = b->iter % b->fh->num_vgpus;
 	struct intel_vgpu *vgpu = b->fh->vgpus[n];
-	struct drm_i915_private *i915 = b->fh->i915;
-	void __iomem *frm = i915->uncore.regs +
-		i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(i915, b->hw[n]->pipe));
 
 	dflip_bench_guest_write(b, vgpu);
-	writel(readl(frm) + 1, frm);
+	dflip_skl_latch(b->fh, b->hw[n]->pipe);
 	dflip_plane_vblank(b->vp[n]);
 	if (b->vp[n]->armed || b->vp[n]->has_queued)
 		KUNIT_FAIL(b->test, "flip %u of vGPU %u not latched", b->iter,

@@ -46,7 +46,8 @@
  * @vgpu: the vGPU
  * @plane: pipe A's primary hardware plane
  * @base: the vGPU's aperture base
- * @frame_reads: reads of pipe A's PIPE_FRMCOUNT by GVT (live_count_read())
+ * @frame_reads: GVT's reads of pipe A's PIPE_FRMCOUNT and primary
+ *	PLANE_SURFLIVE (live_count_read())
  */
 struct live_test {
 	struct dflip_skl_host *fh;
@@ -594,12 +595,16 @@ static void live_two_vgpus_isolated(struct kunit *test)
 			-EBUSY);
 }
 
-/* GVT read a display register: count the reads of pipe A's frame counter */
+/*
+ * GVT read a display register: count the reads of pipe A's registers that
+ * tell a latch (the frame counter, the primary's live surface)
+ */
 static void live_count_read(void *data, u32 reg, u32 val)
 {
 	struct live_test *t = data;
 
-	if (reg == i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(t->fh->i915, PIPE_A)))
+	if (reg == i915_mmio_reg_offset(PIPE_FRMCOUNT_G4X(t->fh->i915, PIPE_A)) ||
+	    reg == i915_mmio_reg_offset(PLANE_SURFLIVE(PIPE_A, PLANE_1)))
 		atomic_inc(&t->frame_reads);
 }
 
@@ -632,9 +637,14 @@ static void live_no_frame_read_after_take_back(struct kunit *test)
 
 	live_flip_done(t);
 	live_watch_reads(test, t);
-	/* the probe sees the read that follows GVT's arming write */
+	/* the probe sees the read that tells a latch at the vblank */
 	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
 	KUNIT_EXPECT_GT(test, atomic_read(&t->frame_reads), 0);
+	/* a flip in flight */
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_32M));
 	atomic_set(&t->frame_reads, 0);
 
 	/*
@@ -651,6 +661,35 @@ static void live_no_frame_read_after_take_back(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
 	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->frame_reads), 0);
+}
+
+/*
+ * A guest flip to a new surface reads no register in the trap: its latch
+ * shows in the plane's live surface, read by the vblank work. A flip that
+ * keeps the live surface (the guest shows the same buffer again) is told
+ * by the frame counter, read once right after the arming write.
+ */
+static void live_flip_reads_nothing_in_trap(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
+	dflip_skl_vblank(t->fh, PIPE_A);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	live_flip_done(t);
+	live_watch_reads(test, t);
+
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_16M));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->frame_reads), 0);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->frame_reads), 1);
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
+
+	/* the same surface again */
+	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_16M));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->frame_reads), 2);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
 }
 
 static u32 live_reg(struct live_test *t, i915_reg_t reg)
@@ -947,6 +986,7 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_recommit_restarts_vblank_work),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_no_frame_read_after_take_back),
+	KUNIT_CASE(live_flip_reads_nothing_in_trap),
 	KUNIT_CASE(live_noarm_latches_with_arm),
 	KUNIT_CASE(live_suspend_resume),
 	KUNIT_CASE(live_default_framebuffer),

@@ -599,13 +599,37 @@ static void dflip_fake_arm(struct dflip_vplane *vp, void *hw,
 	dflip_fake_write_regs(h, flip);
 }
 
-static bool dflip_fake_frame(struct dflip_vplane *vp, void *hw, u32 *frame)
+/*
+ * As the i915 backend tells a latch: a new surface by the live surface
+ * register, one that keeps the live surface by the frame counter read
+ * right after the arming (the reads the i915 backend makes are counted).
+ */
+static void dflip_fake_armed(struct dflip_vplane *vp, void *hw)
 {
 	struct dflip_fake_hw *h = hw;
+	struct dflip_regfile *rf = &h->fake->rf;
 
-	h->fake->frame_reads++;
-	*frame = dflip_rf_frame(&h->fake->rf, h->pipe);
-	return true;
+	h->latch_surf = dflip_rf_read(rf, dflip_rf_reg(h->pipe, h->plane,
+						       DFLIP_RF_SURF));
+	h->latch_by_frame = h->latch_surf ==
+			    dflip_rf_live(rf, h->pipe, h->plane, DFLIP_RF_SURF);
+	if (h->latch_by_frame) {
+		h->fake->frame_reads++;
+		h->latch_frame = dflip_rf_frame(rf, h->pipe);
+	}
+}
+
+static bool dflip_fake_latched(struct dflip_vplane *vp, void *hw)
+{
+	struct dflip_fake_hw *h = hw;
+	struct dflip_regfile *rf = &h->fake->rf;
+
+	if (h->latch_by_frame) {
+		h->fake->frame_reads++;
+		return dflip_rf_frame(rf, h->pipe) != h->latch_frame;
+	}
+	return dflip_rf_live(rf, h->pipe, h->plane, DFLIP_RF_SURF) ==
+	       h->latch_surf;
 }
 
 static int dflip_fake_new_geometry(struct dflip_vplane *vp,
@@ -660,7 +684,8 @@ static void dflip_fake_flip_done(struct dflip_vplane *vp)
 /* The fake backend's operations; vgpu->priv is the struct dflip_fake. */
 const struct dflip_backend_ops dflip_fake_ops = {
 	.arm = dflip_fake_arm,
-	.frame = dflip_fake_frame,
+	.armed = dflip_fake_armed,
+	.latched = dflip_fake_latched,
 	.new_geometry = dflip_fake_new_geometry,
 	.vblank_get = dflip_fake_vblank_get,
 	.vblank_put = dflip_fake_vblank_put,

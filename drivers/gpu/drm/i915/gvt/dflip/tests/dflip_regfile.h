@@ -142,6 +142,10 @@ int dflip_rf_scanout(struct dflip_regfile *rf, unsigned int pipe,
  * @owner: the vGPU plane holding a vblank reference, or NULL
  * @vblank_refs: vblank references held
  * @arms: arm calls
+ * @latch_surf: the staged surface at the last &dflip_backend_ops.armed
+ * @latch_by_frame: that arming kept the live surface: its latch is told by
+ *	the frame counter
+ * @latch_frame: the frame counter read then
  */
 struct dflip_fake_hw {
 	struct dflip_fake *fake;
@@ -151,6 +155,9 @@ struct dflip_fake_hw {
 	struct dflip_vplane *owner;
 	int vblank_refs;
 	u32 arms;
+	u32 latch_surf;
+	bool latch_by_frame;
+	u32 latch_frame;
 };
 
 /**
@@ -162,7 +169,8 @@ struct dflip_fake_hw {
  * @new_geometry_calls: new_geometry() calls
  * @last_geometry: the last desc passed to new_geometry()
  * @flip_done: flip-done signals per vGPU plane number
- * @frame_reads: frame counter reads (the backend's frame())
+ * @frame_reads: frame counter reads (the backend's armed() and latched()
+ *	of an arming that kept the live surface)
  */
 struct dflip_fake {
 	struct dflip_regfile rf;
