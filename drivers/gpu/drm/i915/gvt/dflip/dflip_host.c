@@ -456,9 +456,12 @@ dflip_host_plane_offset(const struct dflip_host_plane *hp,
 	off.y += hp->base.y;
 	if (!dflip_offset_split(geo, drm_rect_width(&hp->hw.src) >> 16, &off))
 		return off;
-	/* maybe inside i915's vblank evasion: no console output from here */
+	/*
+	 * Maybe inside i915's vblank evasion: no console output from here
+	 * (printk_deferred(), at the default message level).
+	 */
 	if (__ratelimit(&rs))
-		printk_deferred(KERN_WARNING "gvt: vgpu %d: direct flip: pipe %c plane %u: guest offset %u,%u not programmable, shown without it\n",
+		printk_deferred("gvt: vgpu %d: direct flip: pipe %c plane %u: guest offset %u,%u not programmable, shown without it\n",
 				hp->hv->vgpu->id, 'A' + hp->vp->pipe,
 				hp->vp->kind, hp->base.x, hp->base.y);
 	return host;
