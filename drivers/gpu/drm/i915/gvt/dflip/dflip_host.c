@@ -55,8 +55,6 @@
 #include <linux/kobject.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
-#include <linux/printk.h>
-#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -443,8 +441,6 @@ static struct dflip_offset
 dflip_host_plane_offset(const struct dflip_host_plane *hp,
 			const struct dflip_geometry *geo)
 {
-	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
-				      DEFAULT_RATELIMIT_BURST);
 	struct dflip_offset host = {
 		.surf = hp->delta, .x = hp->hw.x, .y = hp->hw.y,
 	};
@@ -457,13 +453,11 @@ dflip_host_plane_offset(const struct dflip_host_plane *hp,
 	if (!dflip_offset_split(geo, drm_rect_width(&hp->hw.src) >> 16, &off))
 		return off;
 	/*
-	 * Maybe inside i915's vblank evasion: no console output from here
-	 * (printk_deferred(), at the default message level).
+	 * Not reachable from a validated state: the split refuses only an
+	 * offset beyond PLANE_OFFSET's 13 bits or an X-tiled read with no
+	 * split inside the stride, and a validated stride and guest offset
+	 * give neither. No log: this may run inside i915's vblank evasion.
 	 */
-	if (__ratelimit(&rs))
-		printk_deferred("gvt: vgpu %d: direct flip: pipe %c plane %u: guest offset %u,%u not programmable, shown without it\n",
-				hp->hv->vgpu->id, 'A' + hp->vp->pipe,
-				hp->vp->kind, hp->base.x, hp->base.y);
 	return host;
 }
 
