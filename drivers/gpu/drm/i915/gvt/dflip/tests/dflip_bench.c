@@ -412,6 +412,18 @@ static void dflip_bench_count(struct dflip_bench *b, const char *path,
 				    "%s: flips queued, not written at once", path);
 		KUNIT_EXPECT_EQ_MSG(b->test, applied, n,
 				    "%s: flips not written to the hardware", path);
+		/*
+		 * Per flip: PLANE_SURF written in the trap, PLANE_SURFLIVE
+		 * read by the vblank work; nothing read in the trap, nothing
+		 * allocated. The probes count from every context, so these
+		 * also show that they fired.
+		 */
+		KUNIT_EXPECT_EQ_MSG(b->test, c->reg_writes, n,
+				    "%s: not one register write per flip", path);
+		KUNIT_EXPECT_EQ_MSG(b->test, c->reg_reads, n,
+				    "%s: not one register read per flip", path);
+		KUNIT_EXPECT_EQ_MSG(b->test, c->allocs, 0,
+				    "%s: allocations on the flip path", path);
 	}
 }
 
