@@ -184,7 +184,8 @@ def build_branch(gitdir, repo, commits, by_commit):
             if res.returncode:
                 die(f'patches/{p} does not apply in commit {msg}:\n'
                     f'{res.stderr}')
-        stage_makefiles(gitdir, [d for i in by_commit for _, d in by_commit[i]])
+        stage_makefiles(gitdir, repo,
+                        [f for i in by_commit for f in by_commit[i]])
         git(gitdir, 'add', '-A', '-f')
         git(gitdir, 'commit', '-q', '--allow-empty', '-F',
             os.path.join(repo, msg))
@@ -204,27 +205,28 @@ def object_source_exists(gitdir, makefile, obj):
     return False
 
 
-def stage_makefiles(gitdir, overlay):
+def stage_makefiles(gitdir, repo, overlay):
     """Give each commit only the kbuild lines whose sources it has.
 
     A new Makefile of the overlay lists every object of the finished
     series; at an earlier commit a line naming an object whose source is
     not there yet (also as CFLAGS_obj.o) is left out, so that every commit
-    builds.
+    builds. The lines come from the repository's Makefile each time, so a
+    line left out at one commit comes back at the commit that adds its
+    source.
     """
-    for path in overlay:
-        full = os.path.join(gitdir, path)
-        if os.path.basename(path) != 'Makefile' or not os.path.exists(full):
+    for src, dst in overlay:
+        full = os.path.join(gitdir, dst)
+        if os.path.basename(dst) != 'Makefile' or not os.path.exists(full):
             continue
-        with open(full) as f:
+        with open(os.path.join(repo, src)) as f:
             lines = f.readlines()
         keep = [line for line in lines
-                if all(object_source_exists(gitdir, path,
+                if all(object_source_exists(gitdir, dst,
                                             tok.removeprefix('CFLAGS_'))
                        for tok in line.split() if tok.endswith('.o'))]
-        if keep != lines:
-            with open(full, 'w') as f:
-                f.writelines(keep)
+        with open(full, 'w') as f:
+            f.writelines(keep)
 
 
 def write_series(gitdir, repo, out):
