@@ -117,17 +117,23 @@ static int dflip_offset_i915(struct kunit *test, struct dflip_skl_host *fh,
 	return ret;
 }
 
-static void dflip_offset_matches_i915(struct kunit *test)
+/* the case's surface, 1024 rows high */
+static struct dflip_geometry dflip_offset_geo(const struct dflip_offset_case *t)
 {
-	const struct dflip_offset_case *t = test->param_value;
-	struct dflip_skl_host *fh = dflip_skl_host_create(test);
-	struct dflip_geometry geo = {
+	return (struct dflip_geometry){
 		.format = t->format,
 		.modifier = t->modifier,
 		.width = t->width,
 		.height = SZ_1K,
 		.stride = t->stride,
 	};
+}
+
+static void dflip_offset_matches_i915(struct kunit *test)
+{
+	const struct dflip_offset_case *t = test->param_value;
+	struct dflip_skl_host *fh = dflip_skl_host_create(test);
+	struct dflip_geometry geo = dflip_offset_geo(t);
 	struct dflip_offset want, got;
 
 	/* each case is one i915 programs, for the sum too */
@@ -149,13 +155,7 @@ static void dflip_offset_keeps_i915_split(struct kunit *test)
 {
 	const struct dflip_offset_case *t = test->param_value;
 	struct dflip_skl_host *fh = dflip_skl_host_create(test);
-	struct dflip_geometry geo = {
-		.format = t->format,
-		.modifier = t->modifier,
-		.width = t->width,
-		.height = SZ_1K,
-		.stride = t->stride,
-	};
+	struct dflip_geometry geo = dflip_offset_geo(t);
 	struct dflip_offset i915, got;
 
 	KUNIT_ASSERT_EQ(test, dflip_offset_i915(test, fh, t, t->sx, t->sy,
