@@ -45,6 +45,18 @@ if git -C "$G" diff --quiet dflip HEAD; then
 else
 	fail same-tree-as-overlay "git am result differs from the laid overlay"
 fi
+# the series' last commit has every file it touches as make lays it for the
+# other tiers (a Makefile staged wrong, say, shows here)
+differ=
+for f in $(python3 "$DFLIP_REPO/mk/series.py" files); do
+	cmp -s <(git -C "$G" show "HEAD:$f" 2>/dev/null) "$DFLIP_TREE/$f" ||
+		differ="$differ $f"
+done
+if [ -z "$differ" ]; then
+	pass last-commit-as-laid
+else
+	fail last-commit-as-laid "differs from the laid tree:$(echo $differ | cut -c1-200)"
+fi
 am_head=$(git -C "$G" rev-parse HEAD)
 
 # checkpatch --strict on every patch
