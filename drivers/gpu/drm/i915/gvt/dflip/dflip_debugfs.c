@@ -29,7 +29,7 @@ static void dflip_debugfs_plane(struct seq_file *m, struct intel_vgpu *vgpu,
 	dflip_plane_get_stats(vp, &st);
 	dflip_host_fb_counts(vgpu, vp->id, &made, &destroyed);
 	seq_printf(m, "%s: fb %u, %s\n", dflip_plane_name(vp->id),
-		   fb ? fb->base.id : 0, vp->hw ? "assigned" : "unassigned");
+		   fb ? fb->base.id : 0, dflip_plane_state_name(vp));
 	seq_printf(m, "  flips: applied %llu latched %llu queued %llu coalesced %llu held %llu done %llu surface-only %llu\n",
 		   st.flips_applied, st.flips_latched, st.flips_queued,
 		   st.flips_coalesced, st.flips_held, st.flip_done,

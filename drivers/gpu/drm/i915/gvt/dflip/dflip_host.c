@@ -25,13 +25,18 @@
  *   one of a default geometry (dflip_host_vgpu_init()); at VFIO close they
  *   are taken off the hardware (dflip_host_vgpu_release()).
  * - Assignment: i915 calls &intel_vgpu_fb_ops with an i915 spinlock held,
- *   possibly with interrupts off, while the state machine's assign and
- *   unassign need the vGPU's lock. The glue keeps, under the vGPU plane's
- *   spinlock, which hardware plane i915 last armed with the plane's
- *   framebuffer (@hw_live): unassign clears it at once, and the backend's
- *   arm writes nothing without it, so GVT stops writing a hardware plane
- *   before i915 reprograms it. A work item then brings the state machine
- *   in line (dflip_plane_assign()/dflip_plane_unassign()).
+ *   possibly with interrupts off. Its assign and unassign callbacks call
+ *   the state machine's dflip_plane_assign() and dflip_plane_unassign()
+ *   there and then, which record the assignment under the vGPU plane's
+ *   spinlock: the one record of which hardware plane shows the plane and
+ *   which framebuffer generation it shows. GVT stops writing a hardware
+ *   plane before i915 reprograms it, and writes a newly assigned one from
+ *   the guest's next flip. The glue keeps only where that hardware plane
+ *   is and how i915 programmed it (&dflip_host_plane.hw).
+ * - Vblanks: the state machine's vblank entry runs from a chain of DRM
+ *   vblank works on the assigned CRTC. The commit starts and stops the
+ *   chain at once; dropping the CRTC's vblank reference waits for a run
+ *   under way, so that is left to a work item (dflip_host_vblank_drop()).
  * - Access: i915 asks &intel_vgpu_fb_ops.may_reference whenever a DRM
  *   client looks a framebuffer of the vGPU up by id; the answer is
  *   dflip_policy_may_reference() with the lessee the vGPU is bound to: a
@@ -105,6 +110,26 @@ struct dflip_host_origin {
 };
 
 /**
+ * struct dflip_host_vblank - a chain of DRM vblank works on one CRTC
+ * @work: calls dflip_plane_vblank() and schedules itself for the next vblank
+ * @hp: the vGPU plane
+ * @crtc: the CRTC; the chain holds a vblank reference on it; NULL: the
+ *	chain is free
+ * @on: @work reschedules itself
+ * @dropping: dflip_host_vblank_drop() is letting go of @work and its
+ *	reference: nothing else touches them
+ *
+ * All fields but @work are protected by the plane's &dflip_vplane.lock.
+ */
+struct dflip_host_vblank {
+	struct drm_vblank_work work;
+	struct dflip_host_plane *hp;
+	struct drm_crtc *crtc;
+	bool on;
+	bool dropping;
+};
+
+/**
  * struct dflip_host_fb - one framebuffer of a vGPU plane (the i915 owner)
  * @hp: the vGPU plane
  * @fb: the i915 framebuffer
@@ -130,10 +155,9 @@ struct dflip_host_fb {
  * @hv: the vGPU
  * @vp: the state machine's plane
  * @fbs: its framebuffers, the current one last (vGPU lock)
- * @hw_live: i915 armed @hw with a framebuffer of this plane and has not
- *	reprogrammed it since: GVT may write @hw (&dflip_vplane.lock)
- * @hw: that hardware plane (&dflip_vplane.lock)
- * @hw_gen: generation of the framebuffer on @hw (&dflip_vplane.lock)
+ * @hw: where the hardware plane that shows the plane is and how i915
+ *	programmed it, valid while the state machine has the plane assigned
+ *	(&dflip_vplane.lock)
  * @base: the frame last given to i915 or written; its surface tells the
  *	offset i915 added (&dflip_vplane.lock)
  * @delta: what i915 added to @base's surface in the surface register: the
@@ -151,9 +175,8 @@ struct dflip_host_fb {
  *	frame counter can tell its latch (&dflip_vplane.lock)
  * @latch_frame: the frame counter read right after that arming
  *	(&dflip_vplane.lock)
- * @vblank: calls dflip_plane_vblank() at every vblank of @vblank_crtc
- * @vblank_crtc: CRTC of the vblank reference, NULL without one
- * @vblank_on: @vblank reschedules itself (&dflip_vplane.lock)
+ * @vblank: two chains, so that a plane moved to another CRTC gets its new
+ *	chain at once while the old one is let go of in process context
  * @made_gen: the state machine's framebuffer generation the glue last made
  *	this plane's framebuffer for (vGPU lock); behind &dflip_vplane.fb
  *	until the geometry work ran
@@ -164,9 +187,7 @@ struct dflip_host_plane {
 	struct dflip_host_vgpu *hv;
 	struct dflip_vplane *vp;
 	struct list_head fbs;
-	bool hw_live;
 	struct intel_vgpu_fb_plane hw;
-	u32 hw_gen;
 	struct dflip_host_origin base;
 	u32 delta;
 	u32 offset;
@@ -175,9 +196,7 @@ struct dflip_host_plane {
 	bool live_known;
 	bool latch_by_frame;
 	u32 latch_frame;
-	struct drm_vblank_work vblank;
-	struct drm_crtc *vblank_crtc;
-	bool vblank_on;
+	struct dflip_host_vblank vblank[2];
 	u32 made_gen;
 	unsigned int fbs_made;
 	unsigned int fbs_destroyed;
@@ -188,12 +207,13 @@ struct dflip_host_plane {
  * @vgpu: the vGPU
  * @core: the state machine
  * @planes: per vGPU plane, indexed like &dflip_vgpu.planes
- * @reconcile: brings the state machine's assignments in line with i915
+ * @vblank_drop: lets go of the planes' stopped vblank chains
+ *	(dflip_host_vblank_drop())
+ * @vblank_mutex: serializes dflip_host_vblank_drop()
  * @geometry: makes the framebuffers of the planes' new geometries
  * @geometry_next: when @geometry may run next (jiffies, vGPU lock)
- * @dying: the vGPU goes away
- * @used: the state machine may hold guest state or an assignment: the
- *	guest flipped or i915 assigned a plane (vGPU lock)
+ * @dying: the vGPU goes away: no work is queued any more (set under the
+ *	vGPU lock and every plane's &dflip_vplane.lock)
  * @selected: the plane number sysfs plane_id_index reports (vGPU lock)
  * @lessee_lock: protects @lessee
  * @lessee: the DRM master of the lessee the vGPU is bound to, referenced,
@@ -203,11 +223,11 @@ struct dflip_host_vgpu {
 	struct intel_vgpu *vgpu;
 	struct dflip_vgpu core;
 	struct dflip_host_plane planes[DFLIP_NUM_PLANES];
-	struct delayed_work reconcile;
+	struct work_struct vblank_drop;
+	struct mutex vblank_mutex; /* dflip_host_vblank_drop() */
 	struct delayed_work geometry;
 	unsigned long geometry_next;
 	bool dying;
-	bool used;
 	unsigned int selected;
 	spinlock_t lessee_lock;	/* @lessee; inside intel_vgpu_fb_lock */
 	struct drm_master *lessee;
@@ -237,10 +257,11 @@ static i915_reg_t dflip_host_surf_reg(struct drm_i915_private *i915,
 	return PLANE_SURF(hw->pipe, hw->id);
 }
 
-static void dflip_host_kick(struct dflip_host_vgpu *hv)
+/* Called under a plane's &dflip_vplane.lock (see &dflip_host_vgpu.dying). */
+static void dflip_host_vblank_kick(struct dflip_host_vgpu *hv)
 {
 	if (!READ_ONCE(hv->dying))
-		mod_delayed_work(system_wq, &hv->reconcile, 0);
+		queue_work(system_wq, &hv->vblank_drop);
 }
 
 /*
@@ -308,9 +329,10 @@ static int dflip_host_fb_check(void *owner, const struct intel_vgpu_fb_plane *hw
 	/* VFIO closed: the frames are gone, the pages about to be unpinned */
 	released = vp->fb.enabled && !vp->has_cur;
 	current_fb = vp->fb.enabled && vp->fb.gen == hfb->gen;
-	shown = hp->hw_live && hp->hw.plane == hw->plane &&
-		hp->hw_gen == hfb->gen;
-	elsewhere = hp->hw_live && hp->hw.plane != hw->plane;
+	shown = dflip_plane_assigned_locked(vp) &&
+		hp->hw.plane == hw->plane && vp->hw_gen == hfb->gen;
+	elsewhere = dflip_plane_assigned_locked(vp) &&
+		    hp->hw.plane != hw->plane;
 	if (released)
 		ret = -ENODATA;
 	else if (elsewhere)
@@ -387,7 +409,8 @@ static bool dflip_host_cursor_pos(struct dflip_host_plane *hp,
 	lockdep_assert_held(&hp->vp->lock);
 	/* the one nesting of two plane locks: cursor, then primary */
 	spin_lock_nested(&php->vp->lock, SINGLE_DEPTH_NESTING);
-	shown = php->hw_live && php->hw.crtc == hp->hw.crtc;
+	shown = dflip_plane_assigned_locked(php->vp) &&
+		php->hw.crtc == hp->hw.crtc;
 	src = php->hw.src;
 	dst = php->hw.dst;
 	spin_unlock(&php->vp->lock);
@@ -508,7 +531,7 @@ static void dflip_host_fb_surface_done(void *owner,
 	unsigned long flags;
 
 	spin_lock_irqsave(&hp->vp->lock, flags);
-	if (hp->hw_live && hp->hw.plane == hw->plane) {
+	if (dflip_plane_assigned_locked(hp->vp) && hp->hw.plane == hw->plane) {
 		hp->hw = *hw;	/* the compositor may have moved it */
 		dflip_host_record_locked(hp);
 		dflip_host_follow_locked(hp, &hfb->geo);
@@ -523,36 +546,22 @@ static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *
 	struct dflip_host_fb *hfb = owner;
 	struct dflip_host_plane *hp = hfb->hp;
 	unsigned long flags;
+	int ret;
 
 	spin_lock_irqsave(&hp->vp->lock, flags);
 	if (hp->hw.plane != hw->plane)
 		hp->live_known = false;
 	hp->hw = *hw;
-	hp->hw_live = true;
-	hp->hw_gen = hfb->gen;
 	dflip_host_record_locked(hp);
 	dflip_host_follow_locked(hp, &hfb->geo);
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
-	/* the plane moved: end the hold surface() started, if any */
-	dflip_plane_surface_done(hp->vp);
-	dflip_host_kick(hp->hv);
-}
-
-/*
- * Stop the vblank work's chain at once: i915 may turn the CRTC's vblank
- * off right after taking the plane off, and drm_crtc_vblank_off() must
- * find no work pending. A count that has passed runs the work now, off
- * the pending list, and it does not schedule itself again.
- */
-static void dflip_host_vblank_stop_locked(struct dflip_host_plane *hp)
-{
-	lockdep_assert_held(&hp->vp->lock);
-	if (!hp->vblank_on)
-		return;
-	hp->vblank_on = false;
-	drm_vblank_work_schedule(&hp->vblank,
-				 drm_crtc_vblank_count(hp->vblank_crtc), false);
+	/* i915 armed the plane */
+	ret = dflip_plane_assign(hp->vp, hp, hfb->gen, true);
+	if (ret && ret != -EOPNOTSUPP)
+		pr_info_ratelimited("gvt: vgpu %d: direct flip: pipe %c plane %u not assigned: %d\n",
+				    hp->hv->vgpu->id, 'A' + hp->vp->pipe,
+				    hp->vp->kind, ret);
 }
 
 static void dflip_host_fb_unassign(void *owner,
@@ -561,17 +570,17 @@ static void dflip_host_fb_unassign(void *owner,
 	struct dflip_host_fb *hfb = owner;
 	struct dflip_host_plane *hp = hfb->hp;
 	unsigned long flags;
+	bool here;
 
-	/* from here on dflip_host_arm() writes nothing to @hw */
 	spin_lock_irqsave(&hp->vp->lock, flags);
-	if (hp->hw_live && hp->hw.plane == hw->plane) {
-		hp->hw_live = false;
+	here = dflip_plane_assigned_locked(hp->vp) && hp->hw.plane == hw->plane;
+	if (here)
 		hp->live_known = false;
-		dflip_host_vblank_stop_locked(hp);
-	}
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
-	dflip_host_kick(hp->hv);
+	/* from here on GVT writes nothing to @hw */
+	if (here)
+		dflip_plane_unassign(hp->vp);
 }
 
 static bool dflip_host_fb_may_reference(void *owner,
@@ -603,15 +612,6 @@ static void dflip_host_arm(struct dflip_vplane *vp, void *hw,
 	struct dflip_host_plane *hp = hw;
 
 	lockdep_assert_held(&vp->lock);
-
-	/*
-	 * Only onto the framebuffer the state machine assigned: after i915
-	 * put a newer one of the plane on @hw (another geometry, a larger
-	 * cursor), a flip queued for the old one would be read with the new
-	 * geometry. The state machine follows at its next reconcile.
-	 */
-	if (!hp->hw_live || hp->hw_gen != vp->hw_gen || !flip->desc.enabled)
-		return;
 	hp->base = dflip_host_origin(&flip->desc);
 	if (vp->kind == DFLIP_PLANE_CURSOR)
 		dflip_host_cursor_write_locked(hp, &flip->desc);
@@ -638,13 +638,13 @@ static void dflip_host_armed(struct dflip_vplane *vp, void *hw)
 
 	lockdep_assert_held(&vp->lock);
 	hp->latch_by_frame = !hp->live_known || hp->surf == hp->live;
-	if (hp->latch_by_frame && hp->hw_live)
+	if (hp->latch_by_frame)
 		hp->latch_frame = dflip_host_frame(hp);
 }
 
 /*
- * Once i915 took the plane back (dflip_host_fb_unassign()), its pipe may be
- * off or power-gated before the state machine follows: read nothing then.
+ * Only asked while the plane is assigned: once i915 took it back (its pipe
+ * may be off or power-gated) the state machine asks nothing.
  */
 static bool dflip_host_latched(struct dflip_vplane *vp, void *hw)
 {
@@ -652,8 +652,6 @@ static bool dflip_host_latched(struct dflip_vplane *vp, void *hw)
 	u32 live;
 
 	lockdep_assert_held(&vp->lock);
-	if (!hp->hw_live)
-		return true;
 	if (hp->latch_by_frame) {
 		if (dflip_host_frame(hp) == hp->latch_frame)
 			return false;
@@ -675,7 +673,8 @@ static bool dflip_host_fb_shown(struct dflip_host_fb *hfb)
 	bool shown;
 
 	spin_lock_irqsave(&hp->vp->lock, flags);
-	shown = hp->hw_live && hp->hw_gen == hfb->gen;
+	shown = dflip_plane_assigned_locked(hp->vp) &&
+		hp->vp->hw_gen == hfb->gen;
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 	return shown;
 }
@@ -792,8 +791,11 @@ static bool dflip_host_make_fb_locked(struct dflip_host_plane *hp)
 	/* the guest's latest frame, of this geometry */
 	frame = dflip_host_origin(&vp->cur.desc);
 	spin_unlock_irqrestore(&vp->lock, flags);
-	if (gen == hp->made_gen || (enabled && !frames))
+	if (gen == hp->made_gen || (enabled && !frames)) {
+		/* old ones i915 has taken off since */
+		dflip_host_gc(hp, hp->made_gen);
 		return true;
+	}
 
 	if (enabled) {
 		hfb = dflip_host_fb_new(hp, gen, &geo, &frame);
@@ -899,61 +901,143 @@ static int dflip_host_new_geometry(struct dflip_vplane *vp,
 
 static void dflip_host_vblank_fn(struct kthread_work *work)
 {
-	struct drm_vblank_work *vw = to_drm_vblank_work(work);
-	struct dflip_host_plane *hp = container_of(vw, struct dflip_host_plane,
-						   vblank);
+	struct dflip_host_vblank *vb =
+		container_of(to_drm_vblank_work(work), struct dflip_host_vblank,
+			     work);
+	struct dflip_vplane *vp = vb->hp->vp;
 	unsigned long flags;
+	bool on;
 
-	dflip_plane_vblank(hp->vp);
-	spin_lock_irqsave(&hp->vp->lock, flags);
-	if (hp->vblank_on)
-		drm_vblank_work_schedule(vw,
-					 drm_crtc_vblank_count(hp->vblank_crtc) + 1,
+	spin_lock_irqsave(&vp->lock, flags);
+	on = vb->on;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	if (!on)
+		return;
+
+	dflip_plane_vblank(vp);
+	spin_lock_irqsave(&vp->lock, flags);
+	if (vb->on)
+		drm_vblank_work_schedule(&vb->work,
+					 drm_crtc_vblank_count(vb->crtc) + 1,
 					 false);
-	spin_unlock_irqrestore(&hp->vp->lock, flags);
+	spin_unlock_irqrestore(&vp->lock, flags);
 }
 
+/*
+ * The state machine assigned the plane to @hw (i915's commit, any
+ * context): start a chain on its CRTC. A stopped chain still on that CRTC
+ * starts again; else a free one takes a vblank reference.
+ */
 static int dflip_host_vblank_get(struct dflip_vplane *vp, void *hw)
 {
 	struct dflip_host_plane *hp = hw;
-	struct drm_crtc *crtc;
-	unsigned long flags;
+	struct drm_crtc *crtc = hp->hw.crtc;
+	struct dflip_host_vblank *vb = NULL;
+	unsigned int i;
 	int ret;
 
-	spin_lock_irqsave(&vp->lock, flags);
-	crtc = hp->hw.crtc;
-	spin_unlock_irqrestore(&vp->lock, flags);
+	lockdep_assert_held(&vp->lock);
 	if (!crtc)
 		return -ENODEV;
+	for (i = 0; i < ARRAY_SIZE(hp->vblank) && !vb; i++)
+		if (hp->vblank[i].crtc == crtc && !hp->vblank[i].dropping)
+			vb = &hp->vblank[i];
+	for (i = 0; i < ARRAY_SIZE(hp->vblank) && !vb; i++)
+		if (!hp->vblank[i].crtc && !hp->vblank[i].dropping)
+			vb = &hp->vblank[i];
+	if (!vb)
+		return -EBUSY;	/* two moves within one work's latency */
 
-	ret = drm_crtc_vblank_get(crtc);
-	if (ret)
-		return ret;
-	hp->vblank_crtc = crtc;
-	drm_vblank_work_init(&hp->vblank, crtc, dflip_host_vblank_fn);
-	spin_lock_irqsave(&vp->lock, flags);
-	hp->vblank_on = true;
-	drm_vblank_work_schedule(&hp->vblank, drm_crtc_vblank_count(crtc) + 1,
+	if (!vb->crtc) {
+		ret = drm_crtc_vblank_get(crtc);
+		if (ret)
+			return ret;
+		vb->crtc = crtc;
+		drm_vblank_work_init(&vb->work, crtc, dflip_host_vblank_fn);
+	}
+	vb->on = true;
+	drm_vblank_work_schedule(&vb->work, drm_crtc_vblank_count(crtc) + 1,
 				 false);
-	spin_unlock_irqrestore(&vp->lock, flags);
 	return 0;
 }
 
+/*
+ * The state machine let go of the plane (i915's commit, any context):
+ * stop its chain at once, for i915 may turn the CRTC's vblank off right
+ * after, and drm_crtc_vblank_off() must find no work pending. A count
+ * that has passed runs the work now, off the pending list, and it does
+ * nothing and does not schedule itself again. The reference goes in
+ * process context (dflip_host_vblank_drop()).
+ */
 static void dflip_host_vblank_put(struct dflip_vplane *vp, void *hw)
 {
 	struct dflip_host_plane *hp = hw;
-	unsigned long flags;
+	unsigned int i;
 
-	if (!hp->vblank_crtc)
-		return;
-	spin_lock_irqsave(&vp->lock, flags);
-	hp->vblank_on = false;
-	spin_unlock_irqrestore(&vp->lock, flags);
-	/* the work may have rescheduled itself once more */
-	while (drm_vblank_work_cancel_sync(&hp->vblank))
-		;
-	drm_crtc_vblank_put(hp->vblank_crtc);
-	hp->vblank_crtc = NULL;
+	lockdep_assert_held(&vp->lock);
+	for (i = 0; i < ARRAY_SIZE(hp->vblank); i++) {
+		struct dflip_host_vblank *vb = &hp->vblank[i];
+
+		if (!vb->on)
+			continue;
+		vb->on = false;
+		drm_vblank_work_schedule(&vb->work,
+					 drm_crtc_vblank_count(vb->crtc), false);
+	}
+	dflip_host_vblank_kick(hp->hv);
+}
+
+/*
+ * Process context: let go of @hp's stopped chains, their works (which may
+ * be running) and their CRTCs' vblank references.
+ */
+static void dflip_host_vblank_drop(struct dflip_host_plane *hp)
+{
+	struct dflip_vplane *vp = hp->vp;
+	unsigned long flags;
+	unsigned int i;
+
+	lockdep_assert_held(&hp->hv->vblank_mutex);
+	for (i = 0; i < ARRAY_SIZE(hp->vblank); i++) {
+		struct dflip_host_vblank *vb = &hp->vblank[i];
+		struct drm_crtc *crtc;
+
+		spin_lock_irqsave(&vp->lock, flags);
+		crtc = vb->on ? NULL : vb->crtc;
+		vb->dropping = crtc;
+		spin_unlock_irqrestore(&vp->lock, flags);
+		if (!crtc)
+			continue;
+
+		/* the work may have rescheduled itself once more */
+		while (drm_vblank_work_cancel_sync(&vb->work))
+			;
+		drm_crtc_vblank_put(crtc);
+
+		spin_lock_irqsave(&vp->lock, flags);
+		vb->crtc = NULL;
+		vb->dropping = false;
+		spin_unlock_irqrestore(&vp->lock, flags);
+	}
+}
+
+static void dflip_host_vblank_drop_fn(struct work_struct *work)
+{
+	struct dflip_host_vgpu *hv =
+		container_of(work, struct dflip_host_vgpu, vblank_drop);
+	unsigned int i;
+
+	mutex_lock(&hv->vblank_mutex);
+	for (i = 0; i < DFLIP_NUM_PLANES; i++)
+		dflip_host_vblank_drop(&hv->planes[i]);
+	mutex_unlock(&hv->vblank_mutex);
+	/*
+	 * i915 took a framebuffer off: the geometry work destroys the old
+	 * ones no plane shows (dflip_host_vgpu_fini() cancels this work
+	 * before the geometry work).
+	 */
+	if (!READ_ONCE(hv->dying))
+		mod_delayed_work(system_unbound_wq, &hv->geometry, 0);
 }
 
 static void dflip_host_flip_done(struct dflip_vplane *vp)
@@ -981,69 +1065,6 @@ static const struct dflip_backend_ops dflip_host_backend_ops = {
 	.flip_done = dflip_host_flip_done,
 };
 
-/*
- * With the vGPU's lock held: make the state machine follow i915, if it
- * does not already (i915's last assignment or unassignment of the plane,
- * the framebuffer generation it committed, the CRTC of the vblank
- * reference, a running vblank work). Returns whether the two agree now:
- * an assignment the state machine refuses (no frame yet) does not.
- */
-static bool dflip_host_reconcile_plane(struct dflip_host_plane *hp)
-{
-	struct dflip_vplane *vp = hp->vp;
-	bool live, in_line, restart;
-	struct drm_crtc *crtc;
-	unsigned long flags;
-	u32 gen;
-
-	spin_lock_irqsave(&vp->lock, flags);
-	live = hp->hw_live;
-	gen = hp->hw_gen;
-	crtc = hp->hw.crtc;
-	/*
-	 * i915's unassignment stops the vblank work at once; a re-commit of
-	 * the same vGPU plane (a new geometry) assigns it again before the
-	 * state machine saw the unassignment: start over.
-	 */
-	restart = vp->hw && (!live || hp->vblank_crtc != crtc ||
-			     !hp->vblank_on);
-	in_line = live ? vp->hw && vp->hw_gen == gen && !restart : !vp->hw;
-	spin_unlock_irqrestore(&vp->lock, flags);
-	if (in_line)
-		return true;
-
-	if (restart)
-		dflip_plane_unassign(vp);
-	if (live) {
-		hp->hv->used = true;
-		/* i915 armed the plane at its assign() */
-		in_line = !dflip_plane_assign(vp, hp, gen, true);
-	} else {
-		in_line = true;
-	}
-	dflip_host_gc(hp, vp->fb.gen);
-	return in_line;
-}
-
-static void dflip_host_reconcile(struct work_struct *work)
-{
-	struct dflip_host_vgpu *hv =
-		container_of(to_delayed_work(work), struct dflip_host_vgpu,
-			     reconcile);
-	unsigned int i;
-
-	/* dflip_host_vgpu_fini() cancels this work with the lock held */
-	if (!mutex_trylock(&hv->vgpu->vgpu_lock)) {
-		if (!READ_ONCE(hv->dying))
-			mod_delayed_work(system_wq, &hv->reconcile, 1);
-		return;
-	}
-	if (!READ_ONCE(hv->dying))
-		for (i = 0; i < DFLIP_NUM_PLANES; i++)
-			dflip_host_reconcile_plane(&hv->planes[i]);
-	mutex_unlock(&hv->vgpu->vgpu_lock);
-}
-
 /**
  * dflip_host_guest_flip - a guest wrote a plane's arming register
  * @vgpu: the vGPU, its lock held
@@ -1067,7 +1088,6 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 	struct dflip_host_plane *hp;
 	struct dflip_vplane *vp;
 	enum plane_id id;
-	bool in_line;
 
 	if (!hv || pipe >= DFLIP_MAX_PIPES)
 		return false;
@@ -1075,7 +1095,6 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 	if (!vp)
 		return false;
 	hp = &hv->planes[vp->id];
-	hv->used = true;
 
 	if (kind == DFLIP_PLANE_CURSOR) {
 		regs.ctl = vgpu_vreg_t(vgpu, CURCNTR(i915, pipe));
@@ -1093,16 +1112,7 @@ bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
 	}
 	regs.surf = surf;
 
-	/*
-	 * The flip goes where i915 last put the plane's framebuffer: the
-	 * work item that follows i915's commits may not have run yet. A
-	 * plane i915 shows that the state machine could not take (no frame
-	 * yet) may take it with this flip's frame.
-	 */
-	in_line = dflip_host_reconcile_plane(hp);
 	res = dflip_plane_guest_write(vp, &regs);
-	if (!in_line)
-		dflip_host_reconcile_plane(hp);
 	/* a framebuffer still owed, e.g. one waiting for frames since VFIO close */
 	if (hp->made_gen != vp->fb.gen)
 		dflip_host_geometry_kick(hv);
@@ -1372,9 +1382,12 @@ void dflip_host_vgpu_init(struct intel_vgpu *vgpu)
 	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
 		hv->planes[i].hv = hv;
 		hv->planes[i].vp = &hv->core.planes[i];
+		hv->planes[i].vblank[0].hp = &hv->planes[i];
+		hv->planes[i].vblank[1].hp = &hv->planes[i];
 		INIT_LIST_HEAD(&hv->planes[i].fbs);
 	}
-	INIT_DELAYED_WORK(&hv->reconcile, dflip_host_reconcile);
+	INIT_WORK(&hv->vblank_drop, dflip_host_vblank_drop_fn);
+	mutex_init(&hv->vblank_mutex);
 	INIT_DELAYED_WORK(&hv->geometry, dflip_host_geometry_fn);
 	vgpu->dflip = hv;
 	dflip_host_set_defaults(hv);
@@ -1392,17 +1405,20 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
 {
 	struct dflip_host_vgpu *hv = vgpu->dflip;
 	struct dflip_host_fb *hfb, *next;
+	unsigned long flags;
 	unsigned int i;
 
 	if (!hv)
 		return;
-	WRITE_ONCE(hv->dying, true);
-	/* a running reconcile sees @dying or fails to take the vGPU lock */
-	cancel_delayed_work_sync(&hv->reconcile);
+	/* no work is queued from here on (see dflip_host_vblank_kick()) */
+	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
+		spin_lock_irqsave(&hv->core.planes[i].lock, flags);
+		WRITE_ONCE(hv->dying, true);
+		spin_unlock_irqrestore(&hv->core.planes[i].lock, flags);
+	}
+	cancel_work_sync(&hv->vblank_drop);
 	cancel_delayed_work_sync(&hv->geometry);
-	/* no assignment or guest state before a flip or a reconcile */
-	if (hv->used)
-		dflip_vgpu_fini(&hv->core);
+	dflip_vgpu_fini(&hv->core);
 	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
 		list_for_each_entry_safe(hfb, next, &hv->planes[i].fbs, link) {
 			list_del(&hfb->link);
@@ -1410,6 +1426,12 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
 			kfree(hfb);
 		}
 	}
+	/* every plane is unassigned: let go of the vblank chains */
+	mutex_lock(&hv->vblank_mutex);
+	for (i = 0; i < DFLIP_NUM_PLANES; i++)
+		dflip_host_vblank_drop(&hv->planes[i]);
+	mutex_unlock(&hv->vblank_mutex);
+	mutex_destroy(&hv->vblank_mutex);
 	vgpu->dflip = NULL;
 	if (hv->lessee)
 		drm_master_put(&hv->lessee);
@@ -1421,12 +1443,13 @@ void dflip_host_vgpu_fini(struct intel_vgpu *vgpu)
  * @vgpu: the vGPU, its lock held
  *
  * Called before KVMGT unpins the guest's memory. First the state machine
- * forgets the guest's frames and takes its assignments down, so that from
- * here on no commit can show a framebuffer of the vGPU (the atomic check
- * refuses it with -ENODATA, also on the plane it is on); then every
+ * forgets the guest's frames, so that from here on no commit can show a
+ * framebuffer of the vGPU (the atomic check refuses it with -ENODATA, also
+ * on the plane it is on) and GVT writes no hardware plane; then every
  * framebuffer is taken off the hardware planes (the objects and their ids
- * stay). No hardware plane scans out pages that are no longer the guest's,
- * and none can be assigned again before the guest flips.
+ * stay), and i915's commit unassigns them. No hardware plane scans out
+ * pages that are no longer the guest's, and none shows a frame of the
+ * vGPU again before the guest flips.
  */
 void dflip_host_vgpu_release(struct intel_vgpu *vgpu)
 {
@@ -1448,8 +1471,8 @@ void dflip_host_vgpu_release(struct intel_vgpu *vgpu)
  * dflip_host_vgpu_reset - the vGPU is reset
  * @vgpu: the vGPU, its lock held
  *
- * The state machine takes its assignments down and forgets the guest's
- * queued flips; the framebuffers, their last frames (now GVT's scratch
+ * The state machine forgets the guest's queued flips and owed flip-dones;
+ * the assignments, the framebuffers, their last frames (now GVT's scratch
  * page) and what the hardware planes show stay until the guest flips
  * again.
  */
@@ -1457,7 +1480,7 @@ void dflip_host_vgpu_reset(struct intel_vgpu *vgpu)
 {
 	struct dflip_host_vgpu *hv = vgpu->dflip;
 
-	if (hv && hv->used)
+	if (hv)
 		dflip_vgpu_reset(&hv->core);
 }
 

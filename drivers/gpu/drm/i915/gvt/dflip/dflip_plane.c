@@ -37,11 +37,12 @@
  * stays on the last good frame of the old framebuffer until the host
  * commits the new one.
  *
- * Per plane, at most one flip is armed (written, not yet latched) at a
+ * Per plane, at most one update is armed (written, not yet latched) at a
  * time.  Writing plane registers after an arm and before its latch would
  * join the pending update and could make a frame mixing two guest flips,
- * so a flip arriving while one is armed is queued (latest wins) and armed
- * by the vblank entry that sees the previous one latched.  The backend
+ * so a flip arriving while one is armed waits (latest wins: the plane's
+ * latest valid state, &dflip_vplane.cur, is marked queued) and is armed by
+ * the vblank entry that sees the previous one latched.  The backend
  * tells whether an arming latched (&dflip_backend_ops.latched; i915's
  * compares the plane's live surface with the one armed, and only when the
  * surface did not change the frame counter with the value read after the
@@ -54,37 +55,52 @@
  * Asynchronous guest flips (&dflip_plane_desc.async) are treated like
  * synchronous ones: latched at the vblank, flip-done then.
  *
- * States and transitions of one vGPU plane::
+ * Which hardware plane shows a framebuffer of the vGPU plane is recorded
+ * once, in &dflip_vplane.state, &dflip_vplane.hw and &dflip_vplane.hw_gen,
+ * by the host's commit itself (dflip_plane_assign() right after it armed
+ * the plane, dflip_plane_unassign() before it reprograms it), under the
+ * plane's spinlock: there is no later reconciliation, and GVT stops
+ * writing a hardware plane before the host touches it.
  *
- *                    guest flip (same geometry): record as current
- *                    guest flip (new geometry): new_geometry(), gen++
- *                         +-------------+
- *                         |             v
- *   init/reset ----> +------------------------+
- *                    |       UNASSIGNED       |<--------------------+
- *                    +------------------------+                     |
- *                       |  assign(hw, gen == fb gen)                |
- *                       |  vblank_get, arm current                  |
- *                       v                                           |
- *     +--------------------------------+   unassign, reassign(old), |
- *     |  ASSIGNED, IDLE (live latched) |-- host CRTC off/modeset, --+
- *     +--------------------------------+   suspend, reset, destroy: |
- *        |  guest flip: arm       ^         vblank_put,             |
- *        v                        |         flip-done if pending    |
- *     +--------------------------------+                            |
- *     |  ASSIGNED, ARMED               |----------------------------+
- *     |  guest flip: queue (coalesce)  |
- *     |  vblank, latched: flip-done,   |
- *     |  arm queued if any             |
- *     +--------------------------------+
+ * States (&enum dflip_vplane_state) and transitions of one vGPU plane::
  *
- *   ASSIGNED + guest flip with a new geometry (also guest disable, guest
- *   driver unload): new_geometry(), gen++, ASSIGNED-STALE: the hardware
- *   plane keeps the last good frame, later flips of the new geometry are
- *   held (not shown; GVT emulates their flip-done) until assign(hw, new
- *   gen) re-commits.
- *   assign() of a plane assigned to another hardware plane: -EBUSY (no
- *   mirroring); reassign() moves it (unassign + assign).
+ *   guest flip, any state: new geometry -> new_geometry(), fb gen++, the
+ *   queued flip dropped (its flip-done comes with the armed update's);
+ *   same geometry -> recorded as current, then as below
+ *
+ *   init/reset/release ----> +------------+
+ *                            | UNASSIGNED |<------------------------+
+ *                            +------------+                         |
+ *                               | assign(hw, gen): vblank_get;      |
+ *                               | host armed: ARMED, else IDLE;     |
+ *                               | gen == fb gen: show current       |
+ *                               v                                   |
+ *     +------------------------------------+  unassign (host reprograms
+ *     |  IDLE: nothing armed               |  the plane, CRTC off, suspend,
+ *     |  guest flip: arm -> ARMED          |  destroy) from any state:
+ *     +------------------------------------+  vblank_put, owed flip-done
+ *        ^ vblank, latched:      |  surface() (host commit      signalled
+ *        | flip-done if owed,    |  reprograms the plane) -> HOST
+ *        | queued -> arm again   v
+ *     +------------------------------------+   surface_done()   +------+
+ *     |  ARMED: an update not latched      |<-------------------| HOST |
+ *     |  guest flip: queue (latest wins)   |------------------->|      |
+ *     +------------------------------------+   surface()        +------+
+ *                                              guest flip: queue
+ *
+ *   An assign whose vblank_get fails records the plane as shown but
+ *   NO_VBLANK: GVT writes nothing, guest flips are emulated as
+ *   unassigned; assign again retries, unassign ends it.
+ *
+ *   Guest flips of a state whose geometry is not that of the framebuffer
+ *   the hardware plane shows (hw_gen != fb gen: the guest changed
+ *   geometry, the host has not committed the new framebuffer yet) are
+ *   held in every assigned state: recorded as current, never written;
+ *   GVT emulates their flip-done.  assign(hw, new gen) on the same
+ *   hardware plane shows the current state.  assign() of a plane assigned
+ *   to another hardware plane: -EBUSY (no mirroring); reassign() moves it
+ *   (unassign + assign).  A reset or VFIO close keeps the state and the
+ *   assignment (the host's) and forgets what is queued and owed.
  *
  * Before the guest first programs a plane, dflip_plane_set_default() can
  * give it a framebuffer (generation 1) of a default geometry whose current
@@ -108,15 +124,19 @@
  * Lock order: the vGPU's lock (GVT's vgpu_lock, a mutex) before
  * &dflip_vplane.lock (a spinlock, always taken irqsave).
  *
- * - Guest flips, set_default, assign/unassign/reassign, reset and fini run in
- *   process context with the vGPU's lock held (lockdep-asserted).
- * - dflip_plane_vblank() runs in interrupt context and takes only the
- *   plane's spinlock.  dflip_plane_surface() and dflip_plane_surface_done()
- *   are called by the host commit, possibly with interrupts off, and also
- *   take only the spinlock.
- * - The backend's arm, armed, latched and flip_done callbacks are called
- *   with the spinlock held and must not sleep or allocate; new_geometry,
- *   vblank_get and vblank_put are called without it.
+ * - Guest flips, set_default, reset, release and fini run in process
+ *   context with the vGPU's lock held (lockdep-asserted); &dflip_vplane.cur
+ *   and &dflip_vplane.fb are written only there, under both locks.
+ * - dflip_plane_assign(), dflip_plane_unassign(), dflip_plane_surface()
+ *   and dflip_plane_surface_done() are called by the host's commit, in
+ *   any context, and take only the plane's spinlock; the assignment they
+ *   record is written only under it.
+ * - dflip_plane_vblank() runs from the host's vblank handling and takes
+ *   only the plane's spinlock.
+ * - The backend's arm, armed, latched, flip_done, vblank_get and
+ *   vblank_put callbacks are called with the spinlock held and must not
+ *   sleep or allocate; new_geometry is called without it, with the vGPU's
+ *   lock held.
  */
 
 static void dflip_signal_locked(struct dflip_vplane *vp)
@@ -143,6 +163,7 @@ static bool dflip_tracks_latch(const struct dflip_vplane *vp)
 	return vp->kind != DFLIP_PLANE_CURSOR;
 }
 
+/* Arm @flip on the idle hardware plane. */
 static void dflip_arm_locked(struct dflip_vplane *vp,
 			     const struct dflip_flip *flip, bool signal)
 {
@@ -152,62 +173,70 @@ static void dflip_arm_locked(struct dflip_vplane *vp,
 	vgpu->ops->arm(vp, vp->hw, flip);
 	if (dflip_tracks_latch(vp)) {
 		vgpu->ops->armed(vp, vp->hw);
-		vp->armed = true;
+		vp->state = DFLIP_VPLANE_ARMED;
 		vp->armed_signal = signal;
 	}
 	vp->live = *flip;
 	vp->stats.flips_applied++;
 }
 
-/* Retire the armed flip if the hardware latched it. */
+/* Retire the armed update if the hardware latched it. */
 static void dflip_retire_locked(struct dflip_vplane *vp)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
 
 	lockdep_assert_held(&vp->lock);
-	if (!vp->hw || !vp->armed)
+	if (vp->state != DFLIP_VPLANE_ARMED)
 		return;
 	if (!vgpu->ops->latched(vp, vp->hw))
 		return;
-	vp->armed = false;
+	vp->state = DFLIP_VPLANE_IDLE;
 	vp->stats.flips_latched++;
-	if (vp->armed_signal)
+	if (vp->armed_signal) {
+		vp->armed_signal = false;
 		dflip_signal_locked(vp);
-}
-
-/* Take the queued flip's place: @flip is newer; returns its signal too. */
-static bool dflip_supersede_queued_locked(struct dflip_vplane *vp, bool signal)
-{
-	if (!vp->has_queued)
-		return signal;
-	vp->has_queued = false;
-	vp->stats.flips_coalesced++;
-	return signal || vp->queued_signal;
+	}
 }
 
 /*
- * Arm @flip now if the hardware plane is free, else queue it. Either way
- * it replaces a queued older flip, which is never shown after it. Whether
- * an armed flip latched is learnt in the vblank entry only, which runs
- * after every vblank of the CRTC: the trap path does not read the frame
- * counter to find out, only after its own arming write. A flip
- * that comes after the hardware latched the armed one but before the
- * vblank entry ran waits for it.
+ * Show @vp->cur: armed now if the hardware plane is idle, else queued. It
+ * takes the place of an older queued flip, which is never shown after it
+ * (its flip-done comes with this one). Whether an armed update latched is
+ * learnt in the vblank entry only, which runs after every vblank of the
+ * CRTC: a flip that comes after the hardware latched the armed one but
+ * before the vblank entry ran waits for it.
  */
-static enum dflip_flip_result dflip_show_locked(struct dflip_vplane *vp,
-						const struct dflip_flip *flip,
-						bool signal)
+static enum dflip_flip_result dflip_show_cur_locked(struct dflip_vplane *vp,
+						    bool signal)
 {
-	signal = dflip_supersede_queued_locked(vp, signal);
-	if (!vp->armed && !vp->host_busy) {
-		dflip_arm_locked(vp, flip, signal);
+	lockdep_assert_held(&vp->lock);
+	if (vp->queued) {
+		vp->queued = false;
+		vp->stats.flips_coalesced++;
+		signal |= vp->queued_signal;
+	}
+	if (vp->state == DFLIP_VPLANE_IDLE) {
+		dflip_arm_locked(vp, &vp->cur, signal);
 		return DFLIP_FLIP_FLIPPED;
 	}
-	vp->queued = *flip;
-	vp->has_queued = true;
+	vp->queued = true;
 	vp->queued_signal = signal;
 	vp->stats.flips_queued++;
 	return DFLIP_FLIP_QUEUED;
+}
+
+/*
+ * @vp->cur is about to stop being of the hardware plane's geometry: a
+ * queued flip goes, its flip-done owed with the armed update's.
+ */
+static void dflip_drop_queued_locked(struct dflip_vplane *vp)
+{
+	lockdep_assert_held(&vp->lock);
+	if (!vp->queued)
+		return;
+	vp->queued = false;
+	vp->stats.flips_coalesced++;
+	vp->armed_signal |= vp->queued_signal;
 }
 
 static bool dflip_same_geometry(const struct dflip_fb_geo *fb,
@@ -316,6 +345,7 @@ static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
 	if (ret) {
 		vp->stats.geometry_failures++;
 	} else {
+		dflip_drop_queued_locked(vp);
 		memset(&vp->fb.geo, 0, sizeof(vp->fb.geo));
 		vp->fb.enabled = flip->desc.enabled;
 		if (flip->desc.enabled)
@@ -348,13 +378,14 @@ static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
 		vp->stats.flips_surface_only++;
 	vp->cur = *flip;
 	vp->has_cur = flip->desc.enabled;
-	if (!vp->hw) {
+	if (!dflip_plane_assigned_locked(vp) ||
+	    vp->state == DFLIP_VPLANE_NO_VBLANK) {
 		res = DFLIP_FLIP_NOT_ASSIGNED;
-	} else if (vp->hw_gen != vp->fb.gen) {
+	} else if (vp->hw_gen != vp->fb.gen || !vp->fb.enabled) {
 		vp->stats.flips_held++;
 		res = DFLIP_FLIP_HELD;
 	} else {
-		res = dflip_show_locked(vp, flip, true);
+		res = dflip_show_cur_locked(vp, true);
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
 	return res;
@@ -420,85 +451,84 @@ void dflip_plane_vblank(struct dflip_vplane *vp)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vp->lock, flags);
-	if (vp->hw) {
-		dflip_retire_locked(vp);
-		if (!vp->armed && !vp->host_busy && vp->has_queued) {
-			vp->has_queued = false;
-			dflip_arm_locked(vp, &vp->queued, vp->queued_signal);
-		}
+	dflip_retire_locked(vp);
+	if (vp->state == DFLIP_VPLANE_IDLE && vp->queued) {
+		vp->queued = false;
+		dflip_arm_locked(vp, &vp->cur, vp->queued_signal);
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
 }
 
-static int dflip_assign_check(struct dflip_vplane *vp, void *hw, u32 fb_gen)
-{
-	struct dflip_vgpu *vgpu = vp->vgpu;
-
-	lockdep_assert_held(vgpu->lock);
-	if (!vgpu->supported)
-		return -EOPNOTSUPP;
-	if (!hw)
-		return -EINVAL;
-	if (!vp->fb.enabled || fb_gen != vp->fb.gen)
-		return -ESTALE;
-	if (!vp->has_cur)
-		return -ENODATA;
-	return 0;
-}
-
 /**
- * dflip_plane_assign() - the host committed the plane's framebuffer
+ * dflip_plane_assign() - the host showed a framebuffer of the plane
  * @vp: the vGPU plane
  * @hw: backend handle of the hardware plane (and its CRTC)
  * @fb_gen: generation of the framebuffer the host committed
  * @host_armed: the host armed @hw with its own update of the framebuffer,
  *	which may not have latched yet
  *
- * Called with the vGPU's lock held, in process context.  The first assign
- * takes a vblank reference on the CRTC; assigning again to the same @hw
- * (the host re-committed, e.g. the new framebuffer after a geometry
- * change) only updates the generation.  Either way the latest valid guest
- * state is armed, or queued behind an armed flip; with @host_armed the
- * host's update counts as armed, so that no guest flip joins it before
- * it latched: its surface was chosen for the offset the host programmed,
- * and a flip's offset write and surface write on top of it could latch
- * half with it.
+ * Called by the host's commit right after it armed @hw with the
+ * framebuffer: any context, interrupts possibly off; takes the plane's
+ * spinlock. The assignment is recorded here and nowhere else. The first
+ * assign starts the vblank entry on @hw's CRTC (&dflip_backend_ops.vblank_get);
+ * assigning again to the same @hw (the host re-committed, e.g. the new
+ * framebuffer after a geometry change) only changes the generation and
+ * forgets a queued flip of the old one. If @fb_gen is the plane's current
+ * framebuffer, the latest valid guest state is armed, or queued behind
+ * an armed update; else guest flips are held until the host commits the
+ * current one. With @host_armed the host's update counts as armed, so that
+ * no guest flip joins it before it latched: its surface was chosen for the
+ * offset the host programmed, and a flip's offset write and surface write
+ * on top of it could latch half with it.
+ *
+ * Assign and unassign of one plane are serialized by the caller (the
+ * host's commit, or the vGPU's lock).
  *
  * Return: 0, -EOPNOTSUPP when direct flip is unsupported, -EINVAL without
- * @hw, -ESTALE when @fb_gen is not the plane's current framebuffer (or the
- * plane is disabled), -ENODATA when the guest has no valid state yet,
- * -EBUSY when the plane is assigned to another hardware plane (no
- * mirroring), or the error of the vblank reference.
+ * @hw, -EBUSY when the plane is assigned to another hardware plane (no
+ * mirroring); nothing is recorded then.  Or the error of the vblank entry:
+ * the plane is recorded as shown on @hw, but GVT writes nothing
+ * (%DFLIP_VPLANE_NO_VBLANK) until an assign succeeds.
  */
 int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
 		       bool host_armed)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
 	unsigned long flags;
-	int ret;
+	int ret = 0;
 
-	ret = dflip_assign_check(vp, hw, fb_gen);
-	if (ret)
-		return ret;
-	if (vp->hw && vp->hw != hw)
-		return -EBUSY;
-	if (!vp->hw) {
-		ret = vgpu->ops->vblank_get(vp, hw);
-		if (ret)
-			return ret;
-	}
+	if (!hw)
+		return -EINVAL;
 
 	spin_lock_irqsave(&vp->lock, flags);
+	if (!vgpu->supported) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	if (dflip_plane_assigned_locked(vp) && vp->hw != hw) {
+		ret = -EBUSY;
+		goto out;
+	}
 	vp->hw = hw;
 	vp->hw_gen = fb_gen;
-	if (host_armed && dflip_tracks_latch(vp) && !vp->armed) {
-		vp->armed = true;
+	vp->queued = false;
+	if (!dflip_plane_assigned_locked(vp) ||
+	    vp->state == DFLIP_VPLANE_NO_VBLANK) {
 		vp->armed_signal = false;
+		ret = vgpu->ops->vblank_get(vp, hw);
+		vp->state = ret ? DFLIP_VPLANE_NO_VBLANK : DFLIP_VPLANE_IDLE;
+		if (ret)
+			goto out;
+	}
+	if (host_armed && dflip_tracks_latch(vp)) {
+		vp->state = DFLIP_VPLANE_ARMED;
 		vgpu->ops->armed(vp, hw);
 	}
-	dflip_show_locked(vp, &vp->cur, false);
+	if (fb_gen == vp->fb.gen && vp->has_cur)
+		dflip_show_cur_locked(vp, false);
+out:
 	spin_unlock_irqrestore(&vp->lock, flags);
-	return 0;
+	return ret;
 }
 
 /**
@@ -508,60 +538,57 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
  * @fb_gen: generation of the framebuffer the host committed
  * @host_armed: as for dflip_plane_assign()
  *
- * Called with the vGPU's lock held.  Lets go of the old hardware plane
- * and assigns @hw.  Nothing changes if the new assignment is refused by its
- * checks; if the vblank reference on the new CRTC fails, the plane is left
- * unassigned.
+ * Same context as dflip_plane_assign(). Lets go of the old hardware plane
+ * and assigns @hw; if that fails, the plane is left unassigned.
  *
  * Return: 0 or an error of dflip_plane_assign() (never -EBUSY).
  */
 int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
 			 bool host_armed)
 {
-	int ret;
+	unsigned long flags;
+	bool other;
 
-	ret = dflip_assign_check(vp, hw, fb_gen);
-	if (ret)
-		return ret;
-	if (vp->hw != hw)
+	if (!hw)
+		return -EINVAL;
+	spin_lock_irqsave(&vp->lock, flags);
+	other = dflip_plane_assigned_locked(vp) && vp->hw != hw;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	if (other)
 		dflip_plane_unassign(vp);
 	return dflip_plane_assign(vp, hw, fb_gen, host_armed);
 }
 
 /**
- * dflip_plane_unassign() - take the plane off its hardware plane
+ * dflip_plane_unassign() - the plane is no longer on its hardware plane
  * @vp: the vGPU plane
  *
- * Called with the vGPU's lock held when the host disables the hardware
- * plane, puts another framebuffer on it, disables or modesets its CRTC,
- * and on reset, suspend and destroy.  GVT stops writing the hardware plane
- * (the host's: it shows the last frame until the host reprograms it), the
- * queued flip is dropped, a flip-done the guest still waits for is
- * signalled, and the vblank reference dropped.  Does nothing if not
+ * Called by the host's commit before it reprograms the hardware plane for
+ * something else (another framebuffer, a disable, a CRTC disable or
+ * modeset, suspend), and by vGPU destroy: same context as
+ * dflip_plane_assign(). From here on GVT writes nothing to the hardware
+ * plane (the host's: it shows the last frame until the host reprograms
+ * it), the queued flip is dropped, a flip-done the guest still waits for
+ * is signalled, and the vblank entry stopped. Does nothing if not
  * assigned.
  */
 void dflip_plane_unassign(struct dflip_vplane *vp)
 {
 	struct dflip_vgpu *vgpu = vp->vgpu;
 	unsigned long flags;
-	void *hw;
 
-	lockdep_assert_held(vgpu->lock);
 	spin_lock_irqsave(&vp->lock, flags);
-	hw = vp->hw;
-	if (hw) {
-		if ((vp->armed && vp->armed_signal) ||
-		    (vp->has_queued && vp->queued_signal))
+	if (dflip_plane_assigned_locked(vp)) {
+		if (vp->armed_signal || (vp->queued && vp->queued_signal))
 			dflip_signal_locked(vp);
-		vp->armed = false;
-		vp->has_queued = false;
-		vp->host_busy = false;
+		if (vp->state != DFLIP_VPLANE_NO_VBLANK)
+			vgpu->ops->vblank_put(vp, vp->hw);
+		vp->state = DFLIP_VPLANE_UNASSIGNED;
+		vp->armed_signal = false;
+		vp->queued = false;
 		vp->hw = NULL;
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
-
-	if (hw)
-		vgpu->ops->vblank_put(vp, hw);
 }
 
 /**
@@ -574,8 +601,9 @@ void dflip_plane_unassign(struct dflip_vplane *vp)
  * dflip_plane_surface_done(), no flip is armed, so the host writes the
  * same values as the pending update and never restores a stale surface.
  *
- * Return: true if the plane is assigned (call dflip_plane_surface_done()
- * after programming), false if not (@flip is untouched).
+ * Return: true if GVT writes the hardware plane (call
+ * dflip_plane_surface_done() after programming), false if not (@flip is
+ * untouched).
  */
 bool dflip_plane_surface(struct dflip_vplane *vp, struct dflip_flip *flip)
 {
@@ -583,10 +611,12 @@ bool dflip_plane_surface(struct dflip_vplane *vp, struct dflip_flip *flip)
 	bool assigned;
 
 	spin_lock_irqsave(&vp->lock, flags);
-	assigned = vp->hw;
+	assigned = dflip_plane_assigned_locked(vp) &&
+		   vp->state != DFLIP_VPLANE_NO_VBLANK;
 	if (assigned) {
 		*flip = vp->live;
-		vp->host_busy = true;
+		/* an armed update's flip-done comes with the host's */
+		vp->state = DFLIP_VPLANE_HOST;
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
 	return assigned;
@@ -605,13 +635,12 @@ void dflip_plane_surface_done(struct dflip_vplane *vp)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vp->lock, flags);
-	if (vp->host_busy && vp->hw) {
-		vp->host_busy = false;
+	if (vp->state == DFLIP_VPLANE_HOST) {
 		if (dflip_tracks_latch(vp)) {
-			if (!vp->armed)
-				vp->armed_signal = false;
-			vp->armed = true;
+			vp->state = DFLIP_VPLANE_ARMED;
 			vgpu->ops->armed(vp, vp->hw);
+		} else {
+			vp->state = DFLIP_VPLANE_IDLE;
 		}
 	}
 	spin_unlock_irqrestore(&vp->lock, flags);
@@ -671,6 +700,32 @@ const char *dflip_flip_result_name(enum dflip_flip_result res)
 	if ((unsigned int)res >= ARRAY_SIZE(names))
 		return "unknown";
 	return names[res];
+}
+
+/**
+ * dflip_plane_state_name() - the plane's state, for debugfs
+ * @vp: the vGPU plane
+ *
+ * Return: a static string naming its &enum dflip_vplane_state.
+ */
+const char *dflip_plane_state_name(struct dflip_vplane *vp)
+{
+	static const char * const names[] = {
+		[DFLIP_VPLANE_UNASSIGNED] = "unassigned",
+		[DFLIP_VPLANE_IDLE] = "idle",
+		[DFLIP_VPLANE_ARMED] = "armed",
+		[DFLIP_VPLANE_HOST] = "host",
+		[DFLIP_VPLANE_NO_VBLANK] = "no-vblank",
+	};
+	enum dflip_vplane_state state;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	state = vp->state;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	if ((unsigned int)state >= ARRAY_SIZE(names))
+		return "unknown";
+	return names[state];
 }
 
 /**
@@ -791,26 +846,24 @@ int dflip_plane_set_default(struct dflip_vplane *vp,
 	return 0;
 }
 
-static void dflip_vgpu_unassign_all(struct dflip_vgpu *vgpu)
-{
-	unsigned int i;
-
-	lockdep_assert_held(vgpu->lock);
-	for (i = 0; i < DFLIP_NUM_PLANES; i++)
-		dflip_plane_unassign(&vgpu->planes[i]);
-}
-
-/* Unassign every plane, forget its queued state, and its frame if @frames. */
+/*
+ * Forget the guest's queued flips, owed flip-dones and counters, and its
+ * frames if @frames. The assignments stay: they are the host's, and the
+ * hardware planes keep showing what they show; GVT writes them again at
+ * the guest's next flip.
+ */
 static void dflip_vgpu_forget(struct dflip_vgpu *vgpu, bool frames)
 {
 	unsigned long flags;
 	unsigned int i;
 
-	dflip_vgpu_unassign_all(vgpu);
+	lockdep_assert_held(vgpu->lock);
 	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
 		struct dflip_vplane *vp = &vgpu->planes[i];
 
 		spin_lock_irqsave(&vp->lock, flags);
+		vp->queued = false;
+		vp->armed_signal = false;
 		memset(&vp->live, 0, sizeof(vp->live));
 		vp->flip_done_pending = false;
 		memset(&vp->stats, 0, sizeof(vp->stats));
@@ -826,13 +879,12 @@ static void dflip_vgpu_forget(struct dflip_vgpu *vgpu, bool frames)
  * dflip_vgpu_reset() - vGPU reset (device model level)
  * @vgpu: the vGPU
  *
- * Called with the vGPU's lock held.  Every assignment is taken down, the
- * queued flips, pending flip-done and counters are forgotten.  The
- * framebuffer geometries and generations are kept, so the host's
- * framebuffer objects and their ids stay valid, and so
- * is each plane's last frame (validated against the vGPU's graphics
- * memory, which a reset does not change): the host can assign a plane
- * again at once.
+ * Called with the vGPU's lock held.  The queued flips, pending flip-done
+ * and counters are forgotten; GVT writes no hardware plane until the
+ * guest flips again.  The assignments (the host's), the framebuffer
+ * geometries and generations are kept, so the host's framebuffer objects
+ * and their ids stay valid, and so is each plane's last frame (validated
+ * against the vGPU's graphics memory, which a reset does not change).
  */
 void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
 {
@@ -846,8 +898,9 @@ void dflip_vgpu_reset(struct dflip_vgpu *vgpu)
  * Called with the vGPU's lock held, before KVMGT unpins the guest's
  * memory.  As dflip_vgpu_reset(), and each plane's last frame is forgotten
  * too: until the next vGPU reset the vGPU's graphics memory still maps
- * pages that are no longer the guest's, so no plane can be assigned again
- * before the guest flips.  The framebuffer geometries and generations stay.
+ * pages that are no longer the guest's, so nothing is shown again before
+ * the guest flips (the host's check refuses the framebuffers, and takes
+ * them off next).  The framebuffer geometries and generations stay.
  */
 void dflip_vgpu_release(struct dflip_vgpu *vgpu)
 {
@@ -866,6 +919,16 @@ void dflip_vgpu_release(struct dflip_vgpu *vgpu)
  */
 void dflip_vgpu_fini(struct dflip_vgpu *vgpu)
 {
-	dflip_vgpu_unassign_all(vgpu);
-	vgpu->supported = false;
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < DFLIP_NUM_PLANES; i++) {
+		struct dflip_vplane *vp = &vgpu->planes[i];
+
+		/* under the plane lock: no assign is half done */
+		spin_lock_irqsave(&vp->lock, flags);
+		vgpu->supported = false;
+		spin_unlock_irqrestore(&vp->lock, flags);
+		dflip_plane_unassign(vp);
+	}
 }

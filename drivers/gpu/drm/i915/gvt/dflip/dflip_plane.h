@@ -70,28 +70,58 @@ struct dflip_plane_stats {
 };
 
 /**
+ * enum dflip_vplane_state - where a vGPU plane is in its life cycle
+ * @DFLIP_VPLANE_UNASSIGNED: no hardware plane shows a framebuffer of the
+ *	plane: guest flips are only recorded
+ * @DFLIP_VPLANE_IDLE: assigned, the hardware latched everything written to
+ *	it: a guest flip is armed at once
+ * @DFLIP_VPLANE_ARMED: assigned, an update (GVT's or the host's) is armed
+ *	and not latched yet: a guest flip waits in &dflip_vplane.queued
+ * @DFLIP_VPLANE_HOST: assigned, a host commit is programming the hardware
+ *	plane (dflip_plane_surface() to dflip_plane_surface_done()): GVT
+ *	writes nothing, a guest flip waits
+ * @DFLIP_VPLANE_NO_VBLANK: a hardware plane shows a framebuffer of the
+ *	plane, but the backend could not start the vblank entry: without it
+ *	no latch can be told, so GVT writes nothing and guest flips are
+ *	emulated (as unassigned) until an assign succeeds
+ *
+ * The states of the diagram in the DOC "vGPU plane state machine".
+ */
+enum dflip_vplane_state {
+	DFLIP_VPLANE_UNASSIGNED,
+	DFLIP_VPLANE_IDLE,
+	DFLIP_VPLANE_ARMED,
+	DFLIP_VPLANE_HOST,
+	DFLIP_VPLANE_NO_VBLANK,
+};
+
+/**
  * struct dflip_vplane - one vGPU plane
  * @vgpu: the vGPU the plane belongs to
  * @kind: primary, sprite or cursor
  * @pipe: virtual pipe
  * @id: plane number, @pipe * %DFLIP_PLANE_KINDS + @kind
- * @lock: protects everything below that the vblank interrupt and the host
+ * @lock: protects everything below that the vblank entry and the host
  *	commit path share with the guest flip path (taken irqsave)
+ * @fb: geometry of the plane's current framebuffer object; vgpu_lock +
+ *	@lock
  * @cur: latest valid guest state whose geometry is @fb (what a host commit
  *	of the plane's current framebuffer shows); vgpu_lock + @lock
  * @has_cur: @cur holds a valid state
  * @cur_win: the surfaces @cur's other registers may be shown at
  *	(dflip_validate_window()), valid with @has_cur
- * @live: last good state written (or about to be written) to hardware
- * @fb: geometry of the plane's current framebuffer object
- * @hw: backend handle of the assigned hardware plane, NULL if unassigned
- * @hw_gen: framebuffer generation the host committed on @hw
- * @armed: a flip was written to @hw and is not latched yet
- * @armed_signal: the armed flip owes the guest a flip-done when latched
- * @host_busy: a host commit is programming @hw from @live
- * @queued: the latest flip waiting for @armed to be latched
- * @has_queued: @queued is valid
- * @queued_signal: the queued flip owes the guest a flip-done
+ * @state: see &enum dflip_vplane_state
+ * @hw: backend handle of the hardware plane that shows a framebuffer of
+ *	the plane, valid unless %DFLIP_VPLANE_UNASSIGNED: the one record of
+ *	the assignment, set by the host's commit (dflip_plane_assign())
+ * @hw_gen: the generation of the framebuffer @hw shows; guest flips are
+ *	written to @hw only while it is @fb's (else held)
+ * @live: last state written (or about to be written) to @hw
+ * @armed_signal: the armed update owes the guest a flip-done once latched
+ * @queued: @cur waits to be armed at the vblank that latches the armed
+ *	update (only in %DFLIP_VPLANE_ARMED and %DFLIP_VPLANE_HOST, and
+ *	only while @hw_gen is @fb's)
+ * @queued_signal: the queued @cur owes the guest a flip-done
  * @flip_done_pending: a flip-done for this plane was signalled and not yet
  *	consumed with dflip_plane_take_flip_done()
  * @stats: counters
@@ -103,22 +133,34 @@ struct dflip_vplane {
 	unsigned int id;
 
 	spinlock_t lock; /* see the DOC: vGPU plane locking */
+	struct dflip_fb_geo fb;
 	struct dflip_flip cur;
 	bool has_cur;
 	struct dflip_surf_window cur_win;
-	struct dflip_flip live;
-	struct dflip_fb_geo fb;
+	enum dflip_vplane_state state;
 	void *hw;
 	u32 hw_gen;
-	bool armed;
+	struct dflip_flip live;
 	bool armed_signal;
-	bool host_busy;
-	struct dflip_flip queued;
-	bool has_queued;
+	bool queued;
 	bool queued_signal;
 	bool flip_done_pending;
 	struct dflip_plane_stats stats;
 };
+
+/**
+ * dflip_plane_assigned_locked() - does a hardware plane show the plane?
+ * @vp: the vGPU plane, its &dflip_vplane.lock held
+ *
+ * Return: true unless %DFLIP_VPLANE_UNASSIGNED (also when GVT cannot write
+ * it, %DFLIP_VPLANE_NO_VBLANK); &dflip_vplane.hw and &dflip_vplane.hw_gen
+ * are valid then.
+ */
+static inline bool dflip_plane_assigned_locked(const struct dflip_vplane *vp)
+{
+	lockdep_assert_held(&vp->lock);
+	return vp->state != DFLIP_VPLANE_UNASSIGNED;
+}
 
 /**
  * struct dflip_backend_ops - what the state machine needs from the hardware
@@ -155,11 +197,15 @@ struct dflip_vplane {
  *	the vGPU and plane, at once or later (it reads the plane's
  *	generation and geometry then); an error refuses the geometry and
  *	keeps the old framebuffer and the last good frame.
- * @vblank_get: take a vblank reference on the CRTC of @hw and start
- *	calling dflip_plane_vblank() for the plane at its vblanks (process
- *	context, without &dflip_vplane.lock).
- * @vblank_put: drop it.  Once it returns, dflip_plane_vblank() is no
- *	longer called for this plane from @hw.
+ * @vblank_get: start calling dflip_plane_vblank() for the plane at the
+ *	vblanks of @hw's CRTC.  Called by dflip_plane_assign() under
+ *	&dflip_vplane.lock, from the host's commit (any context, interrupts
+ *	possibly off): must not sleep.  After an error the plane is
+ *	%DFLIP_VPLANE_NO_VBLANK.
+ * @vblank_put: stop it.  Called by dflip_plane_unassign() under
+ *	&dflip_vplane.lock: must not sleep.  Calls of dflip_plane_vblank()
+ *	already under way may still come; they find the plane unassigned (or
+ *	assigned again) and do what that state says.
  * @flip_done: make GVT inject the guest's flip-done event of the plane.
  *	Called under &dflip_vplane.lock, possibly in interrupt context: only
  *	marks a request for GVT's service thread.
@@ -254,5 +300,6 @@ bool dflip_plane_take_flip_done(struct dflip_vplane *vp);
 void dflip_plane_get_stats(struct dflip_vplane *vp,
 			   struct dflip_plane_stats *stats);
 const char *dflip_flip_result_name(enum dflip_flip_result res);
+const char *dflip_plane_state_name(struct dflip_vplane *vp);
 
 #endif /* _GVT_DFLIP_PLANE_H_ */

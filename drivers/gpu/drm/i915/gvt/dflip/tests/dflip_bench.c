@@ -559,8 +559,8 @@ static void dflip_bench_assign(struct dflip_bench *b, struct intel_vgpu *vgpu,
 			      DFLIP_PLANE_PRIMARY);
 	mutex_unlock(&vgpu->vgpu_lock);
 	KUNIT_ASSERT_NOT_NULL(test, vp->hw);
-	KUNIT_ASSERT_FALSE(test, vp->armed);
-	KUNIT_ASSERT_FALSE(test, vp->has_queued);
+	KUNIT_ASSERT_NE(test, DFLIP_VPLANE_ARMED, vp->state);
+	KUNIT_ASSERT_FALSE(test, vp->queued);
 	b->vp[b->fh->num_vgpus - 1] = vp;
 }
 
@@ -580,7 +580,7 @@ static void dflip_bench_direct_run(struct dflip_bench *b)
 	dflip_bench_guest_write(b, vgpu);
 	dflip_skl_latch(b->fh, b->hw[n]->pipe);
 	dflip_plane_vblank(b->vp[n]);
-	if (b->vp[n]->armed || b->vp[n]->has_queued)
+	if (b->vp[n]->state == DFLIP_VPLANE_ARMED || b->vp[n]->queued)
 		KUNIT_FAIL(b->test, "flip %u of vGPU %u not latched", b->iter,
 			   n);
 }
@@ -780,8 +780,8 @@ static void dflip_bench_paths(struct kunit *test)
 	dflip_bench_count(&b, "guest_plane_update", 100);
 
 	dflip_skl_disable(test, b.fh, plane);
-	KUNIT_ASSERT_TRUE(test, dflip_skl_wait_unassigned(vgpu, PIPE_A,
-							  DFLIP_PLANE_PRIMARY));
+	KUNIT_ASSERT_TRUE(test, dflip_skl_unassigned(vgpu, PIPE_A,
+						     DFLIP_PLANE_PRIMARY));
 	dflip_bench_dmabuf_setup(&b, vgpu);
 	b.iter = 0;
 	b.direct = false;

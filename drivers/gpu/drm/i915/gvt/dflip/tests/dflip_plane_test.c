@@ -53,22 +53,26 @@ static enum dflip_flip_result dflip_flip(struct dflip_test_env *env,
 	return dflip_write(env, vp, &r);
 }
 
+/* as the host's commit assigns: interrupts off, without the vGPU's lock */
 static int dflip_assign(struct dflip_test_env *env, struct dflip_vplane *vp,
 			struct dflip_fake_hw *hw, u32 gen)
 {
+	unsigned long flags;
 	int ret;
 
-	mutex_lock(&env->lock);
+	local_irq_save(flags);
 	ret = dflip_plane_assign(vp, hw, gen, false);
-	mutex_unlock(&env->lock);
+	local_irq_restore(flags);
 	return ret;
 }
 
 static void dflip_unassign(struct dflip_test_env *env, struct dflip_vplane *vp)
 {
-	mutex_lock(&env->lock);
+	unsigned long flags;
+
+	local_irq_save(flags);
 	dflip_plane_unassign(vp);
-	mutex_unlock(&env->lock);
+	local_irq_restore(flags);
 }
 
 static u32 dflip_live(struct dflip_fake_hw *hw, enum dflip_rf_reg reg)
@@ -90,7 +94,7 @@ static void dflip_setup(struct kunit *test, struct dflip_test_env *env,
 	KUNIT_ASSERT_EQ(test, 0, dflip_assign(env, vp, hw, 1));
 	dflip_fake_vblank(&env->fake, hw->pipe);
 	KUNIT_ASSERT_EQ(test, dflip_slot(0), dflip_live(hw, DFLIP_RF_SURF));
-	KUNIT_ASSERT_FALSE(test, vp->armed);
+	KUNIT_ASSERT_NE(test, DFLIP_VPLANE_ARMED, vp->state);
 }
 
 static struct dflip_vplane *dflip_primary_setup(struct kunit *test,
@@ -198,7 +202,7 @@ static void dflip_plane_test_fast_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1u, env->fake.flip_done[vp->id]);
 	KUNIT_EXPECT_EQ(test, 2ull, vp->stats.flips_applied);
 	KUNIT_EXPECT_EQ(test, 2ull, vp->stats.flips_latched);
-	KUNIT_EXPECT_FALSE(test, vp->armed);
+	KUNIT_EXPECT_NE(test, DFLIP_VPLANE_ARMED, vp->state);
 }
 
 /*
@@ -292,8 +296,8 @@ static void dflip_plane_test_queue_coalesce(struct kunit *test)
 	dflip_fake_vblank(&env->fake, 0);
 	KUNIT_EXPECT_EQ(test, dflip_slot(1), dflip_live(hw, DFLIP_RF_SURF));
 	KUNIT_EXPECT_EQ(test, writes + 9, env->fake.rf.writes);
-	KUNIT_EXPECT_TRUE(test, vp->armed);
-	KUNIT_EXPECT_FALSE(test, vp->has_queued);
+	KUNIT_EXPECT_EQ(test, DFLIP_VPLANE_ARMED, vp->state);
+	KUNIT_EXPECT_FALSE(test, vp->queued);
 	KUNIT_EXPECT_EQ(test, 1u, env->fake.flip_done[vp->id]);
 
 	/* a second interrupt for the same vblank applies nothing */
@@ -336,8 +340,8 @@ static void dflip_plane_test_flip_after_latch(struct kunit *test)
 
 	/* the vblank entry retires flip 1 and arms flip 3 */
 	dflip_fake_irq(&env->fake, 0);
-	KUNIT_EXPECT_TRUE(test, vp->armed);
-	KUNIT_EXPECT_FALSE(test, vp->has_queued);
+	KUNIT_EXPECT_EQ(test, DFLIP_VPLANE_ARMED, vp->state);
+	KUNIT_EXPECT_FALSE(test, vp->queued);
 	KUNIT_EXPECT_EQ(test, 1u, env->fake.flip_done[vp->id]);
 	dflip_fake_vblank(&env->fake, 0);
 	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
@@ -345,7 +349,7 @@ static void dflip_plane_test_flip_after_latch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
 	/* flip 1, and flips 2 and 3 together */
 	KUNIT_EXPECT_EQ(test, 2u, env->fake.flip_done[vp->id]);
-	KUNIT_EXPECT_FALSE(test, vp->armed);
+	KUNIT_EXPECT_NE(test, DFLIP_VPLANE_ARMED, vp->state);
 }
 
 /**
@@ -460,8 +464,13 @@ static void dflip_plane_test_geometry_change(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)PLANE_WIDTH(W - 1) | PLANE_HEIGHT(H - 1),
 			dflip_live(hw, DFLIP_RF_SIZE));
 
+	/* a re-commit of the old framebuffer keeps the flips held */
+	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, vp, hw, 1));
+	KUNIT_EXPECT_EQ(test, writes, env->fake.rf.writes);
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_HELD, dflip_flip(env, vp, 2, 2 * W, H));
+	KUNIT_EXPECT_EQ(test, writes, env->fake.rf.writes);
+
 	/* the host commits the new framebuffer: the latest state shows */
-	KUNIT_EXPECT_EQ(test, -ESTALE, dflip_assign(env, vp, hw, 1));
 	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, vp, hw, 2));
 	KUNIT_EXPECT_EQ(test, 1, hw->vblank_refs);
 	dflip_fake_vblank(&env->fake, 0);
@@ -508,8 +517,12 @@ static void dflip_plane_test_guest_disable(struct kunit *test)
 	dflip_fake_vblank(&env->fake, 0);
 	KUNIT_EXPECT_TRUE(test, dflip_live(hw, DFLIP_RF_CTL) & PLANE_CTL_ENABLE);
 	KUNIT_EXPECT_EQ(test, dflip_slot(0), dflip_live(hw, DFLIP_RF_SURF));
-	KUNIT_EXPECT_EQ(test, -ESTALE, dflip_assign(env, vp, hw, 2));
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_HELD, dflip_write(env, vp, &r));
+	/* a disabled plane has no framebuffer: nothing of it is ever written */
+	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, vp, hw, 2));
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_HELD, dflip_write(env, vp, &r));
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_TRUE(test, dflip_live(hw, DFLIP_RF_CTL) & PLANE_CTL_ENABLE);
 }
 
 static void dflip_plane_test_no_mirroring(struct kunit *test)
@@ -533,7 +546,7 @@ static void dflip_plane_test_reassign(struct kunit *test)
 	u32 old_arms = old->arms;
 
 	mutex_lock(&env->lock);
-	KUNIT_EXPECT_EQ(test, -ESTALE, dflip_plane_reassign(vp, new, 7, false));
+	KUNIT_EXPECT_EQ(test, -EINVAL, dflip_plane_reassign(vp, NULL, 1, false));
 	KUNIT_EXPECT_PTR_EQ(test, (void *)old, vp->hw);
 	KUNIT_EXPECT_EQ(test, 0, dflip_plane_reassign(vp, new, 1, false));
 	mutex_unlock(&env->lock);
@@ -570,8 +583,8 @@ static void dflip_plane_test_unassign(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, hw->vblank_refs);
 	KUNIT_EXPECT_NULL(test, hw->owner);
 	KUNIT_EXPECT_NULL(test, vp->hw);
-	KUNIT_EXPECT_FALSE(test, vp->armed);
-	KUNIT_EXPECT_FALSE(test, vp->has_queued);
+	KUNIT_EXPECT_NE(test, DFLIP_VPLANE_ARMED, vp->state);
+	KUNIT_EXPECT_FALSE(test, vp->queued);
 	/* the guest waiting for its flips is released */
 	KUNIT_EXPECT_EQ(test, 1u, env->fake.flip_done[vp->id]);
 	/* the queued flip is not armed: the plane keeps the armed one */
@@ -607,8 +620,9 @@ static void dflip_plane_test_reset(struct kunit *test)
 	dflip_vgpu_reset(&env->vgpu);
 	mutex_unlock(&env->lock);
 
-	KUNIT_EXPECT_EQ(test, 0, hw->vblank_refs);
-	KUNIT_EXPECT_EQ(test, 0, chw->vblank_refs);
+	/* the assignments are the host's: they stay */
+	KUNIT_EXPECT_EQ(test, 1, hw->vblank_refs);
+	KUNIT_EXPECT_EQ(test, 1, chw->vblank_refs);
 	/* neither the reset nor the vblanks after it write either plane */
 	dflip_fake_vblank(&env->fake, 0);
 	dflip_fake_vblank(&env->fake, 1);
@@ -636,14 +650,26 @@ static void dflip_plane_test_release(struct kunit *test)
 	struct dflip_vplane *vp = dflip_primary_setup(test, &env);
 	struct dflip_fake_hw *hw = dflip_hw(env, 0, 0);
 
+	u32 writes;
+
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 1, W, H));
+	writes = env->fake.rf.writes;
 	mutex_lock(&env->lock);
 	dflip_vgpu_release(&env->vgpu);
 	mutex_unlock(&env->lock);
-	KUNIT_EXPECT_NULL(test, vp->hw);
+	/* the host's assignment stays until it takes the framebuffer off */
+	KUNIT_EXPECT_PTR_EQ(test, (void *)hw, vp->hw);
+	KUNIT_EXPECT_FALSE(test, vp->has_cur);
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, writes, env->fake.rf.writes);
+	dflip_unassign(env, vp);
 	KUNIT_EXPECT_EQ(test, 0, hw->vblank_refs);
 	KUNIT_EXPECT_EQ(test, 1u, vp->fb.gen);
-	KUNIT_EXPECT_EQ(test, -ENODATA, dflip_assign(env, vp, hw, 1));
+	/* a commit of it now would show nothing: there is no frame */
+	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, vp, hw, 1));
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, writes, env->fake.rf.writes);
+	dflip_unassign(env, vp);
 
 	/* the restarted guest's flip of the same geometry makes it showable */
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_NOT_ASSIGNED,
@@ -724,9 +750,9 @@ static void dflip_plane_test_host_commit_not_stale(struct kunit *test)
 	/* a guest flip meanwhile waits */
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_QUEUED, dflip_flip(env, vp, 2, W, H));
 	dflip_fake_vblank(&env->fake, 0);	/* latches 1, arms nothing */
-	KUNIT_EXPECT_TRUE(test, vp->has_queued);
+	KUNIT_EXPECT_TRUE(test, vp->queued);
 	dflip_plane_surface_done(vp);
-	KUNIT_EXPECT_TRUE(test, vp->armed);
+	KUNIT_EXPECT_EQ(test, DFLIP_VPLANE_ARMED, vp->state);
 
 	dflip_fake_vblank(&env->fake, 0);	/* nothing armed by the host */
 	KUNIT_EXPECT_EQ(test, dflip_slot(1), dflip_live(hw, DFLIP_RF_SURF));
@@ -762,7 +788,7 @@ static void dflip_plane_test_cursor(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dflip_rf_armed(&env->fake.rf, 2, DFLIP_RF_CURSOR));
 	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_FLIPPED, dflip_flip(env, vp, 6, 64, 64));
 	KUNIT_EXPECT_EQ(test, writes + 6, env->fake.rf.writes);
-	KUNIT_EXPECT_FALSE(test, vp->armed);
+	KUNIT_EXPECT_NE(test, DFLIP_VPLANE_ARMED, vp->state);
 	dflip_fake_vblank(&env->fake, 2);
 	KUNIT_EXPECT_EQ(test, dflip_slot(6), dflip_live(hw, DFLIP_RF_SURF));
 	KUNIT_EXPECT_EQ(test, (u32)CURSOR_POS_X(6) | CURSOR_POS_Y(1),
@@ -861,7 +887,7 @@ static void dflip_ilv_run(struct kunit *test, struct dflip_test_env *env,
 
 	KUNIT_EXPECT_EQ(test, 0u, s->log.impure);
 	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
-	KUNIT_EXPECT_FALSE(test, vp->armed || vp->has_queued);
+	KUNIT_EXPECT_FALSE(test, vp->state == DFLIP_VPLANE_ARMED || vp->queued);
 	for (i = 1; i < s->log.n; i++)
 		KUNIT_EXPECT_LE(test, s->log.ids[i - 1], s->log.ids[i]);
 }
@@ -966,7 +992,9 @@ static void dflip_plane_test_default_then_guest_geometry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 3u, env->fake.new_geometry_calls);
 	KUNIT_EXPECT_EQ(test, 2 * W, env->fake.last_geometry.geo.width);
 	KUNIT_EXPECT_EQ(test, 2u, pri->fb.gen);
-	KUNIT_EXPECT_EQ(test, -ESTALE, dflip_assign(env, pri, hw, 1));
+	/* the default framebuffer on the plane: the guest's flips are held */
+	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, pri, hw, 1));
+	KUNIT_EXPECT_EQ(test, 0u, hw->arms);
 	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, pri, hw, 2));
 	dflip_fake_vblank(&env->fake, 1);
 	KUNIT_EXPECT_EQ(test, dflip_slot(2), dflip_live(hw, DFLIP_RF_SURF));
@@ -1003,8 +1031,9 @@ static void dflip_plane_test_default_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0u, vp->fb.gen);
 	KUNIT_EXPECT_FALSE(test, vp->fb.enabled);
 	KUNIT_EXPECT_FALSE(test, vp->has_cur);
-	KUNIT_EXPECT_EQ(test, -ESTALE,
-			dflip_assign(env, vp, dflip_hw(env, 0, 1), 0));
+	/* a commit shows nothing of it */
+	KUNIT_EXPECT_EQ(test, 0, dflip_assign(env, vp, dflip_hw(env, 0, 1), 0));
+	KUNIT_EXPECT_EQ(test, 0u, dflip_hw(env, 0, 1)->arms);
 }
 
 static struct kunit_case dflip_plane_tests[] = {

@@ -650,7 +650,7 @@ static int dflip_fake_vblank_get(struct dflip_vplane *vp, void *hw)
 	unsigned long flags;
 	int ret = 0;
 
-	might_sleep();
+	lockdep_assert_held(&vp->lock);
 	spin_lock_irqsave(&fake->lock, flags);
 	if (h->owner && h->owner != vp) {
 		ret = -EBUSY;
@@ -668,6 +668,7 @@ static void dflip_fake_vblank_put(struct dflip_vplane *vp, void *hw)
 	struct dflip_fake_hw *h = hw;
 	unsigned long flags;
 
+	lockdep_assert_held(&vp->lock);
 	spin_lock_irqsave(&fake->lock, flags);
 	if (!WARN_ON(h->owner != vp || h->vblank_refs <= 0) &&
 	    !--h->vblank_refs)

@@ -560,34 +560,30 @@ void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
 }
 
 /**
- * dflip_skl_wait_unassigned - wait until GVT lets go of a vGPU plane
+ * dflip_skl_unassigned - has GVT let go of a vGPU plane?
  * @vgpu: the vGPU
  * @pipe: the virtual pipe
  * @kind: the plane
  *
- * After i915 took a vGPU framebuffer off a hardware plane, GVT stops
- * writing the plane at once and its state machine follows from a work
- * item; this waits for that (at most 30 s: TCG can be slow).
+ * GVT lets go of a plane in i915's commit itself, before i915 programs
+ * the hardware plane for something else: this asks right after it.
  *
- * Return: true once the state machine has the plane unassigned.
+ * Return: true if the state machine has the plane unassigned.
  */
-bool dflip_skl_wait_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
-			       enum dflip_plane_kind kind)
+bool dflip_skl_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
+			  enum dflip_plane_kind kind)
 {
-	unsigned long timeout = jiffies + 30 * HZ;
-	bool assigned;
+	struct dflip_vplane *vp;
+	unsigned long flags;
+	bool unassigned;
 
-	for (;;) {
-		mutex_lock(&vgpu->vgpu_lock);
-		assigned = dflip_vgpu_plane(dflip_host_core(vgpu), pipe,
-					    kind)->hw;
-		mutex_unlock(&vgpu->vgpu_lock);
-		if (!assigned)
-			return true;
-		if (time_after(jiffies, timeout))
-			return false;
-		usleep_range(1000, 2000);
-	}
+	mutex_lock(&vgpu->vgpu_lock);
+	vp = dflip_vgpu_plane(dflip_host_core(vgpu), pipe, kind);
+	spin_lock_irqsave(&vp->lock, flags);
+	unassigned = !dflip_plane_assigned_locked(vp);
+	spin_unlock_irqrestore(&vp->lock, flags);
+	mutex_unlock(&vgpu->vgpu_lock);
+	return unassigned;
 }
 
 /**

@@ -101,8 +101,8 @@ int dflip_skl_commit(struct kunit *test, struct dflip_skl_host *fh,
 		     struct intel_plane *plane, struct drm_framebuffer *fb);
 void dflip_skl_disable(struct kunit *test, struct dflip_skl_host *fh,
 		       struct intel_plane *plane);
-bool dflip_skl_wait_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
-			       enum dflip_plane_kind kind);
+bool dflip_skl_unassigned(struct intel_vgpu *vgpu, unsigned int pipe,
+			  enum dflip_plane_kind kind);
 u32 dflip_skl_hw_surf(struct dflip_skl_host *fh, struct intel_plane *plane);
 int dflip_skl_vfio_query(struct kunit *test, struct intel_vgpu *vgpu,
 			 const struct vfio_device_gfx_plane_info *in,
