@@ -557,6 +557,101 @@ static void live_recommit_restarts_vblank_work(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
 }
 
+/* the state machine's state of the guest's primary; the vGPU's lock held */
+static enum dflip_vplane_state live_state_locked(struct live_test *t)
+{
+	struct dflip_vplane *vp = dflip_vgpu_plane(dflip_host_core(t->vgpu),
+						   PIPE_A, DFLIP_PLANE_PRIMARY);
+	enum dflip_vplane_state state;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	state = vp->state;
+	spin_unlock_irqrestore(&vp->lock, flags);
+	return state;
+}
+
+/*
+ * i915's commit itself assigns the plane, with no work item of GVT's in
+ * between: while a vCPU's trap holds the vGPU's lock, the plane i915 just
+ * armed with the guest's framebuffer is assigned when the commit returns,
+ * counting i915's update as armed, and the guest's flip waits for it.
+ */
+static void live_commit_assigns_at_once(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_plane *to = t->fh->planes[PIPE_B][0];
+	struct drm_framebuffer *fb;
+
+	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	dflip_skl_disable(test, t->fh, t->plane);
+	KUNIT_ASSERT_TRUE(test, dflip_skl_unassigned(t->vgpu, PIPE_A,
+						     DFLIP_PLANE_PRIMARY));
+
+	mutex_lock(&t->vgpu->vgpu_lock);
+	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, to, fb), 0);
+	KUNIT_EXPECT_EQ(test, live_state_locked(t), DFLIP_VPLANE_ARMED);
+	KUNIT_EXPECT_TRUE(test, live_flip_locked(t, t->base + SZ_8M));
+	mutex_unlock(&t->vgpu->vgpu_lock);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, to), (u32)t->base);
+
+	/* pipe B's vblanks: i915's update latches, then the guest's flip */
+	live_flip_done(t);
+	dflip_skl_vblank(t->fh, PIPE_A);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, to), (u32)t->base);
+	dflip_skl_vblank(t->fh, PIPE_B);
+	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, to),
+			(u32)(t->base + SZ_8M));
+	KUNIT_EXPECT_FALSE(test, live_flip_done(t));
+	dflip_skl_vblank(t->fh, PIPE_B);
+	KUNIT_EXPECT_TRUE(test, live_flip_done(t));
+}
+
+/*
+ * A plane moved to another CRTC and back before GVT's work let go of the
+ * old CRTC's vblank work: each assignment gets its vblank work at once,
+ * and each flip is latched at the vblank of the CRTC it is on.
+ */
+static void live_move_between_crtcs(struct kunit *test)
+{
+	struct live_test *t = test->priv;
+	struct intel_plane *planes[] = {
+		t->fh->planes[PIPE_B][0], t->plane, t->fh->planes[PIPE_B][0],
+	};
+	struct drm_framebuffer *fb;
+	struct intel_plane *from = t->plane;
+	unsigned int i;
+	u64 surf;
+
+	fb = dflip_skl_vgpu_fb(t->vgpu, PIPE_A, DFLIP_PLANE_PRIMARY);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	for (i = 0; i < ARRAY_SIZE(planes); i++) {
+		enum pipe pipe = planes[i]->pipe;
+
+		surf = t->base + (i + 1) * SZ_8M;
+		mutex_lock(&t->vgpu->vgpu_lock);
+		dflip_skl_disable(test, t->fh, from);
+		KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, planes[i],
+						       fb), 0);
+		mutex_unlock(&t->vgpu->vgpu_lock);
+		from = planes[i];
+		/* i915's update latches; GVT's re-arm of the same frame too */
+		dflip_skl_vblank(t->fh, pipe);
+		dflip_skl_vblank(t->fh, pipe);
+		live_flip_done(t);
+
+		KUNIT_EXPECT_TRUE(test, live_flip(t, surf));
+		KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, planes[i]),
+				(u32)surf);
+		/* the other CRTC's vblank latches nothing of it */
+		dflip_skl_vblank(t->fh, pipe == PIPE_A ? PIPE_B : PIPE_A);
+		KUNIT_EXPECT_FALSE(test, live_flip_done(t));
+		dflip_skl_vblank(t->fh, pipe);
+		KUNIT_EXPECT_TRUE(test, live_flip_done(t));
+	}
+}
+
 static void live_two_vgpus_isolated(struct kunit *test)
 {
 	struct live_test *t = test->priv;
@@ -989,6 +1084,8 @@ static struct kunit_case live_cases[] = {
 	KUNIT_CASE(live_move_waits_for_host_latch),
 	KUNIT_CASE(live_queued_flip_not_shown_with_newer_fb),
 	KUNIT_CASE(live_recommit_restarts_vblank_work),
+	KUNIT_CASE(live_commit_assigns_at_once),
+	KUNIT_CASE(live_move_between_crtcs),
 	KUNIT_CASE(live_two_vgpus_isolated),
 	KUNIT_CASE(live_no_frame_read_after_take_back),
 	KUNIT_CASE(live_flip_reads_nothing_in_trap),
