@@ -212,8 +212,8 @@ struct dflip_host_plane {
  * @vblank_mutex: serializes dflip_host_vblank_drop()
  * @geometry: makes the framebuffers of the planes' new geometries
  * @geometry_next: when @geometry may run next (jiffies, vGPU lock)
- * @dying: the vGPU goes away: no work is queued any more (set under the
- *	vGPU lock and every plane's &dflip_vplane.lock)
+ * @dying: the vGPU goes away: no work is queued any more (set under
+ *	every plane's &dflip_vplane.lock)
  * @selected: the plane number sysfs plane_id_index reports (vGPU lock)
  * @lessee_lock: protects @lessee
  * @lessee: the DRM master of the lessee the vGPU is bound to, referenced,
@@ -546,22 +546,35 @@ static void dflip_host_fb_assign(void *owner, const struct intel_vgpu_fb_plane *
 	struct dflip_host_fb *hfb = owner;
 	struct dflip_host_plane *hp = hfb->hp;
 	unsigned long flags;
-	int ret;
+	bool elsewhere;
 
 	spin_lock_irqsave(&hp->vp->lock, flags);
-	if (hp->hw.plane != hw->plane)
-		hp->live_known = false;
-	hp->hw = *hw;
-	dflip_host_record_locked(hp);
-	dflip_host_follow_locked(hp, &hfb->geo);
+	/*
+	 * The atomic check keeps a framebuffer of the plane off a second
+	 * hardware plane (-EBUSY), and a framebuffer of an older geometry
+	 * is dying before the newer one's id is announced; should two
+	 * commits checked before either armed still get past that, GVT
+	 * stays on the first, and the second plane shows what i915
+	 * programmed from a validated frame.
+	 */
+	elsewhere = dflip_plane_assigned_locked(hp->vp) &&
+		    hp->hw.plane != hw->plane;
+	if (!elsewhere) {
+		if (hp->hw.plane != hw->plane)
+			hp->live_known = false;
+		hp->hw = *hw;
+		dflip_host_record_locked(hp);
+		dflip_host_follow_locked(hp, &hfb->geo);
+	}
 	spin_unlock_irqrestore(&hp->vp->lock, flags);
 
-	/* i915 armed the plane */
-	ret = dflip_plane_assign(hp->vp, hp, hfb->gen, true);
-	if (ret && ret != -EOPNOTSUPP)
-		pr_info_ratelimited("gvt: vgpu %d: direct flip: pipe %c plane %u not assigned: %d\n",
-				    hp->hv->vgpu->id, 'A' + hp->vp->pipe,
-				    hp->vp->kind, ret);
+	/*
+	 * i915 armed the plane. A failure (no vblank) leaves the plane
+	 * DFLIP_VPLANE_NO_VBLANK, shown in debugfs; no log inside i915's
+	 * vblank evasion.
+	 */
+	if (!elsewhere)
+		dflip_plane_assign(hp->vp, hp, hfb->gen, true);
 }
 
 static void dflip_host_fb_unassign(void *owner,
@@ -956,8 +969,14 @@ static int dflip_host_vblank_get(struct dflip_vplane *vp, void *hw)
 		drm_vblank_work_init(&vb->work, crtc, dflip_host_vblank_fn);
 	}
 	vb->on = true;
-	drm_vblank_work_schedule(&vb->work, drm_crtc_vblank_count(crtc) + 1,
-				 false);
+	ret = drm_vblank_work_schedule(&vb->work,
+				       drm_crtc_vblank_count(crtc) + 1, false);
+	if (ret < 0) {
+		/* the drop work lets go of the reference */
+		vb->on = false;
+		dflip_host_vblank_kick(hp->hv);
+		return ret;
+	}
 	return 0;
 }
 
@@ -1021,6 +1040,23 @@ static void dflip_host_vblank_drop(struct dflip_host_plane *hp)
 	}
 }
 
+/**
+ * dflip_host_vblank_sync - let go of stopped vblank works now
+ * @vgpu: the vGPU, its lock held or not
+ *
+ * What the vGPU's drop work does, done now and waited for: every vblank
+ * work slot the state machine stopped is cancelled and its CRTC's vblank
+ * reference dropped, so that each plane has both slots for its next
+ * assignments. Process context.
+ */
+void dflip_host_vblank_sync(struct intel_vgpu *vgpu)
+{
+	struct dflip_host_vgpu *hv = vgpu->dflip;
+
+	if (hv)
+		flush_work(&hv->vblank_drop);
+}
+
 static void dflip_host_vblank_drop_fn(struct work_struct *work)
 {
 	struct dflip_host_vgpu *hv =
@@ -1033,11 +1069,12 @@ static void dflip_host_vblank_drop_fn(struct work_struct *work)
 	mutex_unlock(&hv->vblank_mutex);
 	/*
 	 * i915 took a framebuffer off: the geometry work destroys the old
-	 * ones no plane shows (dflip_host_vgpu_fini() cancels this work
-	 * before the geometry work).
+	 * ones no plane shows. A pending run keeps its time (the rate bound
+	 * of geometry changes); dflip_host_vgpu_fini() cancels this work
+	 * before the geometry work.
 	 */
 	if (!READ_ONCE(hv->dying))
-		mod_delayed_work(system_unbound_wq, &hv->geometry, 0);
+		queue_delayed_work(system_unbound_wq, &hv->geometry, 0);
 }
 
 static void dflip_host_flip_done(struct dflip_vplane *vp)

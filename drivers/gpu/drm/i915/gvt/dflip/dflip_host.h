@@ -63,6 +63,7 @@ struct drm_framebuffer *dflip_host_plane_fb(struct intel_vgpu *vgpu,
 void dflip_host_fb_counts(struct intel_vgpu *vgpu, unsigned int plane,
 			  unsigned int *made, unsigned int *destroyed);
 bool dflip_host_make_fbs(struct intel_vgpu *vgpu);
+void dflip_host_vblank_sync(struct intel_vgpu *vgpu);
 unsigned int dflip_host_selected_plane(struct intel_vgpu *vgpu);
 void dflip_host_select_plane(struct intel_vgpu *vgpu, unsigned int plane);
 u32 dflip_host_lessee(struct intel_vgpu *vgpu);

@@ -46,7 +46,7 @@
  * tells whether an arming latched (&dflip_backend_ops.latched; i915's
  * compares the plane's live surface with the one armed, and only when the
  * surface did not change the frame counter with the value read after the
- * arming), never too early even when the vblank interrupt is late or runs
+ * arming), never too early even when the vblank entry is late or runs
  * while the flip is being written.  Only the vblank entry asks whether it
  * latched: a flip that comes after a latch and before the vblank entry
  * ran is queued and armed by it.
@@ -90,7 +90,9 @@
  *
  *   An assign whose vblank_get fails records the plane as shown but
  *   NO_VBLANK: GVT writes nothing, guest flips are emulated as
- *   unassigned; assign again retries, unassign ends it.
+ *   unassigned; the next guest flip, host commit of the plane or assign
+ *   tries again (-> ARMED: the host may have an update armed); unassign
+ *   ends it.
  *
  *   Guest flips of a state whose geometry is not that of the framebuffer
  *   the hardware plane shows (hw_gen != fb gen: the guest changed
@@ -364,6 +366,29 @@ static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
 	return DFLIP_FLIP_GEOMETRY;
 }
 
+/*
+ * In %DFLIP_VPLANE_NO_VBLANK, try to start the vblank entry again (a slot
+ * of the backend may have come free). The host may have an update armed:
+ * one counts as armed, so that no guest flip joins it. Returns whether GVT
+ * may write the hardware plane.
+ */
+static bool dflip_retry_vblank_locked(struct dflip_vplane *vp)
+{
+	struct dflip_vgpu *vgpu = vp->vgpu;
+
+	lockdep_assert_held(&vp->lock);
+	if (vp->state != DFLIP_VPLANE_NO_VBLANK)
+		return true;
+	if (vgpu->ops->vblank_get(vp, vp->hw))
+		return false;
+	vp->state = DFLIP_VPLANE_IDLE;
+	if (dflip_tracks_latch(vp)) {
+		vp->state = DFLIP_VPLANE_ARMED;
+		vgpu->ops->armed(vp, vp->hw);
+	}
+	return true;
+}
+
 static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
 						       const struct dflip_flip *flip,
 						       const struct dflip_surf_window *win)
@@ -379,7 +404,7 @@ static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
 	vp->cur = *flip;
 	vp->has_cur = flip->desc.enabled;
 	if (!dflip_plane_assigned_locked(vp) ||
-	    vp->state == DFLIP_VPLANE_NO_VBLANK) {
+	    !dflip_retry_vblank_locked(vp)) {
 		res = DFLIP_FLIP_NOT_ASSIGNED;
 	} else if (vp->hw_gen != vp->fb.gen || !vp->fb.enabled) {
 		vp->stats.flips_held++;
@@ -441,7 +466,7 @@ dflip_plane_guest_write(struct dflip_vplane *vp,
  * dflip_plane_vblank() - a vblank of the CRTC the plane is assigned to
  * @vp: the vGPU plane
  *
- * Called from the host's vblank interrupt.  If the armed flip was latched,
+ * Called from the host's vblank work.  If the armed flip was latched,
  * it is retired (flip-done for primary and sprite) and the queued flip, if
  * any, is armed: at most one flip is applied per vblank and plane.  Spurious
  * calls (other CRTC, nothing armed) do nothing.
@@ -481,8 +506,9 @@ void dflip_plane_vblank(struct dflip_vplane *vp)
  * offset the host programmed, and a flip's offset write and surface write
  * on top of it could latch half with it.
  *
- * Assign and unassign of one plane are serialized by the caller (the
- * host's commit, or the vGPU's lock).
+ * The host's commit calls assign and unassign of one plane one at a time;
+ * dflip_vgpu_fini() may run beside them, and clears
+ * &dflip_vgpu.supported under the plane's spinlock before it unassigns.
  *
  * Return: 0, -EOPNOTSUPP when direct flip is unsupported, -EINVAL without
  * @hw, -EBUSY when the plane is assigned to another hardware plane (no
@@ -509,9 +535,10 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
 		ret = -EBUSY;
 		goto out;
 	}
+	/* a flip queued for the framebuffer before; its flip-done stays owed */
+	dflip_drop_queued_locked(vp);
 	vp->hw = hw;
 	vp->hw_gen = fb_gen;
-	vp->queued = false;
 	if (!dflip_plane_assigned_locked(vp) ||
 	    vp->state == DFLIP_VPLANE_NO_VBLANK) {
 		vp->armed_signal = false;
@@ -635,6 +662,7 @@ void dflip_plane_surface_done(struct dflip_vplane *vp)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vp->lock, flags);
+	dflip_retry_vblank_locked(vp);
 	if (vp->state == DFLIP_VPLANE_HOST) {
 		if (dflip_tracks_latch(vp)) {
 			vp->state = DFLIP_VPLANE_ARMED;

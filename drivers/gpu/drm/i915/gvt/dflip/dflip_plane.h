@@ -113,14 +113,17 @@ enum dflip_vplane_state {
  * @state: see &enum dflip_vplane_state
  * @hw: backend handle of the hardware plane that shows a framebuffer of
  *	the plane, valid unless %DFLIP_VPLANE_UNASSIGNED: the one record of
- *	the assignment, set by the host's commit (dflip_plane_assign())
+ *	the assignment, set by the host's commit (dflip_plane_assign()).
+ *	i915's glue passes one handle per vGPU plane, and keeps a second
+ *	hardware plane off itself.
  * @hw_gen: the generation of the framebuffer @hw shows; guest flips are
  *	written to @hw only while it is @fb's (else held)
  * @live: last state written (or about to be written) to @hw
  * @armed_signal: the armed update owes the guest a flip-done once latched
- * @queued: @cur waits to be armed at the vblank that latches the armed
- *	update (only in %DFLIP_VPLANE_ARMED and %DFLIP_VPLANE_HOST, and
- *	only while @hw_gen is @fb's)
+ * @queued: @cur waits to be armed by the vblank entry, once the armed
+ *	update latched (%DFLIP_VPLANE_ARMED, %DFLIP_VPLANE_HOST, or
+ *	%DFLIP_VPLANE_IDLE for a cursor flip that came during a host
+ *	commit), only while @hw_gen is @fb's
  * @queued_signal: the queued @cur owes the guest a flip-done
  * @flip_done_pending: a flip-done for this plane was signalled and not yet
  *	consumed with dflip_plane_take_flip_done()
@@ -186,10 +189,10 @@ static inline bool dflip_plane_assigned_locked(const struct dflip_vplane *vp)
  *	surface changed (a non-posted read costs the trap path).  Same
  *	context as @arm.
  * @latched: has the update noted by the last @armed latched?  Called from
- *	the vblank entry under &dflip_vplane.lock.  Never too early: false
- *	while the hardware may still latch it.  Returns true, reading
- *	nothing, once the host took @hw back (its pipe may be off or
- *	power-gated): a flip armed there counts as latched.
+ *	the vblank entry under &dflip_vplane.lock, only while @hw is
+ *	assigned (never once the host took it back: its pipe may be off or
+ *	power-gated).  Never too early: false while the hardware may still
+ *	latch it.
  * @new_geometry: process context, without &dflip_vplane.lock, with the
  *	vGPU's lock held, from the trap path: the plane moves to @desc's
  *	geometry (or none when @desc is disabled).  The backend gives it

@@ -20,9 +20,10 @@
  * go through DRM's lookup filter, i915's filter and GVT's policy.
  *
  * The fake CRTC has no vblank support on purpose, so dflip_plane_assign()
- * fails to take its vblank reference and the state machine stays
- * unassigned: this suite checks what i915 programs; dflip_live
- * (dflip_live_test.c) checks what GVT writes between i915's commits.
+ * fails to take its vblank reference and the state machine records the
+ * plane as shown but writes nothing (DFLIP_VPLANE_NO_VBLANK): this suite
+ * checks what i915 programs; dflip_live (dflip_live_test.c) checks what
+ * GVT writes between i915's commits.
  * Not covered here: the MMIO trap path itself
  * (intel_vgpu_emulate_mmio_write(): dflip_mmio, dflip_mmio_test.c, runs
  * it), the uevent (the vGPU has no mdev device) and kvmgt module

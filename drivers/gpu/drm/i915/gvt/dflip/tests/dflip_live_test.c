@@ -48,6 +48,8 @@
  * @base: the vGPU's aperture base
  * @frame_reads: GVT's reads of pipe A's PIPE_FRMCOUNT and primary
  *	PLANE_SURFLIVE (live_count_read())
+ * @forbidden_surf: a surface GVT must not write to pipe A's primary
+ * @forbidden_writes: GVT's writes of it (live_count_write())
  */
 struct live_test {
 	struct dflip_skl_host *fh;
@@ -55,6 +57,8 @@ struct live_test {
 	struct intel_plane *plane;
 	u64 base;
 	atomic_t frame_reads;
+	u32 forbidden_surf;
+	atomic_t forbidden_writes;
 };
 
 /* the guest shows @vgpu's primary; the compositor commits it on @plane */
@@ -609,9 +613,10 @@ static void live_commit_assigns_at_once(struct kunit *test)
 }
 
 /*
- * A plane moved to another CRTC and back before GVT's work let go of the
- * old CRTC's vblank work: each assignment gets its vblank work at once,
- * and each flip is latched at the vblank of the CRTC it is on.
+ * A plane moved to another CRTC and back, each move before GVT's work let
+ * go of the old CRTC's vblank work (it may run beside the move): each
+ * assignment gets its vblank work at once, in the other slot, and each
+ * flip is latched at the vblank of the CRTC it is on.
  */
 static void live_move_between_crtcs(struct kunit *test)
 {
@@ -630,6 +635,8 @@ static void live_move_between_crtcs(struct kunit *test)
 		enum pipe pipe = planes[i]->pipe;
 
 		surf = t->base + (i + 1) * SZ_8M;
+		/* the slot of the move before is free; this move's is not */
+		dflip_host_vblank_sync(t->vgpu);
 		mutex_lock(&t->vgpu->vgpu_lock);
 		dflip_skl_disable(test, t->fh, from);
 		KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, planes[i],
@@ -707,6 +714,33 @@ static void live_unwatch_reads(void *data)
 {
 	unregister_trace_dflip_hw_read(live_count_read, data);
 	tracepoint_synchronize_unregister();
+}
+
+/* Count GVT's writes of @t->forbidden_surf to the primary (tracepoint) */
+static void live_count_write(void *data, u32 reg, u32 val)
+{
+	struct live_test *t = data;
+
+	if (reg == i915_mmio_reg_offset(PLANE_SURF(PIPE_A, PLANE_1)) &&
+	    (val & PLANE_SURF_ADDR_MASK) == t->forbidden_surf)
+		atomic_inc(&t->forbidden_writes);
+}
+
+static void live_unwatch_writes(void *data)
+{
+	unregister_trace_dflip_hw_write(live_count_write, data);
+	tracepoint_synchronize_unregister();
+}
+
+static void live_watch_writes(struct kunit *test, struct live_test *t,
+			      u32 surf)
+{
+	t->forbidden_surf = surf;
+	KUNIT_ASSERT_EQ(test, register_trace_dflip_hw_write(live_count_write, t),
+			0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							live_unwatch_writes,
+							t), 0);
 }
 
 /* Count GVT's frame counter reads from every context (tracepoint) */
@@ -1005,12 +1039,13 @@ static void live_release_worker(struct live_stall *stall,
 
 /*
  * The guest moves to a larger geometry with a flip of the old one queued,
- * and the compositor puts the new framebuffer on the plane. The vblank that
- * latches the armed flip comes before GVT's work item learns of the new
- * framebuffer (here the vGPU's lock is held, as a guest trap on another
- * CPU holds it). The queued flip was validated for the old, smaller
- * geometry only: it must not be written onto the plane that i915 now
- * programs with the larger one.
+ * and the compositor puts the new framebuffer on the plane; the vblank
+ * that latches the armed flip runs GVT's vblank work only after that (the
+ * CRTC's worker is stalled; the vGPU's lock is held, as a guest trap on
+ * another CPU holds it). The queued flip was validated for the old,
+ * smaller geometry only: it must never be written onto the plane that i915
+ * now programs with the larger one. Every surface GVT writes is watched
+ * (tracepoint), whatever its work items do meanwhile.
  */
 static void live_queued_flip_not_shown_with_newer_fb(struct kunit *test)
 {
@@ -1023,7 +1058,7 @@ static void live_queued_flip_not_shown_with_newer_fb(struct kunit *test)
 		drm_crtc_vblank_crtc(&t->fh->crtcs[PIPE_A]->base)->worker;
 	struct drm_framebuffer *old, *fb;
 	struct live_stall stall;
-	u64 applied;
+	u64 coalesced;
 	u32 shown;
 
 	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, 640, 480,
@@ -1036,9 +1071,12 @@ static void live_queued_flip_not_shown_with_newer_fb(struct kunit *test)
 	dflip_skl_vblank(t->fh, PIPE_A);
 	dflip_skl_vblank(t->fh, PIPE_A);
 	/* A armed; B, near the end of the guest's memory, queued */
+	live_watch_writes(test, t, (u32)(end - SZ_4M));
 	KUNIT_EXPECT_TRUE(test, live_flip(t, t->base + SZ_8M));
 	KUNIT_EXPECT_TRUE(test, live_flip(t, end - SZ_4M));
+	coalesced = vp->stats.flips_coalesced;
 
+	/* the guest changes geometry: B goes (its flip-done comes with A's) */
 	dflip_skl_guest_program(vgpu, PIPE_A, DFLIP_PLANE_PRIMARY, LIVE_W,
 				LIVE_H, t->base + SZ_16M);
 	KUNIT_EXPECT_FALSE(test, live_flip(t, t->base + SZ_16M));
@@ -1055,11 +1093,11 @@ static void live_queued_flip_not_shown_with_newer_fb(struct kunit *test)
 	live_stall_worker(&stall, worker);
 	KUNIT_EXPECT_EQ(test, dflip_skl_commit(test, t->fh, t->plane, fb), 0);
 	shown = dflip_skl_hw_surf(t->fh, t->plane);
-	applied = vp->stats.flips_applied;
 	dflip_skl_latch(t->fh, PIPE_A);
 	live_release_worker(&stall, worker);
-	/* B went with the old geometry: nothing is armed before a vblank */
-	KUNIT_EXPECT_EQ(test, vp->stats.flips_applied, applied);
+	/* B went with the old geometry: it was never written */
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->forbidden_writes), 0);
+	KUNIT_EXPECT_EQ(test, vp->stats.flips_coalesced, coalesced + 1);
 	KUNIT_EXPECT_EQ(test, shown, (u32)(t->base + SZ_16M));
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown);
 	mutex_unlock(&vgpu->vgpu_lock);
@@ -1068,6 +1106,7 @@ static void live_queued_flip_not_shown_with_newer_fb(struct kunit *test)
 	dflip_skl_vblank(t->fh, PIPE_A);
 	dflip_skl_vblank(t->fh, PIPE_A);
 	KUNIT_EXPECT_EQ(test, dflip_skl_hw_surf(t->fh, t->plane), shown);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->forbidden_writes), 0);
 }
 
 static struct kunit_case live_cases[] = {

@@ -810,6 +810,45 @@ static void dflip_plane_test_vblank_unassigned(struct kunit *test)
 }
 
 /*
+ * The backend cannot start the vblank entry (the fake's hardware plane
+ * already calls another vGPU plane's): the plane is recorded as shown,
+ * GVT writes nothing and emulates the flips, and the next guest flip
+ * after the entry can start goes to the hardware again.
+ */
+static void dflip_plane_test_no_vblank_recovers(struct kunit *test)
+{
+	struct dflip_test_env *env;
+	struct dflip_vplane *vp = dflip_primary_setup(test, &env);
+	struct dflip_vplane *spr = dflip_vp(env, 0, DFLIP_PLANE_SPRITE);
+	struct dflip_fake_hw *hw = dflip_hw(env, 0, 0);
+	u32 writes;
+
+	dflip_unassign(env, vp);
+	KUNIT_ASSERT_EQ(test, DFLIP_FLIP_GEOMETRY,
+			dflip_flip(env, spr, 5, W, H));
+	KUNIT_ASSERT_EQ(test, 0, dflip_assign(env, spr, hw, 1));
+	dflip_fake_vblank(&env->fake, 0);
+	dflip_fake_vblank(&env->fake, 0);
+
+	writes = env->fake.rf.writes;
+	KUNIT_EXPECT_EQ(test, -EBUSY, dflip_assign(env, vp, hw, 1));
+	KUNIT_EXPECT_EQ(test, DFLIP_VPLANE_NO_VBLANK, vp->state);
+	KUNIT_EXPECT_STREQ(test, "no-vblank", dflip_plane_state_name(vp));
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_NOT_ASSIGNED,
+			dflip_flip(env, vp, 2, W, H));
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, writes, env->fake.rf.writes);
+
+	dflip_unassign(env, spr);
+	KUNIT_EXPECT_EQ(test, DFLIP_FLIP_QUEUED, dflip_flip(env, vp, 3, W, H));
+	KUNIT_EXPECT_EQ(test, 1, hw->vblank_refs);
+	dflip_fake_vblank(&env->fake, 0);
+	dflip_fake_vblank(&env->fake, 0);
+	KUNIT_EXPECT_EQ(test, dflip_slot(3), dflip_live(hw, DFLIP_RF_SURF));
+	KUNIT_EXPECT_EQ(test, 1u, env->fake.flip_done[vp->id]);
+}
+
+/*
  * No latched frame mixes two guest flips: a hardware vblank falls after
  * the k1-th and the k2-th register write of a fixed script (assign,
  * vblank, flip 1, flip 2, vblank, flip 3, vblanks), for every k1 < k2.
@@ -1063,6 +1102,7 @@ static struct kunit_case dflip_plane_tests[] = {
 	KUNIT_CASE(dflip_plane_test_host_commit_not_stale),
 	KUNIT_CASE(dflip_plane_test_cursor),
 	KUNIT_CASE(dflip_plane_test_vblank_unassigned),
+	KUNIT_CASE(dflip_plane_test_no_vblank_recovers),
 	KUNIT_CASE_PARAM(dflip_plane_test_no_mixed_frames,
 			 dflip_ilv_gen_params),
 	{}
