@@ -57,8 +57,8 @@ else
 fi
 ver=$(dpkg-deb -f "$debfile" Version)
 want="usr/src/gvt-dflip-$ver/dkms.conf usr/src/gvt-dflip-$ver/dkms-build.sh
-usr/src/gvt-dflip-$ver/mk/modules.sh usr/src/gvt-dflip-$ver/patches/series
-usr/src/gvt-dflip-$ver/Kconfig usr/bin/gvt-dflip usr/share/man/man8/gvt-dflip.8.gz"
+usr/src/gvt-dflip-$ver/mk/modules.sh usr/src/gvt-dflip-$ver/mk/lay.py
+usr/src/gvt-dflip-$ver/drivers/gpu/drm/i915/Kconfig.dflip usr/bin/gvt-dflip usr/share/man/man8/gvt-dflip.8.gz"
 have=$(dpkg-deb -c "$debfile" | awk '{ print $6 }' | sed 's|^\./||')
 miss=$(for f in $want; do grep -qxF "$f" <<<"$have" || echo "$f"; done)
 [ -z "$miss" ] && pass deb.contents || fail deb.contents "missing: $(echo $miss)"

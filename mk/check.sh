@@ -24,7 +24,7 @@ tier() {	# NAME SCRIPT
 }
 
 mk/base.sh || dflip_die "tier setup: preparing the base tree failed"
-python3 mk/series.py check || dflip_die "tier setup: series.map is inconsistent"
+python3 mk/series.py check || dflip_die "tier setup: patches/ is inconsistent"
 # under the tree lock (released when the subshell ends): another checkout's
 # build may be using the shared tree
 (dflip_lock_and_lay) ||

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make deb: build out/gvt-dflip-dkms_VERSION_all.deb with dpkg-deb. It
 # holds /usr/src/gvt-dflip-VERSION/ (dkms.conf, the overlay as mk/lay.py
-# lays it, patches/ with its series, the build step dkms/dkms-build.sh and
+# lays it, the series patches/NNNN-*.patch, the build step dkms/dkms-build.sh and
 # the scripts it shares with make: mk/env.sh, mk/lay.py, mk/modules.sh),
 # DKMS's version-override file for it, the tool /usr/bin/gvt-dflip and
 # its man page gvt-dflip.8 (rendered from tools/gvt/gvt-dflip.rst with
@@ -38,7 +38,7 @@ sys.path.insert(0, os.path.join(sys.argv[1], 'mk'))
 import lay
 repo, dst = sys.argv[1:]
 files = sorted(set(lay.overlay_files(repo).values()))
-files += ['patches/series'] + ['patches/' + n for n in lay.series(repo)]
+files += ['patches/' + n for n in lay.patch_names(repo)]
 for rel in files:
     os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
     shutil.copy2(os.path.join(repo, rel), os.path.join(dst, rel))

@@ -4,9 +4,12 @@
 
     lay.py --repo REPO --pristine PRISTINE --tree TREE
 
-Every file that patches/series touches is taken from PRISTINE, the overlay's
-new files are added at their in-tree paths, and the patches are applied in
-order, all in a staging directory.  Only when every hunk applied is TREE
+The series is patches/NNNN-*.patch, in the order of their numbers: each holds
+one commit's message, the new files it adds ("new PATH" lines naming files
+kept at their in-tree paths in REPO) and the diff of the upstream files it
+changes (parse_patch()).  Every upstream file a diff changes is taken from
+PRISTINE, the new files of every patch are added, and the diffs are applied
+in order, all in a staging directory.  Only when every hunk applied is TREE
 changed, and then only the files whose content differs (so that kbuild
 rebuilds only what changed).  Files laid by an earlier run and no longer
 part of the overlay are removed.  When a hunk does not apply, the patch,
@@ -17,6 +20,7 @@ such as the DKMS package's source directory (every file under it).
 
 import argparse
 import filecmp
+import fnmatch
 import os
 import re
 import shutil
@@ -25,12 +29,13 @@ import sys
 import tempfile
 
 MANIFEST = '.dflip-laid'
+PATCHES = 'patches'
+# Top directories of the repository that hold kernel files (the overlay).
+KERNEL_DIRS = ('drivers', 'include', 'Documentation', 'tools')
 
-
-# Repository paths under the overlay's top directories that are not part of
-# the kernel tree: tools/igt/ holds the IGT test for igt-gpu-tools
-# upstream (and its compile check), so it is neither laid into the kernel
-# tree nor exported in the series, and series.map does not list it.
+# Repository paths under KERNEL_DIRS that are not part of the kernel tree:
+# tools/igt/ holds the IGT test for igt-gpu-tools upstream (and its compile
+# check), so no patch adds it: it is neither laid nor exported.
 NOT_KERNEL = ('tools/igt/',)
 
 
@@ -41,7 +46,8 @@ def repo_files(repo):
         out = subprocess.run(['git', 'ls-files', '--cached', '--others',
                               '--exclude-standard', '-z'],
                              cwd=repo, check=True, capture_output=True).stdout
-        return out.decode().split('\0')
+        return [r for r in out.decode().split('\0')
+                if r and os.path.exists(os.path.join(repo, r))]
     rels = []
     for top, dirs, names in os.walk(repo):
         dirs[:] = [d for d in dirs if d not in ('.git', '__pycache__')]
@@ -50,49 +56,104 @@ def repo_files(repo):
     return rels
 
 
-def overlay_files(repo):
-    """Map in-tree path -> repo path for every file of the overlay."""
-    files = {}
-    for rel in repo_files(repo):
-        if not rel or not os.path.exists(os.path.join(repo, rel)):
-            continue
-        if rel.startswith(NOT_KERNEL):
-            continue
-        if rel == 'Kconfig':
-            files['drivers/gpu/drm/i915/Kconfig.dflip'] = rel
-        elif rel.split('/')[0] in ('drivers', 'include', 'Documentation',
-                                   'tools'):
-            files[rel] = rel
-    return files
-
-
-def series(repo):
-    path = os.path.join(repo, 'patches', 'series')
-    if not os.path.exists(path):
+def patch_names(repo):
+    """The patches of the series, in order: patches/NNNN-*.patch, numbered
+    0001 up without a gap (the number is the order, stored nowhere else)."""
+    d = os.path.join(repo, PATCHES)
+    if not os.path.isdir(d):
         return []
-    names = []
-    with open(path) as f:
-        for line in f:
-            line = line.split('#', 1)[0].strip()
-            if line:
-                names.append(line)
+    names = sorted(n for n in os.listdir(d)
+                   if re.match(r'^[0-9]{4}-.*\.patch$', n))
+    for i, name in enumerate(names, 1):
+        if int(name[:4]) != i:
+            sys.exit(f'lay: {PATCHES}/{name}: expected number {i:04d} '
+                     '(the patches are numbered 0001 up, without a gap)')
     return names
 
 
-def patched_files(patch):
-    files = []
-    with open(patch) as f:
-        for line in f:
-            m = re.match(r'^\+\+\+ b/(\S+)', line)
-            if m:
-                files.append(m.group(1))
-    return files
+def parse_patch(path):
+    """Split one patch of the series into its parts.
+
+    A patch is the commit message, a line "---", then one "new PATH" line
+    per new file it adds (PATH at its in-tree path, which is also its
+    repository path; shell globs allowed), then the diff of the upstream
+    files it changes (from the first "diff --git" line to the end).
+    Returns dict(message, new, diff, files).
+    """
+    with open(path) as f:
+        text = f.read()
+    msg, sep, rest = text.partition('\n---\n')
+    if not sep:
+        sys.exit(f'lay: {path}: no "---" line after the commit message')
+    head, mark, diff = rest.partition('diff --git ')
+    diff = mark + diff
+    new = []
+    for n, line in enumerate(head.splitlines(), 1):
+        words = line.split()
+        if not words or words[0].startswith('#'):
+            continue
+        if words[0] != 'new' or len(words) != 2:
+            sys.exit(f'lay: {path}: after "---": expected "new PATH" or the '
+                     f'diff, found "{line}"')
+        new.append(words[1])
+    files = re.findall(r'^\+\+\+ b/(\S+)', diff, re.M)
+    return {'message': msg.rstrip('\n') + '\n', 'new': new, 'diff': diff,
+            'files': files}
 
 
-def explain_failure(name, patch, stage):
+def read_series(repo):
+    """[(patch name, parsed patch)] in order."""
+    return [(n, parse_patch(os.path.join(repo, PATCHES, n)))
+            for n in patch_names(repo)]
+
+
+def kernel_files(repo):
+    """Repository files under KERNEL_DIRS, less NOT_KERNEL."""
+    return sorted(r for r in repo_files(repo)
+                  if r.split('/')[0] in KERNEL_DIRS
+                  and not r.startswith(NOT_KERNEL))
+
+
+def assign(repo, patches=None):
+    """Map each patch name -> the new files it adds; list the errors.
+
+    Every kernel file of the repository is added by exactly one patch, and
+    every "new" line names at least one file.
+    """
+    patches = read_series(repo) if patches is None else patches
+    files = kernel_files(repo)
+    by_patch = {name: [] for name, _ in patches}
+    errors = []
+    for rel in files:
+        owners = [name for name, p in patches
+                  if any(fnmatch.fnmatchcase(rel, g) for g in p['new'])]
+        if len(owners) != 1:
+            errors.append(f'{rel} is added by {len(owners)} patches '
+                          f'({", ".join(owners) or "none"}), must be one')
+            continue
+        by_patch[owners[0]].append(rel)
+    for name, p in patches:
+        for g in p['new']:
+            if not any(fnmatch.fnmatchcase(r, g) for r in by_patch[name]):
+                errors.append(f'{PATCHES}/{name}: "new {g}" matches no file')
+    return by_patch, errors
+
+
+def overlay_files(repo):
+    """Map in-tree path -> repo path for every file of the overlay (the
+    same path: the overlay is kept at its in-tree paths)."""
+    by_patch, errors = assign(repo)
+    if errors:
+        sys.exit('lay: the patches do not match the repository:\n  ' +
+                 '\n  '.join(errors))
+    return {rel: rel for rels in by_patch.values() for rel in rels}
+
+
+def explain_failure(name, diff, stage):
     """Name the file and hunk of the first hunk that does not apply."""
-    res = subprocess.run(['git', 'apply', '--recount', '--check', '-v', patch],
-                         cwd=stage, capture_output=True, text=True)
+    res = subprocess.run(['git', 'apply', '--recount', '--check', '-v'],
+                         input=diff, cwd=stage, capture_output=True,
+                         text=True)
     hunk = None
     for line in res.stderr.splitlines():
         m = re.match(r'error: while searching for:', line)
@@ -110,33 +171,38 @@ def explain_failure(name, patch, stage):
 
 def build_stage(repo, pristine, stage):
     laid = {}
-    for name in series(repo):
-        patch = os.path.join(repo, 'patches', name)
-        for rel in patched_files(patch):
+    patches = read_series(repo)
+    for name, p in patches:
+        for rel in p['files']:
             src = os.path.join(pristine, rel)
             dst = os.path.join(stage, rel)
             if not os.path.exists(dst):
                 if not os.path.exists(src):
-                    sys.exit(f'lay: patches/{name} touches {rel}, which the '
-                             'base tree does not have')
+                    sys.exit(f'lay: {PATCHES}/{name} changes {rel}, which '
+                             'the base tree does not have')
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 shutil.copy2(src, dst)
                 laid[rel] = True
     for rel, src in overlay_files(repo).items():
         if os.path.exists(os.path.join(pristine, rel)):
             sys.exit(f'lay: {src} would replace the upstream file {rel}; '
-                     'change upstream files with a patch under patches/')
+                     'change upstream files with the diff of a patch')
         dst = os.path.join(stage, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copy2(os.path.join(repo, src), dst)
         laid[rel] = True
-    for name in series(repo):
-        patch = os.path.join(repo, 'patches', name)
-        res = subprocess.run(['git', 'apply', '--recount', '--whitespace=nowarn', patch],
-                             cwd=stage, capture_output=True, text=True)
-        if res.returncode:
-            explain_failure(name, patch, stage)
+    for name, p in patches:
+        if p['diff']:
+            apply_diff(name, p['diff'], stage)
     return laid
+
+
+def apply_diff(name, diff, tree):
+    """git apply one patch's diff in TREE, or exit naming its failed hunk."""
+    res = subprocess.run(['git', 'apply', '--recount', '--whitespace=nowarn'],
+                         input=diff, cwd=tree, capture_output=True, text=True)
+    if res.returncode:
+        explain_failure(name, diff, tree)
 
 
 def sync(stage, laid, pristine, tree):

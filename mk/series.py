@@ -1,20 +1,24 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Turn the overlay and patches/ into the upstream series.
+"""Turn patches/ and the overlay into the upstream series.
 
-    series.py check                 validate series.map against the repo
+    series.py check                 validate patches/ against the repo
+    series.py files [--kind c] [--no-tests] [--new]
     series.py build --git DIR --pristine DIR --out DIR
 
-series.map maps every overlay file and every patches/ entry to one logical
-commit.  `build` keeps a git repository of the pristine base (tag `base`),
-recreates branch `dflip` with one commit per entry of series.map (only when
-an input changed) and writes `git format-patch` output with a cover letter.
+patches/NNNN-*.patch is the series, one file per exported commit in the
+order of its number (mk/lay.py parse_patch(): message, "new PATH" lines,
+diff of upstream files); patches/0000-cover-letter.txt is the cover
+letter's subject line and text.  `build` keeps a git repository of the
+pristine base (tag `base`), recreates branch `dflip` with one commit per
+patch (only when an input changed) and writes `git format-patch` output
+with the cover letter.
 """
 
 import argparse
-import fnmatch
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,65 +41,49 @@ def die(msg):
     sys.exit(f'series: {msg}')
 
 
-def parse_map(repo):
-    """Return [(message file, [overlay patterns], [patches])]."""
-    commits = []
-    with open(os.path.join(repo, 'series.map')) as f:
-        for n, raw in enumerate(f, 1):
-            line = raw.split('#', 1)[0].rstrip()
-            if not line.strip():
-                continue
-            words = line.split()
-            if not raw[0].isspace():
-                if words[0] != 'commit' or len(words) != 2:
-                    die(f'series.map:{n}: expected "commit MESSAGE-FILE"')
-                commits.append((words[1], [], []))
-            elif not commits:
-                die(f'series.map:{n}: entry before the first commit')
-            elif words[0] == 'patch' and len(words) == 2:
-                commits[-1][2].append(words[1])
-            elif len(words) == 1:
-                commits[-1][1].append(words[0])
-            else:
-                die(f'series.map:{n}: cannot parse "{line.strip()}"')
-    return commits
+COVER = 'patches/0000-cover-letter.txt'
 
 
-def assign_files(repo, commits):
-    """Map each commit index -> overlay files (repo paths); check coverage."""
-    files = lay.overlay_files(repo)
-    by_commit = {i: [] for i in range(len(commits))}
-    errors = []
-    for dst, src in sorted(files.items()):
-        owners = [i for i, c in enumerate(commits)
-                  if any(fnmatch.fnmatchcase(src, p) for p in c[1])]
-        if len(owners) != 1:
-            errors.append(f'{src} is matched by {len(owners)} commits '
-                          'in series.map (must be exactly one)')
-            continue
-        by_commit[owners[0]].append((src, dst))
-    for i, c in enumerate(commits):
-        for p in c[1]:
-            if not any(fnmatch.fnmatchcase(s, p) for s, _ in by_commit[i]):
-                errors.append(f'{c[0]}: pattern {p} matches no file')
-        if not os.path.exists(os.path.join(repo, c[0])):
-            errors.append(f'{c[0]}: message file missing')
-    used = [p for c in commits for p in c[2]]
-    if used != lay.series(repo):
-        errors.append('the patches named in series.map, in order, must be '
-                      'exactly patches/series')
+def load(repo):
+    """Return [(name, parsed patch, [new files])], or die on an error."""
+    patches = lay.read_series(repo)
+    by_patch, errors = lay.assign(repo, patches)
+    if not patches:
+        errors.append('patches/ has no NNNN-*.patch')
+    for name, p in patches:
+        if not p['new'] and not p['diff']:
+            errors.append(f'patches/{name}: adds and changes nothing')
+    if not os.path.exists(os.path.join(repo, COVER)):
+        errors.append(f'{COVER} is missing')
+    else:
+        errors += cover_references(repo, patches)
     if errors:
-        die('\n  '.join(['series.map does not match the repository:'] +
+        die('\n  '.join(['patches/ does not match the repository:'] +
                         errors))
-    return by_commit
+    return [(name, p, by_patch[name]) for name, p in patches]
 
 
-def changed_files(repo, by_commit, args):
+def cover_references(repo, patches):
+    """Every 'patch N ("subject")' of the cover letter names patch N."""
+    with open(os.path.join(repo, COVER)) as f:
+        text = ' '.join(f.read().split())
+    errors = []
+    for num, subject in re.findall(r'[Pp]atch (\d+) \("([^"]+)"\)', text):
+        i = int(num)
+        have = (patches[i - 1][1]['message'].partition('\n')[0]
+                if 0 < i <= len(patches) else None)
+        if have != subject:
+            errors.append(f'{COVER}: patch {num} is "{have}", not '
+                          f'"{subject}"')
+    return errors
+
+
+def changed_files(repo, series, args):
     """In-tree paths the series adds (and, unless --new, changes)."""
-    paths = {dst for i in by_commit for _, dst in by_commit[i]}
+    paths = {rel for _, _, new in series for rel in new}
     if not args.new:
-        for p in lay.series(repo):
-            paths.update(lay.patched_files(os.path.join(repo, 'patches', p)))
+        for _, p, _ in series:
+            paths.update(p['files'])
     for path in sorted(paths):
         if args.kind == 'c' and not path.endswith('.c'):
             continue
@@ -139,13 +127,11 @@ def ensure_base(gitdir, pristine):
         f.write(version + '\n')
 
 
-def inputs_hash(repo, commits, by_commit):
+def inputs_hash(repo, series):
     h = hashlib.sha256()
-    names = ['series.map', 'patches/series']
-    names += [c[0] for c in commits]
-    names += ['patches/' + p for c in commits for p in c[2]]
-    names += [s for i in by_commit for s, _ in by_commit[i]]
-    names += ['commits/cover-letter.txt']
+    names = ['mk/series.py', COVER]
+    names += ['patches/' + name for name, _, _ in series]
+    names += [rel for _, _, new in series for rel in new]
     for name in names:
         h.update(name.encode() + b'\0')
         with open(os.path.join(repo, name), 'rb') as f:
@@ -164,31 +150,32 @@ def remove_stale_locks(gitdir):
                 os.unlink(path)
 
 
-def build_branch(gitdir, repo, commits, by_commit):
+def build_branch(gitdir, repo, series):
     git(gitdir, 'am', '--abort', check=False)
     git(gitdir, 'checkout', '-q', '-f', '-B', 'dflip', 'base')
     git(gitdir, 'reset', '-q', '--hard', 'base')
     git(gitdir, 'clean', '-q', '-f', '-d', '-x')
     if git(gitdir, 'status', '--porcelain', capture=True).strip():
         die(f'{gitdir} is not clean at the base after a hard reset')
-    for i, (msg, _, patches) in enumerate(commits):
-        for src, dst in by_commit[i]:
-            os.makedirs(os.path.dirname(os.path.join(gitdir, dst)),
+    added = []
+    for name, p, new in series:
+        for rel in new:
+            os.makedirs(os.path.dirname(os.path.join(gitdir, rel)),
                         exist_ok=True)
-            shutil.copy2(os.path.join(repo, src), os.path.join(gitdir, dst))
-        for p in patches:
+            shutil.copy2(os.path.join(repo, rel), os.path.join(gitdir, rel))
+        added += new
+        if p['diff']:
             res = subprocess.run(['git', 'apply', '--recount',
-                                  '--whitespace=nowarn',
-                                  os.path.join(repo, 'patches', p)],
+                                  '--whitespace=nowarn'], input=p['diff'],
                                  cwd=gitdir, capture_output=True, text=True)
             if res.returncode:
-                die(f'patches/{p} does not apply in commit {msg}:\n'
+                die(f'the diff of patches/{name} does not apply:\n'
                     f'{res.stderr}')
-        stage_makefiles(gitdir, repo,
-                        [f for i in by_commit for f in by_commit[i]])
+        stage_makefiles(gitdir, repo, added)
         git(gitdir, 'add', '-A', '-f')
-        git(gitdir, 'commit', '-q', '--allow-empty', '-F',
-            os.path.join(repo, msg))
+        subprocess.run(['git', '-C', gitdir, 'commit', '-q', '--allow-empty',
+                        '-F', '-'], input=p['message'], text=True, check=True,
+                       env=dict(os.environ, **ENV))
 
 
 def object_source_exists(gitdir, makefile, obj):
@@ -215,11 +202,11 @@ def stage_makefiles(gitdir, repo, overlay):
     line left out at one commit comes back at the commit that adds its
     source.
     """
-    for src, dst in overlay:
+    for dst in overlay:
         full = os.path.join(gitdir, dst)
         if os.path.basename(dst) != 'Makefile' or not os.path.exists(full):
             continue
-        with open(os.path.join(repo, src)) as f:
+        with open(os.path.join(repo, dst)) as f:
             lines = f.readlines()
         keep = [line for line in lines
                 if all(object_source_exists(gitdir, dst,
@@ -229,17 +216,26 @@ def stage_makefiles(gitdir, repo, overlay):
             f.writelines(keep)
 
 
-def write_series(gitdir, repo, out):
+def write_series(gitdir, repo, series, out):
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     git(gitdir, 'format-patch', '-q', '--cover-letter', '--base=base',
         '--no-signature', '-o', out, 'base..dflip')
+    made = sorted(n for n in os.listdir(out) if not n.startswith('0000-'))
+    want = [name for name, _, _ in series]
+    wrong = [f'git mv patches/{w} patches/{m}'
+             for w, m in zip(want, made) if w != m]
+    if len(made) != len(want) or wrong:
+        die('the exported names differ from the names in patches/ (one '
+            'numbering and one name: rename after a subject change):\n  ' +
+            '\n  '.join(wrong))
     cover = os.path.join(out, '0000-cover-letter.patch')
-    with open(os.path.join(repo, 'commits/cover-letter.txt')) as f:
+    with open(os.path.join(repo, COVER)) as f:
         subject, _, blurb = f.read().partition('\n')
+    blurb = blurb.strip()
     text = open(cover).read()
     text = text.replace('*** SUBJECT HERE ***', subject.strip())
-    text = text.replace('*** BLURB HERE ***', blurb.strip())
+    text = text.replace('*** BLURB HERE ***', blurb)
     with open(cover, 'w') as f:
         f.write(text)
 
@@ -257,20 +253,20 @@ def main():
     args = ap.parse_args()
     if args.out:
         args.out = os.path.abspath(args.out)
-    commits = parse_map(REPO)
-    by_commit = assign_files(REPO, commits)
+    series = load(REPO)
     if args.action == 'files':
-        for path in changed_files(REPO, by_commit, args):
+        for path in changed_files(REPO, series, args):
             print(path)
         return
     if args.action == 'check':
-        print(f'series: {len(commits)} commits, '
-              f'{sum(len(v) for v in by_commit.values())} files, '
-              f'{len(lay.series(REPO))} patches')
+        print(f'series: {len(series)} patches, '
+              f'{sum(len(new) for _, _, new in series)} new files, '
+              f'{sum(len(p["files"]) for _, p, _ in series)} upstream file '
+              'changes')
         return
     ensure_base(args.git, args.pristine)
     remove_stale_locks(args.git)
-    digest = inputs_hash(REPO, commits, by_commit)
+    digest = inputs_hash(REPO, series)
     stamp = os.path.join(args.git, '.git', 'dflip-inputs')
     out_stamp = os.path.join(args.out, '.dflip-inputs')
     fresh = all(os.path.exists(p) and open(p).read() == digest
@@ -278,12 +274,13 @@ def main():
     if fresh:
         print(f'series: up to date in {args.out}')
         return
-    build_branch(args.git, REPO, commits, by_commit)
-    write_series(args.git, REPO, args.out)
+    if not (os.path.exists(stamp) and open(stamp).read() == digest):
+        build_branch(args.git, REPO, series)
+    write_series(args.git, REPO, series, args.out)
     for path in (stamp, out_stamp):
         with open(path, 'w') as f:
             f.write(digest)
-    print(f'series: {len(commits)} patches and a cover letter in {args.out}')
+    print(f'series: {len(series)} patches and a cover letter in {args.out}')
 
 
 if __name__ == '__main__':
