@@ -6,6 +6,11 @@
 #                 (KREL=<release>, else the running one, else the newest
 #                 one apt offers: mk/krel.sh), the userspace tools, and the
 #                 upstream series in out/series/
+#   make series PREV=<dir or git rev>
+#                 the series, and its range-diff against the earlier
+#                 version PREV (an exported out/series directory, or a
+#                 revision of this repository or of the series git) in
+#                 out/series/range-diff.txt and the cover letter
 #   make DEBIAN=13
 #                 the same, the modules for Debian 13's stock kernel: built
 #                 by the DKMS package in a trixie chroot (mk/chroot-modules.sh)
@@ -93,7 +98,8 @@ tools: deps
 series: base
 	@source mk/env.sh && exec 8>"$$DFLIP_WORK/series.lock" && flock 8 && \
 		python3 mk/series.py build --git "$$DFLIP_SERIES_GIT" \
-		--pristine "$$(dflip_pristine)" --out out/series
+		--pristine "$$(dflip_pristine)" --out out/series \
+		$(if $(PREV),--prev "$(PREV)")
 
 deb: deps
 	@mk/deb.sh

@@ -4,7 +4,7 @@
 
     series.py check                 validate patches/ against the repo
     series.py files [--kind c] [--no-tests] [--new]
-    series.py build --git DIR --pristine DIR --out DIR
+    series.py build --git DIR --pristine DIR --out DIR [--prev PREV]
 
 patches/NNNN-*.patch is the series, one file per exported commit in the
 order of its number (mk/lay.py parse_patch(): message, "new PATH" lines,
@@ -12,7 +12,10 @@ diff of upstream files); patches/0000-cover-letter.txt is the cover
 letter's subject line and text.  `build` keeps a git repository of the
 pristine base (tag `base`), recreates branch `dflip` with one commit per
 patch (only when an input changed) and writes `git format-patch` output
-with the cover letter.
+with the cover letter, to which it adds a diffstat per patch; with --prev
+(an earlier exported series: a directory of its patch files, or a revision
+of this repository or of the series repository) also the range-diff
+against it, in the cover letter and in range-diff.txt.
 """
 
 import argparse
@@ -22,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lay  # noqa: E402
@@ -216,11 +220,113 @@ def stage_makefiles(gitdir, repo, overlay):
             f.writelines(keep)
 
 
-def write_series(gitdir, repo, series, out):
+def import_prev(gitdir, prev, pristine):
+    """Make branch dflip-prev the earlier series PREV; return its range.
+
+    PREV is a directory of `git format-patch` files (an earlier out/series,
+    or a version fetched from the list), a revision of this repository
+    (whose own mk/series.py exports it), or a revision of the series
+    repository.  Patch files are applied to a scratch index, commit by
+    commit, without touching the work tree.
+    """
+    if os.path.isdir(prev):
+        return import_patches(gitdir, os.path.abspath(prev))
+    res = subprocess.run(['git', '-C', REPO, 'rev-parse', '--verify', '-q',
+                          prev + '^{commit}'], capture_output=True, text=True)
+    if res.returncode == 0:
+        rev = res.stdout.strip()
+        with tempfile.TemporaryDirectory(prefix='dflip-prev-') as tmp:
+            src = os.path.join(tmp, 'src')
+            os.makedirs(src)
+            arch = subprocess.run(['git', '-C', REPO, 'archive', rev],
+                                  capture_output=True, check=True).stdout
+            subprocess.run(['tar', '-x', '-C', src], input=arch, check=True)
+            print(f'series: exporting {prev} ({rev[:12]}) with its own '
+                  'mk/series.py', flush=True)
+            # its branch dflip and stamp are ours to rebuild afterwards
+            stamp = os.path.join(gitdir, '.git', 'dflip-inputs')
+            if os.path.exists(stamp):
+                os.unlink(stamp)
+            subprocess.run([sys.executable, os.path.join(src, 'mk/series.py'),
+                            'build', '--git', gitdir, '--pristine', pristine,
+                            '--out', os.path.join(tmp, 'out')], check=True,
+                           )
+            if os.path.exists(stamp):
+                os.unlink(stamp)
+            return import_patches(gitdir, os.path.join(tmp, 'out'))
+    if git(gitdir, 'rev-parse', '--verify', '-q', prev + '^{commit}',
+           check=False, capture=True).strip():
+        return f'base..{prev}'
+    die(f'PREV={prev} is neither a directory of patches nor a revision of '
+        f'{REPO} or of {gitdir}')
+
+
+def import_patches(gitdir, d):
+    names = sorted(n for n in os.listdir(d)
+                   if re.match(r'^[0-9]{4}-.*\.patch$', n)
+                   and not n.startswith('0000-'))
+    if not names:
+        die(f'PREV={d} holds no NNNN-*.patch')
+    index = os.path.join(gitdir, '.git', 'dflip-prev-index')
+    env = {'GIT_INDEX_FILE': index}
+    parent = git(gitdir, 'rev-parse', 'base', capture=True).strip()
+    with tempfile.TemporaryDirectory(prefix='dflip-prev-') as tmp:
+        msg, diff = os.path.join(tmp, 'msg'), os.path.join(tmp, 'diff')
+        for name in names:
+            with open(os.path.join(d, name)) as f:
+                info = subprocess.run(['git', '-C', gitdir, 'mailinfo', msg,
+                                       diff], stdin=f, capture_output=True,
+                                      text=True, check=True).stdout
+            hdr = dict(line.split(': ', 1) for line in info.splitlines()
+                       if ': ' in line)
+            git(gitdir, 'read-tree', parent, env=env)
+            res = subprocess.run(['git', '-C', gitdir, 'apply', '--cached',
+                                  diff], capture_output=True, text=True,
+                                 env=dict(os.environ, **env))
+            if res.returncode:
+                die(f'{d}/{name} does not apply to the previous patches:\n'
+                    f'{res.stderr}')
+            tree = git(gitdir, 'write-tree', env=env, capture=True).strip()
+            body = open(msg).read()
+            message = hdr.get('Subject', name) + '\n\n' + body
+            parent = subprocess.run(
+                ['git', '-C', gitdir, 'commit-tree', tree, '-p', parent],
+                input=message, capture_output=True, text=True, check=True,
+                env=dict(os.environ, **ENV)).stdout.strip()
+    os.unlink(index)
+    git(gitdir, 'update-ref', 'refs/heads/dflip-prev', parent)
+    print(f'series: the previous series ({len(names)} patches from {d}) is '
+          'branch dflip-prev', flush=True)
+    return 'base..dflip-prev'
+
+
+def diffstat_table(gitdir):
+    """One line per commit: its number, size and subject."""
+    lines = []
+    revs = git(gitdir, 'rev-list', '--reverse', 'base..dflip',
+               capture=True).split()
+    for n, rev in enumerate(revs, 1):
+        stat = git(gitdir, 'diff', '--shortstat', rev + '^', rev,
+                   capture=True)
+        files = re.search(r'(\d+) files? changed', stat)
+        ins = re.search(r'(\d+) insertions?', stat)
+        dels = re.search(r'(\d+) deletions?', stat)
+        subject = git(gitdir, 'log', '-1', '--format=%s', rev,
+                      capture=True).strip()
+        nf = int(files.group(1)) if files else 0
+        size = (f'+{int(ins.group(1)) if ins else 0}/'
+                f'-{int(dels.group(1)) if dels else 0}')
+        lines.append(f'  {n:04d} {nf:3d} file{"s" if nf != 1 else " "} '
+                     f'{size:<11s} {subject}')
+    return lines
+
+
+def write_series(gitdir, repo, series, out, prev_range=None):
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
+    extra = [f'--range-diff={prev_range}'] if prev_range else []
     git(gitdir, 'format-patch', '-q', '--cover-letter', '--base=base',
-        '--no-signature', '-o', out, 'base..dflip')
+        '--no-signature', *extra, '-o', out, 'base..dflip')
     made = sorted(n for n in os.listdir(out) if not n.startswith('0000-'))
     want = [name for name, _, _ in series]
     wrong = [f'git mv patches/{w} patches/{m}'
@@ -232,12 +338,19 @@ def write_series(gitdir, repo, series, out):
     cover = os.path.join(out, '0000-cover-letter.patch')
     with open(os.path.join(repo, COVER)) as f:
         subject, _, blurb = f.read().partition('\n')
-    blurb = blurb.strip()
+    blurb = blurb.strip() + '\n\n' + '\n'.join(
+        ['Diffstat per patch (files changed, lines added/removed):', ''] +
+        diffstat_table(gitdir))
     text = open(cover).read()
     text = text.replace('*** SUBJECT HERE ***', subject.strip())
     text = text.replace('*** BLURB HERE ***', blurb)
     with open(cover, 'w') as f:
         f.write(text)
+    if prev_range:
+        rd = git(gitdir, 'range-diff', '--no-color', prev_range,
+                 'base..dflip', capture=True)
+        with open(os.path.join(out, 'range-diff.txt'), 'w') as f:
+            f.write(f'# git range-diff {prev_range} base..dflip\n' + rd)
 
 
 def main():
@@ -250,6 +363,7 @@ def main():
     ap.add_argument('--git')
     ap.add_argument('--pristine')
     ap.add_argument('--out')
+    ap.add_argument('--prev', help='the previous version, for a range-diff')
     args = ap.parse_args()
     if args.out:
         args.out = os.path.abspath(args.out)
@@ -266,21 +380,25 @@ def main():
         return
     ensure_base(args.git, args.pristine)
     remove_stale_locks(args.git)
+    prev_range = (import_prev(args.git, args.prev, args.pristine)
+                  if args.prev else None)
     digest = inputs_hash(REPO, series)
     stamp = os.path.join(args.git, '.git', 'dflip-inputs')
     out_stamp = os.path.join(args.out, '.dflip-inputs')
     fresh = all(os.path.exists(p) and open(p).read() == digest
                 for p in (stamp, out_stamp))
-    if fresh:
+    if fresh and not prev_range:
         print(f'series: up to date in {args.out}')
         return
     if not (os.path.exists(stamp) and open(stamp).read() == digest):
         build_branch(args.git, REPO, series)
-    write_series(args.git, REPO, series, args.out)
+    write_series(args.git, REPO, series, args.out, prev_range)
     for path in (stamp, out_stamp):
         with open(path, 'w') as f:
             f.write(digest)
-    print(f'series: {len(series)} patches and a cover letter in {args.out}')
+    print(f'series: {len(series)} patches and a cover letter in {args.out}' +
+          (f', range-diff against {args.prev} in range-diff.txt'
+           if prev_range else ''))
 
 
 if __name__ == '__main__':
