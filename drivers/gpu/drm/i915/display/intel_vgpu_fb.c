@@ -57,6 +57,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_auth.h>
@@ -237,7 +238,10 @@ static bool intel_vgpu_fb_lease_live(struct drm_master *lessee)
 
 /*
  * Describe the DRM client with master @master (NULL for none), outside any
- * spinlock; the caller holds @master until the description is used.
+ * spinlock; the caller holds @master until the description is used. The
+ * capability matters only for a client that is not a lessee; it is asked
+ * without an audit record, so that a compositor that is not root (whose
+ * lookup is refused) does not fill the audit log at every lookup.
  */
 static void intel_vgpu_fb_client_of(struct drm_master *master,
 				    struct intel_vgpu_fb_client *client)
@@ -246,8 +250,9 @@ static void intel_vgpu_fb_client_of(struct drm_master *master,
 		client->lessee = true;
 		if (intel_vgpu_fb_lease_live(master))
 			client->lease = master;
+		return;
 	}
-	client->sys_admin = capable(CAP_SYS_ADMIN);
+	client->sys_admin = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 }
 
 static bool intel_vgpu_fb_lookup_allowed(struct drm_framebuffer *fb,

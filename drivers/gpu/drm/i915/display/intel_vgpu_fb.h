@@ -75,9 +75,10 @@ struct intel_vgpu_fb_plane {
  * @lease: the client's DRM master while its lease is not revoked, NULL
  *	otherwise: an identity to compare with a master from
  *	intel_vgpu_fb_lessee_get(), valid for the lookup only
- * @sys_admin: the calling task has CAP_SYS_ADMIN in the initial user
- *	namespace (capable(), asked at the time of the lookup, as DRM asks
- *	it for its root-only ioctls)
+ * @sys_admin: the client is not a lessee and the calling task has
+ *	CAP_SYS_ADMIN in the initial user namespace, asked at the time of the
+ *	lookup (ns_capable_noaudit(): a refusal is not audited); false for a
+ *	lessee
  */
 struct intel_vgpu_fb_client {
 	bool lessee;

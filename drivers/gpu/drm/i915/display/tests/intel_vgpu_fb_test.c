@@ -1032,7 +1032,8 @@ static void vfb_ops_lookup_client_caps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->may_references, 2);
 	KUNIT_EXPECT_TRUE(test, t->client.lessee);
 	KUNIT_EXPECT_PTR_EQ(test, t->client.lease, lessee);
-	KUNIT_EXPECT_TRUE(test, t->client.sys_admin);
+	/* only the lease counts: the capability is not asked (nor audited) */
+	KUNIT_EXPECT_FALSE(test, t->client.sys_admin);
 	/* the lookup took and dropped its master reference */
 	KUNIT_EXPECT_EQ(test, kref_read(&lessee->refcount), refs);
 
