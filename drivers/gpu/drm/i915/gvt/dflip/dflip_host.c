@@ -14,14 +14,15 @@
  * - Guest flips: the MMIO handlers of PLANE_SURF, REG_50080 and the cursor
  *   registers call dflip_host_guest_flip() with the vGPU's lock held; it
  *   hands the guest's raw plane registers to dflip_plane_guest_write().
- * - Framebuffers: the state machine asks for a new framebuffer whenever a
- *   guest plane changes geometry (new_geometry, in the trap path); the
- *   glue makes it off that path, in a work item that runs at most once per
- *   DFLIP_HOST_GEOMETRY_PERIOD_MS and makes one framebuffer per plane for
- *   the plane's latest geometry (intel_vgpu_fb_create()), destroys the old
- *   ones no hardware plane shows, and sends a uevent naming the plane and
- *   the new framebuffer id. A reader of a plane's framebuffer (sysfs, the
- *   VFIO query) gets it made at once. At vGPU creation every plane gets
+ * - Framebuffers: a guest flip of a new geometry moves the plane to a new
+ *   framebuffer generation (&dflip_vplane.fb); the trap path sees a
+ *   generation it has not made and kicks a work item, which makes it off
+ *   that path: at most once per DFLIP_HOST_GEOMETRY_PERIOD_MS it makes
+ *   one framebuffer per plane for the plane's latest geometry
+ *   (intel_vgpu_fb_create()), destroys the old ones no hardware plane
+ *   shows, and sends a uevent naming the plane and the new framebuffer
+ *   id. Readers of a plane's framebuffer (sysfs, the VFIO query) get what
+ *   the work made, never make one. At vGPU creation every plane gets
  *   one of a default geometry (dflip_host_vgpu_init()); at VFIO close they
  *   are taken off the hardware (dflip_host_vgpu_release()).
  * - Assignment: i915 calls &intel_vgpu_fb_ops with an i915 spinlock held,
@@ -136,9 +137,9 @@ struct dflip_host_vblank {
  * @gen: the state machine's framebuffer generation it has
  * @geo: its geometry (immutable), set before @fb's id is published, so a
  *	commit racing intel_vgpu_fb_create() reads it without @fb
- * @frame: a frame validated for @geo: the guest's frame it was made
- *	for, then its last frame of @geo once a newer framebuffer replaced
- *	it (&dflip_vplane.lock)
+ * @frame: a frame validated for @geo, the guest's frame it was made for:
+ *	what a host commit of it shows when neither the hardware plane's
+ *	frame nor the guest's current one is of @geo (immutable)
  * @link: entry in &dflip_host_plane.fbs
  */
 struct dflip_host_fb {
@@ -724,26 +725,6 @@ static void dflip_host_uevent(struct dflip_host_plane *hp,
 	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
 }
 
-/*
- * A newer framebuffer replaces the plane's current one: the current one
- * keeps the guest's latest frame of its geometry, for a host commit of it
- * that is already past its atomic check.
- */
-static void dflip_host_keep_frame(struct dflip_host_plane *hp)
-{
-	struct dflip_vplane *vp = hp->vp;
-	struct dflip_host_fb *cur;
-	unsigned long flags;
-
-	if (list_empty(&hp->fbs))
-		return;
-	cur = list_last_entry(&hp->fbs, struct dflip_host_fb, link);
-	spin_lock_irqsave(&vp->lock, flags);
-	if (vp->has_cur && dflip_geometry_equal(&vp->cur.desc.geo, &cur->geo))
-		cur->frame = dflip_host_origin(&vp->cur.desc);
-	spin_unlock_irqrestore(&vp->lock, flags);
-}
-
 /* a framebuffer object for generation @gen of @hp, showing @frame */
 static struct dflip_host_fb *dflip_host_fb_new(struct dflip_host_plane *hp,
 					       u32 gen,
@@ -895,21 +876,6 @@ static void dflip_host_geometry_fn(struct work_struct *work)
 			dflip_host_geometry_kick(hv);
 	}
 	mutex_unlock(&hv->vgpu->vgpu_lock);
-}
-
-/*
- * Called from the trap path (a guest flip of a new geometry) with the vGPU
- * lock held: no allocation, no DRM call. The old framebuffer keeps the
- * guest's last frame of its geometry; the new one is made off this path.
- */
-static int dflip_host_new_geometry(struct dflip_vplane *vp,
-				   const struct dflip_plane_desc *desc)
-{
-	struct dflip_host_plane *hp = to_hp(vp);
-
-	dflip_host_keep_frame(hp);
-	dflip_host_geometry_kick(hp->hv);
-	return 0;
 }
 
 static void dflip_host_vblank_fn(struct kthread_work *work)
@@ -1096,7 +1062,6 @@ static const struct dflip_backend_ops dflip_host_backend_ops = {
 	.arm = dflip_host_arm,
 	.armed = dflip_host_armed,
 	.latched = dflip_host_latched,
-	.new_geometry = dflip_host_new_geometry,
 	.vblank_get = dflip_host_vblank_get,
 	.vblank_put = dflip_host_vblank_put,
 	.flip_done = dflip_host_flip_done,

@@ -64,7 +64,8 @@
  *
  * States (&enum dflip_vplane_state) and transitions of one vGPU plane::
  *
- *   guest flip, any state: new geometry -> new_geometry(), fb gen++, the
+ *   guest flip, any state: new geometry -> fb gen++ (the backend makes
+ *   its framebuffer when it sees the new generation), the
  *   queued flip dropped (its flip-done comes with the armed update's);
  *   same geometry -> recorded as current, then as below
  *
@@ -135,10 +136,9 @@
  *   record is written only under it.
  * - dflip_plane_vblank() runs from the host's vblank handling and takes
  *   only the plane's spinlock.
- * - The backend's arm, armed, latched, flip_done, vblank_get and
- *   vblank_put callbacks are called with the spinlock held and must not
- *   sleep or allocate; new_geometry is called without it, with the vGPU's
- *   lock held.
+ * - The backend's callbacks (arm, armed, latched, flip_done, vblank_get
+ *   and vblank_put) are called with the spinlock held and must not sleep
+ *   or allocate.
  */
 
 static void dflip_signal_locked(struct dflip_vplane *vp)
@@ -337,32 +337,20 @@ static enum dflip_flip_result dflip_geometry_flip(struct dflip_vplane *vp,
 						  const struct dflip_flip *flip,
 						  const struct dflip_surf_window *win)
 {
-	struct dflip_vgpu *vgpu = vp->vgpu;
 	unsigned long flags;
-	int ret;
-
-	ret = vgpu->ops->new_geometry(vp, &flip->desc);
 
 	spin_lock_irqsave(&vp->lock, flags);
-	if (ret) {
-		vp->stats.geometry_failures++;
-	} else {
-		dflip_drop_queued_locked(vp);
-		memset(&vp->fb.geo, 0, sizeof(vp->fb.geo));
-		vp->fb.enabled = flip->desc.enabled;
-		if (flip->desc.enabled)
-			vp->fb.geo = flip->desc.geo;
-		vp->fb.gen++;
-		vp->cur = *flip;
-		vp->has_cur = flip->desc.enabled;
-		vp->cur_win = *win;
-		vp->stats.geometry_changes++;
-	}
+	dflip_drop_queued_locked(vp);
+	memset(&vp->fb.geo, 0, sizeof(vp->fb.geo));
+	vp->fb.enabled = flip->desc.enabled;
+	if (flip->desc.enabled)
+		vp->fb.geo = flip->desc.geo;
+	vp->fb.gen++;
+	vp->cur = *flip;
+	vp->has_cur = flip->desc.enabled;
+	vp->cur_win = *win;
+	vp->stats.geometry_changes++;
 	spin_unlock_irqrestore(&vp->lock, flags);
-
-	if (ret)
-		pr_info_ratelimited("pipe %c plane %u: new framebuffer failed: %d\n",
-				    'A' + vp->pipe, vp->kind, ret);
 	return DFLIP_FLIP_GEOMETRY;
 }
 
@@ -811,8 +799,9 @@ void dflip_vgpu_init(struct dflip_vgpu *vgpu, struct mutex *lock,
  * @vp: the vGPU plane, as dflip_vgpu_init() left it
  * @geo: the default geometry
  *
- * Called at vGPU creation with the vGPU's lock held.  Asks the backend for
- * a framebuffer of @geo (new_geometry, framebuffer generation 1) and makes
+ * Called at vGPU creation with the vGPU's lock held.  Gives the plane
+ * framebuffer generation 1, of @geo (the backend makes its framebuffer
+ * object, as for any generation it has not made yet), and makes
  * the start of the vGPU's aperture (past the VT-d guard, 1 MiB aligned),
  * read as @geo, the plane's current frame, so that a compositor can assign
  * the plane before the guest first
@@ -823,9 +812,8 @@ void dflip_vgpu_init(struct dflip_vgpu *vgpu, struct mutex *lock,
  *
  * Return: 0 on success; -EOPNOTSUPP if direct flip is unsupported,
  * -EBUSY if the plane already has a framebuffer, -ENOSPC if that frame
- * does not pass validation (@geo does not fit the vGPU's aperture), or the
- * error of new_geometry.  On error the
- * plane is as before.
+ * does not pass validation (@geo does not fit the vGPU's aperture).  On
+ * error the plane is as before.
  */
 int dflip_plane_set_default(struct dflip_vplane *vp,
 			    const struct dflip_geometry *geo)
@@ -834,7 +822,6 @@ int dflip_plane_set_default(struct dflip_vplane *vp,
 	struct dflip_surf_window win;
 	struct dflip_flip flip = {};
 	unsigned long flags;
-	int ret;
 
 	lockdep_assert_held(vgpu->lock);
 	if (!vgpu->supported)
@@ -851,10 +838,6 @@ int dflip_plane_set_default(struct dflip_vplane *vp,
 	flip.regs.surf = lower_32_bits(flip.desc.surf);
 	if (dflip_validate(vp, &flip.desc, &win) != DFLIP_OK)
 		return -ENOSPC;
-
-	ret = vgpu->ops->new_geometry(vp, &flip.desc);
-	if (ret)
-		return ret;
 
 	spin_lock_irqsave(&vp->lock, flags);
 	vp->fb.enabled = true;

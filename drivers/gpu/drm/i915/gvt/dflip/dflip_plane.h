@@ -52,8 +52,9 @@ struct dflip_fb_geo {
  * @flips_held: valid flips not shown because the assigned framebuffer is
  *	of an older geometry (waiting for the host to commit the new one)
  * @rejects: rejected guest flips, per &enum dflip_reject
- * @geometry_changes: new framebuffer objects created
- * @geometry_failures: new_geometry() backend failures
+ * @geometry_changes: new framebuffer generations (guest geometry changes)
+ * @geometry_failures: framebuffer objects the backend failed to make
+ *	(counted by the backend, which tries again)
  * @flip_done: flip-done events signalled to the guest
  */
 struct dflip_plane_stats {
@@ -193,13 +194,6 @@ static inline bool dflip_plane_assigned_locked(const struct dflip_vplane *vp)
  *	assigned (never once the host took it back: its pipe may be off or
  *	power-gated).  Never too early: false while the hardware may still
  *	latch it.
- * @new_geometry: process context, without &dflip_vplane.lock, with the
- *	vGPU's lock held, from the trap path: the plane moves to @desc's
- *	geometry (or none when @desc is disabled).  The backend gives it
- *	a framebuffer object for it and tells userspace with a uevent naming
- *	the vGPU and plane, at once or later (it reads the plane's
- *	generation and geometry then); an error refuses the geometry and
- *	keeps the old framebuffer and the last good frame.
  * @vblank_get: start calling dflip_plane_vblank() for the plane at the
  *	vblanks of @hw's CRTC.  Called by dflip_plane_assign() under
  *	&dflip_vplane.lock, from the host's commit (any context, interrupts
@@ -218,8 +212,6 @@ struct dflip_backend_ops {
 		    const struct dflip_flip *flip);
 	void (*armed)(struct dflip_vplane *vp, void *hw);
 	bool (*latched)(struct dflip_vplane *vp, void *hw);
-	int (*new_geometry)(struct dflip_vplane *vp,
-			    const struct dflip_plane_desc *desc);
 	int (*vblank_get)(struct dflip_vplane *vp, void *hw);
 	void (*vblank_put)(struct dflip_vplane *vp, void *hw);
 	void (*flip_done)(struct dflip_vplane *vp);
@@ -255,8 +247,10 @@ struct dflip_vgpu {
  * @DFLIP_FLIP_HELD: valid, but the assigned framebuffer is of an older
  *	geometry; shown once the host commits the new one (the caller
  *	emulates its flip-done)
- * @DFLIP_FLIP_GEOMETRY: new geometry: a new framebuffer object was asked
- *	for, the last good frame stays (the caller emulates its flip-done)
+ * @DFLIP_FLIP_GEOMETRY: new geometry: the plane's framebuffer generation
+ *	moved on (&dflip_vplane.fb: the backend makes its framebuffer object
+ *	off the trap path), the last good frame stays (the caller emulates
+ *	its flip-done)
  * @DFLIP_FLIP_REJECTED: invalid, counted, the last good frame stays (the
  *	caller emulates its flip-done)
  * @DFLIP_FLIP_UNSUPPORTED: direct flip is not supported on this device

@@ -632,17 +632,6 @@ static bool dflip_fake_latched(struct dflip_vplane *vp, void *hw)
 	       h->latch_surf;
 }
 
-static int dflip_fake_new_geometry(struct dflip_vplane *vp,
-				   const struct dflip_plane_desc *desc)
-{
-	struct dflip_fake *fake = dflip_fake_of(vp);
-
-	might_sleep();
-	fake->new_geometry_calls++;
-	fake->last_geometry = *desc;
-	return fake->new_geometry_ret;
-}
-
 static int dflip_fake_vblank_get(struct dflip_vplane *vp, void *hw)
 {
 	struct dflip_fake *fake = dflip_fake_of(vp);
@@ -687,7 +676,6 @@ const struct dflip_backend_ops dflip_fake_ops = {
 	.arm = dflip_fake_arm,
 	.armed = dflip_fake_armed,
 	.latched = dflip_fake_latched,
-	.new_geometry = dflip_fake_new_geometry,
 	.vblank_get = dflip_fake_vblank_get,
 	.vblank_put = dflip_fake_vblank_put,
 	.flip_done = dflip_fake_flip_done,

@@ -165,9 +165,6 @@ struct dflip_fake_hw {
  * @rf: the register-file model
  * @lock: protects the @hw owners against the vblank dispatch
  * @hw: the hardware planes
- * @new_geometry_ret: what new_geometry() returns (0 or an error)
- * @new_geometry_calls: new_geometry() calls
- * @last_geometry: the last desc passed to new_geometry()
  * @flip_done: flip-done signals per vGPU plane number
  * @frame_reads: frame counter reads (the backend's armed() and latched()
  *	of an arming that kept the live surface)
@@ -176,9 +173,6 @@ struct dflip_fake {
 	struct dflip_regfile rf;
 	spinlock_t lock; /* protects hw[][].owner */
 	struct dflip_fake_hw hw[DFLIP_RF_PIPES][DFLIP_RF_PLANES];
-	int new_geometry_ret;
-	u32 new_geometry_calls;
-	struct dflip_plane_desc last_geometry;
 	u32 flip_done[DFLIP_NUM_PLANES];
 	u32 frame_reads;
 };
