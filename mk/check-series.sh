@@ -46,9 +46,10 @@ else
 	fail same-tree-as-overlay "git am result differs from the laid overlay"
 fi
 # the series' last commit has every file it touches as make lays it for the
-# other tiers (a Makefile staged wrong, say, shows here)
+# other tiers (a Makefile staged wrong, say, shows here); the files that the
+# build-only adaptations of patches/dropin/ change are laid differently
 differ=
-for f in $(python3 "$DFLIP_REPO/mk/series.py" files); do
+for f in $(python3 "$DFLIP_REPO/mk/series.py" files --not-adapted); do
 	cmp -s <(git -C "$G" show "HEAD:$f" 2>/dev/null) "$DFLIP_TREE/$f" ||
 		differ="$differ $f"
 done
@@ -73,10 +74,42 @@ for p in "${patches[@]}"; do
 	fi
 done
 
-# kernel-doc on every new C file and header
-for f in $(python3 "$DFLIP_REPO/mk/series.py" files --new); do
+# checkpatch --strict on the diffs of the build-only adaptations too (not
+# exported, so there is no commit to check: the diff alone)
+for p in "$DFLIP_REPO"/patches/dropin/[0-9][0-9][0-9][0-9]-*.patch; do
+	[ -e "$p" ] || continue
+	name=dropin-$(basename "$p" .patch | cut -c1-4)
+	out1=$(cd "$G" && sed -n '/^diff --git /,$p' "$p" |
+	       scripts/checkpatch.pl --strict --no-tree --no-signoff --show-types \
+		${ignore:+--ignore "$ignore"} - 2>&1)
+	total=$(echo "$out1" | grep -E '^total:')
+	if echo "$total" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		pass "checkpatch.$name"
+	else
+		fail "checkpatch.$name" "$total $(echo "$out1" | grep -m2 -E '^(ERROR|WARNING|CHECK)')"
+	fi
+done
+
+# ... and on the new files they add, whole
+for f in $(python3 "$DFLIP_REPO/mk/series.py" files --adaptations); do
+	out1=$(cd "$G" && scripts/checkpatch.pl --strict --no-tree -f --show-types \
+		${ignore:+--ignore "$ignore"} "$DFLIP_REPO/$f" 2>&1)
+	total=$(echo "$out1" | grep -E '^total:')
+	if echo "$total" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		pass "checkpatch.$f"
+	else
+		fail "checkpatch.$f" "$total $(echo "$out1" | grep -m2 -E '^(ERROR|WARNING|CHECK)')"
+	fi
+done
+
+# kernel-doc on every new C file and header (the series' and the
+# adaptations')
+for f in $(python3 "$DFLIP_REPO/mk/series.py" files --new) \
+	 $(python3 "$DFLIP_REPO/mk/series.py" files --adaptations); do
 	case "$f" in *.c|*.h) ;; *) continue ;; esac
-	kd=$(cd "$G" && scripts/kernel-doc -none -Wall "$f" 2>&1)
+	src=$f	# an adaptation's file is not in the series tree
+	[ -e "$G/$f" ] || src=$DFLIP_REPO/$f
+	kd=$(cd "$G" && scripts/kernel-doc -none -Wall "$src" 2>&1)
 	if [ -z "$kd" ]; then
 		pass "kernel-doc.$f"
 	else

@@ -39,6 +39,7 @@ import lay
 repo, dst = sys.argv[1:]
 files = sorted(set(lay.overlay_files(repo).values()))
 files += ['patches/' + n for n in lay.patch_names(repo)]
+files += [lay.DROPIN + '/' + n for n in lay.patch_names(repo, lay.DROPIN)]
 for rel in files:
     os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
     shutil.copy2(os.path.join(repo, rel), os.path.join(dst, rel))

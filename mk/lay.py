@@ -9,7 +9,9 @@ one commit's message, the new files it adds ("new PATH" lines naming files
 kept at their in-tree paths in REPO) and the diff of the upstream files it
 changes (parse_patch()).  Every upstream file a diff changes is taken from
 PRISTINE, the new files of every patch are added, and the diffs are applied
-in order, all in a staging directory.  Only when every hunk applied is TREE
+in order, all in a staging directory; then the build-only adaptations of
+patches/dropin/ (same format, never exported by mk/series.py), whose
+diffs may also change files of the overlay.  Only when every hunk applied is TREE
 changed, and then only the files whose content differs (so that kbuild
 rebuilds only what changed).  Files laid by an earlier run and no longer
 part of the overlay are removed.  When a hunk does not apply, the patch,
@@ -30,6 +32,9 @@ import tempfile
 
 MANIFEST = '.dflip-laid'
 PATCHES = 'patches'
+# Build-only adaptations, applied after the series in every build and never
+# exported: patches/dropin/NNNN-*.patch, in the format of the series.
+DROPIN = 'patches/dropin'
 # Top directories of the repository that hold kernel files (the overlay).
 KERNEL_DIRS = ('drivers', 'include', 'Documentation', 'tools')
 
@@ -56,17 +61,18 @@ def repo_files(repo):
     return rels
 
 
-def patch_names(repo):
-    """The patches of the series, in order: patches/NNNN-*.patch, numbered
-    0001 up without a gap (the number is the order, stored nowhere else)."""
-    d = os.path.join(repo, PATCHES)
+def patch_names(repo, where=PATCHES):
+    """The patches of the series (or of patches/dropin), in order:
+    NNNN-*.patch, numbered 0001 up without a gap (the number is the order,
+    stored nowhere else)."""
+    d = os.path.join(repo, where)
     if not os.path.isdir(d):
         return []
     names = sorted(n for n in os.listdir(d)
                    if re.match(r'^[0-9]{4}-.*\.patch$', n))
     for i, name in enumerate(names, 1):
         if int(name[:4]) != i:
-            sys.exit(f'lay: {PATCHES}/{name}: expected number {i:04d} '
+            sys.exit(f'lay: {where}/{name}: expected number {i:04d} '
                      '(the patches are numbered 0001 up, without a gap)')
     return names
 
@@ -107,6 +113,17 @@ def read_series(repo):
             for n in patch_names(repo)]
 
 
+def read_dropin(repo):
+    """[('dropin/NAME', parsed patch)] of the build-only adaptations."""
+    return [('dropin/' + n, parse_patch(os.path.join(repo, DROPIN, n)))
+            for n in patch_names(repo, DROPIN)]
+
+
+def read_all(repo):
+    """The series, then the build-only adaptations: what every build lays."""
+    return read_series(repo) + read_dropin(repo)
+
+
 def kernel_files(repo):
     """Repository files under KERNEL_DIRS, less NOT_KERNEL."""
     return sorted(r for r in repo_files(repo)
@@ -120,7 +137,7 @@ def assign(repo, patches=None):
     Every kernel file of the repository is added by exactly one patch, and
     every "new" line names at least one file.
     """
-    patches = read_series(repo) if patches is None else patches
+    patches = read_all(repo) if patches is None else patches
     files = kernel_files(repo)
     by_patch = {name: [] for name, _ in patches}
     errors = []
@@ -171,9 +188,12 @@ def explain_failure(name, diff, stage):
 
 def build_stage(repo, pristine, stage):
     laid = {}
-    patches = read_series(repo)
+    patches = read_all(repo)
+    overlay = overlay_files(repo)
     for name, p in patches:
         for rel in p['files']:
+            if rel in overlay and name.startswith('dropin/'):
+                continue    # an adaptation's change to a new file
             src = os.path.join(pristine, rel)
             dst = os.path.join(stage, rel)
             if not os.path.exists(dst):
@@ -183,7 +203,7 @@ def build_stage(repo, pristine, stage):
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 shutil.copy2(src, dst)
                 laid[rel] = True
-    for rel, src in overlay_files(repo).items():
+    for rel, src in overlay.items():
         if os.path.exists(os.path.join(pristine, rel)):
             sys.exit(f'lay: {src} would replace the upstream file {rel}; '
                      'change upstream files with the diff of a patch')

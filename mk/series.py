@@ -3,8 +3,10 @@
 """Turn patches/ and the overlay into the upstream series.
 
     series.py check                 validate patches/ against the repo
-    series.py files [--kind c] [--no-tests] [--new]
+    series.py files [--kind c] [--no-tests] [--new] [--not-adapted]
+    series.py files --adaptations   the new files of patches/dropin/
     series.py build --git DIR --pristine DIR --out DIR [--prev PREV]
+    series.py refresh --git DIR [--dry-run]
 
 patches/NNNN-*.patch is the series, one file per exported commit in the
 order of its number (mk/lay.py parse_patch(): message, "new PATH" lines,
@@ -15,10 +17,13 @@ patch (only when an input changed) and writes `git format-patch` output
 with the cover letter, to which it adds a diffstat per patch; with --prev
 (an earlier exported series: a directory of its patch files, or a revision
 of this repository or of the series repository) also the range-diff
-against it, in the cover letter and in range-diff.txt.
+against it, in the cover letter and in range-diff.txt.  `refresh` writes
+branch dflip back into patches/ and the overlay after its commits were
+amended there (refresh()).
 """
 
 import argparse
+import fnmatch
 import hashlib
 import os
 import re
@@ -51,7 +56,8 @@ COVER = 'patches/0000-cover-letter.txt'
 def load(repo):
     """Return [(name, parsed patch, [new files])], or die on an error."""
     patches = lay.read_series(repo)
-    by_patch, errors = lay.assign(repo, patches)
+    # the build-only adaptations own new files too, but are not exported
+    by_patch, errors = lay.assign(repo, patches + lay.read_dropin(repo))
     if not patches:
         errors.append('patches/ has no NNNN-*.patch')
     for name, p in patches:
@@ -83,11 +89,21 @@ def cover_references(repo, patches):
 
 
 def changed_files(repo, series, args):
-    """In-tree paths the series adds (and, unless --new, changes)."""
+    """In-tree paths the series adds (and, unless --new, changes); with
+    --adaptations, the files patches/dropin/ adds."""
+    if args.adaptations:
+        by_patch, _ = lay.assign(repo)
+        yield from sorted(rel for name, rels in by_patch.items()
+                          if name.startswith('dropin/') for rel in rels)
+        return
     paths = {rel for _, _, new in series for rel in new}
     if not args.new:
         for _, p, _ in series:
             paths.update(p['files'])
+    if args.not_adapted:
+        # as the series leaves them: the build-only adaptations change them
+        for _, p in lay.read_dropin(repo):
+            paths.difference_update(p['files'])
     for path in sorted(paths):
         if args.kind == 'c' and not path.endswith('.c'):
             continue
@@ -353,11 +369,98 @@ def write_series(gitdir, repo, series, out, prev_range=None):
             f.write(f'# git range-diff {prev_range} base..dflip\n' + rd)
 
 
+def in_base(gitdir, path):
+    return subprocess.run(['git', '-C', gitdir, 'cat-file', '-e',
+                           f'base:{path}'], capture_output=True).returncode == 0
+
+
+def refreshed_patch(gitdir, commit, p, owner, index):
+    """The text of one patch file made from COMMIT of the series git: its
+    message, its "new" lines (the old globs that still match, plus a line
+    per added file none matches) and its diff of upstream files.  OWNER
+    maps each new file to the number of the patch that adds it."""
+    status = git(gitdir, 'diff-tree', '--no-commit-id', '--name-status',
+                 '--no-renames', '-r', commit, capture=True).splitlines()
+    upstream, added = [], []
+    for line in status:
+        st, path = line.split('\t', 1)
+        if in_base(gitdir, path):
+            upstream.append(path)
+        elif st == 'A':
+            added.append(path)
+            owner[path] = index
+        elif os.path.basename(path) != 'Makefile':
+            # a Makefile gains lines as sources arrive (stage_makefiles())
+            die(f'commit {index} ({commit[:12]}) changes {path}, which '
+                f'patch {owner.get(path, "?")} adds: a new file is laid '
+                'whole by its patch, so fold the change into that commit')
+    globs = [g for g in p['new']
+             if any(fnmatch.fnmatchcase(a, g) for a in added)]
+    globs += [a for a in added
+              if not any(fnmatch.fnmatchcase(a, g) for g in globs)]
+    diff = ''
+    if upstream:
+        diff = git(gitdir, 'diff', '--no-color', '--no-renames',
+                   f'{commit}^', commit, '--', *upstream, capture=True)
+        diff = ''.join(line for line in diff.splitlines(True)
+                       if not line.startswith('index '))
+    msg = git(gitdir, 'log', '-1', '--format=%B', commit, capture=True)
+    head = ''.join(f'new {g}\n' for g in globs)
+    return (msg.rstrip('\n') + '\n---\n' + head +
+            ('\n' if head and diff else '') + diff)
+
+
+def refresh(gitdir, repo, series, dry_run):
+    """Write branch dflip of the series git back into patches/ and the
+    overlay: after commits there were amended (git rebase -i base), each
+    patch file gets its commit's message, new files and upstream diff, and
+    each file of the overlay its content at the branch's tip.  Returns the
+    repository paths that differ (and, unless DRY_RUN, were written)."""
+    commits = git(gitdir, 'rev-list', '--reverse', 'base..dflip',
+                  capture=True).split()
+    if len(commits) != len(series):
+        die(f'branch dflip has {len(commits)} commits and patches/ '
+            f'{len(series)}: add or remove the patch file first')
+    with tempfile.TemporaryDirectory(prefix='dflip-names-') as tmp:
+        git(gitdir, 'format-patch', '-q', '-o', tmp, 'base..dflip')
+        names = sorted(os.listdir(tmp))
+    owner, writes, removes = {}, {}, []
+    for i, (commit, (name, p, _), made) in enumerate(
+            zip(commits, series, names), 1):
+        text = refreshed_patch(gitdir, commit, p, owner, i)
+        writes['patches/' + made] = text
+        if made != name:
+            removes.append('patches/' + name)
+    for path in owner:
+        writes[path] = git(gitdir, 'show', f'dflip:{path}', capture=True)
+    differ = [r for r in removes]
+    for rel, text in writes.items():
+        full = os.path.join(repo, rel)
+        if not os.path.exists(full) or open(full).read() != text:
+            differ.append(rel)
+    if not dry_run:
+        for rel in differ:
+            if rel in removes:
+                os.unlink(os.path.join(repo, rel))
+                continue
+            os.makedirs(os.path.dirname(os.path.join(repo, rel)),
+                        exist_ok=True)
+            with open(os.path.join(repo, rel), 'w') as f:
+                f.write(writes[rel])
+    return differ
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('action', choices=['check', 'build', 'files'])
+    ap.add_argument('action', choices=['check', 'build', 'files', 'refresh'])
+    ap.add_argument('--dry-run', action='store_true',
+                    help='refresh: only list what would change')
     ap.add_argument('--kind', choices=['c', 'all'], default='all')
     ap.add_argument('--no-tests', action='store_true')
+    ap.add_argument('--adaptations', action='store_true',
+                    help='only the files patches/dropin/ adds')
+    ap.add_argument('--not-adapted', action='store_true',
+                    help='leave out the files patches/dropin/ changes')
     ap.add_argument('--new', action='store_true',
                     help='only files the series adds')
     ap.add_argument('--git')
@@ -377,6 +480,13 @@ def main():
               f'{sum(len(new) for _, _, new in series)} new files, '
               f'{sum(len(p["files"]) for _, p, _ in series)} upstream file '
               'changes')
+        return
+    if args.action == 'refresh':
+        differ = refresh(args.git, REPO, series, args.dry_run)
+        print(f'series: {len(differ)} files '
+              f'{"differ from" if args.dry_run else "refreshed from"} '
+              f'branch dflip of {args.git}' +
+              ''.join(f'\n  {rel}' for rel in differ))
         return
     ensure_base(args.git, args.pristine)
     remove_stale_locks(args.git)
