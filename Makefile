@@ -11,6 +11,10 @@
 #                 version PREV (an exported out/series directory, or a
 #                 revision of this repository or of the series git) in
 #                 out/series/range-diff.txt and the cover letter
+#   make refresh [DRY_RUN=1]
+#                 write branch dflip of the series git ($DFLIP_WORK/series),
+#                 after commits were amended there, back into patches/ and
+#                 the new files
 #   make DEBIAN=13
 #                 the same, the modules for Debian 13's stock kernel: built
 #                 by the DKMS package in a trixie chroot (mk/chroot-modules.sh)
@@ -57,7 +61,7 @@ endif
 MODDIR := $(DFLIP_WORK)/modsrc/drivers/gpu/drm/i915
 MAN8 := out/man/gvt-dflip.8
 
-.PHONY: all deps base lay modules tools series check check-repeat bench hwtest help clean \
+.PHONY: all deps base lay modules tools series refresh check check-repeat bench hwtest help clean \
 	deb man install uninstall check-packaging
 
 ifeq ($(CHROOT_DEBIAN),)
@@ -100,6 +104,12 @@ series: base
 		python3 mk/series.py build --git "$$DFLIP_SERIES_GIT" \
 		--pristine "$$(dflip_pristine)" --out out/series \
 		$(if $(PREV),--prev "$(PREV)")
+
+# write branch dflip of the series git back into patches/ and the overlay
+refresh:
+	@source mk/env.sh && exec 8>"$$DFLIP_WORK/series.lock" && flock 8 && \
+		python3 mk/series.py refresh --git "$$DFLIP_SERIES_GIT" \
+		$(if $(DRY_RUN),--dry-run)
 
 deb: deps
 	@mk/deb.sh

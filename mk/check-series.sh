@@ -26,6 +26,14 @@ if ! python3 "$DFLIP_REPO/mk/series.py" build --git "$G" \
 	fail format-patch "the series could not be generated"
 	exit 0
 fi
+# writing the series git back (series.py refresh) gives patches/ and the
+# overlay exactly as they are: the refresh recipe of README loses nothing
+if rd=$(python3 "$DFLIP_REPO/mk/series.py" refresh --git "$G" --dry-run 2>&1) &&
+   echo "$rd" | grep -q '^series: 0 files differ'; then
+	pass refresh-round-trip
+else
+	fail refresh-round-trip "$(echo "$rd" | head -3 | paste -sd ' ')"
+fi
 mapfile -t patches < <(ls "$out"/[0-9][0-9][0-9][0-9]-*.patch | grep -v /0000-)
 [ ${#patches[@]} -gt 0 ] || { fail format-patch "no patches"; exit 0; }
 
