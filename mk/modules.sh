@@ -6,7 +6,9 @@
 # and modpost against that Module.symvers, so
 # that no vmlinux is built and the modules load on the stock kernel. Also
 # drm.ko: i915.ko imports the DRM core's framebuffer lookup filter, which
-# the stock drm.ko lacks; ours is a drop-in for it (mk/check-modules.sh).
+# the stock drm.ko lacks; ours is a drop-in for it (mk/check-modules.sh),
+# built with the adaptation of patches/dropin/
+# (CONFIG_DRM_FRAMEBUFFER_LOOKUP_DROPIN: every export keeps its stock CRC).
 #
 #   mk/modules.sh [extra make arguments]
 #
@@ -39,14 +41,17 @@ grep -v '^CONFIG_BUILD_SALT=' "$cfg" > "$O/.config.dflip.new"
 cat >> "$O/.config.dflip.new" <<CFG
 CONFIG_BUILD_SALT="$DFLIP_KREL"
 CONFIG_DRM_I915_GVT_DFLIP=y
+CONFIG_DRM_FRAMEBUFFER_LOOKUP_DROPIN=y
 CFG
 if ! cmp -s "$O/.config.dflip.new" "$O/.config.dflip"; then
 	dflip_log "modules: configuring $O"
 	mv "$O/.config.dflip.new" "$O/.config.dflip"
 	cp "$O/.config.dflip" "$O/.config"
 	kmake olddefconfig
-	grep -q '^CONFIG_DRM_I915_GVT_DFLIP=y' "$O/.config" ||
-		dflip_die "CONFIG_DRM_I915_GVT_DFLIP is not enabled in $O/.config"
+	for opt in DRM_I915_GVT_DFLIP DRM_FRAMEBUFFER_LOOKUP_DROPIN; do
+		grep -q "^CONFIG_$opt=y" "$O/.config" ||
+			dflip_die "CONFIG_$opt is not enabled in $O/.config"
+	done
 	dflip_log "modules: modules_prepare"
 	kmake modules_prepare
 else

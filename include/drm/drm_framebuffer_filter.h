@@ -14,9 +14,12 @@ struct drm_framebuffer;
 /**
  * struct drm_framebuffer_lookup_filter - who may look up a framebuffer by id
  *
- * Set with drm_framebuffer_set_lookup_filter(). Kept in a header of its
- * own, beside &struct drm_framebuffer rather than in it, so that no type
- * that existing exports use changes.
+ * Set with drm_framebuffer_set_lookup_filter(): the policy of
+ * &drm_framebuffer_funcs.lookup_allowed for a drm.ko built as a drop-in
+ * for a distribution kernel's (CONFIG_DRM_FRAMEBUFFER_LOOKUP_DROPIN, a
+ * build-only adaptation, not part of the upstream series). Kept in a
+ * header of its own, beside &struct drm_framebuffer rather than in it, so
+ * that no type that existing exports use changes.
  */
 struct drm_framebuffer_lookup_filter {
 	/**

@@ -35,10 +35,10 @@
  * plane's limit, asynchronous flips.
  *
  * Who may show a vGPU framebuffer is GVT's policy, not i915's: its id is a
- * small integer any DRM client can guess, so every vGPU framebuffer gets a
- * lookup filter (drm_framebuffer_set_lookup_filter()) before its id is
- * published. The filter describes the client (a lessee and which lease,
- * CAP_SYS_ADMIN of the caller) in an &intel_vgpu_fb_client and asks
+ * small integer any DRM client can guess, so DRM asks i915 at every lookup
+ * by a client (&drm_framebuffer_funcs.lookup_allowed).
+ * intel_vgpu_fb_lookup_allowed() describes the client (a lessee and which
+ * lease, CAP_SYS_ADMIN of the caller) in an &intel_vgpu_fb_client and asks
  * &intel_vgpu_fb_ops.may_reference; every ioctl that takes the id then
  * answers a refused client as for an object outside its lease: -ENOENT
  * from the legacy ones, an atomic FB_ID taken as 0 (no framebuffer).
@@ -64,7 +64,6 @@
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
-#include <drm/drm_framebuffer_filter.h>
 #include <drm/drm_modeset_helper.h>
 #include <drm/drm_plane.h>
 
@@ -218,12 +217,6 @@ static int intel_vgpu_fb_dirty(struct drm_framebuffer *fb,
 	return 0;
 }
 
-static const struct drm_framebuffer_funcs intel_vgpu_fb_funcs = {
-	.destroy = intel_vgpu_fb_free,
-	.create_handle = intel_vgpu_fb_create_handle,
-	.dirty = intel_vgpu_fb_dirty,
-};
-
 /* A lease is revoked when its lessor took all of its objects back. */
 static bool intel_vgpu_fb_lease_live(struct drm_master *lessee)
 {
@@ -285,8 +278,11 @@ static bool intel_vgpu_fb_lookup_allowed(struct drm_framebuffer *fb,
 	return allowed;
 }
 
-static const struct drm_framebuffer_lookup_filter intel_vgpu_fb_filter = {
-	.allowed = intel_vgpu_fb_lookup_allowed,
+static const struct drm_framebuffer_funcs intel_vgpu_fb_funcs = {
+	.destroy = intel_vgpu_fb_free,
+	.create_handle = intel_vgpu_fb_create_handle,
+	.dirty = intel_vgpu_fb_dirty,
+	.lookup_allowed = intel_vgpu_fb_lookup_allowed,
 };
 
 static bool intel_vgpu_fb_modifier_ok(u64 modifier)
@@ -411,12 +407,8 @@ struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
 	list_add_tail(&vfb->link, &intel_vgpu_fbs);
 	spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);
 
-	/* before the id is published: no client ever finds it unfiltered */
-	ret = drm_framebuffer_set_lookup_filter(fb, &intel_vgpu_fb_filter);
-	if (!ret)
-		ret = drm_framebuffer_init(drm, fb, &intel_vgpu_fb_funcs);
+	ret = drm_framebuffer_init(drm, fb, &intel_vgpu_fb_funcs);
 	if (ret) {
-		drm_framebuffer_clear_lookup_filter(fb);
 		spin_lock_irqsave(&intel_vgpu_fb_lock, flags);
 		list_del(&vfb->link);
 		spin_unlock_irqrestore(&intel_vgpu_fb_lock, flags);

@@ -21,7 +21,7 @@
  * assign/surface/unassign protocol, mirroring, destroy and ops
  * unregistration while the framebuffer is on a plane (no use after free
  * under KASAN), intel_plane_pin_fb()/intel_plane_unpin_fb() skipping a
- * vGPU framebuffer, and the lookup filter: what i915 tells GVT about the
+ * vGPU framebuffer, and the lookup hook: what i915 tells GVT about the
  * client looking a framebuffer up (which lease, CAP_SYS_ADMIN of the
  * caller), GVT's answer applied to lookups and ioctls, and refusal
  * without ops or without a may_reference callback.
