@@ -101,8 +101,8 @@
  *   held in every assigned state: recorded as current, never written;
  *   GVT emulates their flip-done.  assign(hw, new gen) on the same
  *   hardware plane shows the current state.  assign() of a plane assigned
- *   to another hardware plane: -EBUSY (no mirroring); reassign() moves it
- *   (unassign + assign).  A reset or VFIO close keeps the state and the
+ *   to another hardware plane: -EBUSY (no mirroring); i915 moves it with
+ *   unassign() then assign().  A reset or VFIO close keeps the state and the
  *   assignment (the host's) and forgets what is queued and owed.
  *
  * Before the guest first programs a plane, dflip_plane_set_default() can
@@ -544,34 +544,6 @@ int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
 out:
 	spin_unlock_irqrestore(&vp->lock, flags);
 	return ret;
-}
-
-/**
- * dflip_plane_reassign() - the host moved the plane to another hardware plane
- * @vp: the vGPU plane
- * @hw: the new hardware plane
- * @fb_gen: generation of the framebuffer the host committed
- * @host_armed: as for dflip_plane_assign()
- *
- * Same context as dflip_plane_assign(). Lets go of the old hardware plane
- * and assigns @hw; if that fails, the plane is left unassigned.
- *
- * Return: 0 or an error of dflip_plane_assign() (never -EBUSY).
- */
-int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
-			 bool host_armed)
-{
-	unsigned long flags;
-	bool other;
-
-	if (!hw)
-		return -EINVAL;
-	spin_lock_irqsave(&vp->lock, flags);
-	other = dflip_plane_assigned_locked(vp) && vp->hw != hw;
-	spin_unlock_irqrestore(&vp->lock, flags);
-	if (other)
-		dflip_plane_unassign(vp);
-	return dflip_plane_assign(vp, hw, fb_gen, host_armed);
 }
 
 /**

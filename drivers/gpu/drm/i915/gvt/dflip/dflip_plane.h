@@ -286,8 +286,6 @@ void dflip_plane_vblank(struct dflip_vplane *vp);
 
 int dflip_plane_assign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
 		       bool host_armed);
-int dflip_plane_reassign(struct dflip_vplane *vp, void *hw, u32 fb_gen,
-			 bool host_armed);
 void dflip_plane_unassign(struct dflip_vplane *vp);
 
 bool dflip_plane_surface(struct dflip_vplane *vp, struct dflip_flip *flip);

@@ -515,7 +515,8 @@ static void dflip_plane_test_no_mirroring(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, (void *)dflip_hw(env, 0, 0), vp->hw);
 }
 
-static void dflip_plane_test_reassign(struct kunit *test)
+/* i915 moves a framebuffer: unassign from the old plane, assign the new */
+static void dflip_plane_test_move_to_other_hw(struct kunit *test)
 {
 	struct dflip_test_env *env;
 	struct dflip_vplane *vp = dflip_primary_setup(test, &env);
@@ -524,9 +525,10 @@ static void dflip_plane_test_reassign(struct kunit *test)
 	u32 old_arms = old->arms;
 
 	mutex_lock(&env->lock);
-	KUNIT_EXPECT_EQ(test, -EINVAL, dflip_plane_reassign(vp, NULL, 1, false));
+	KUNIT_EXPECT_EQ(test, -EINVAL, dflip_plane_assign(vp, NULL, 1, false));
 	KUNIT_EXPECT_PTR_EQ(test, (void *)old, vp->hw);
-	KUNIT_EXPECT_EQ(test, 0, dflip_plane_reassign(vp, new, 1, false));
+	dflip_plane_unassign(vp);
+	KUNIT_EXPECT_EQ(test, 0, dflip_plane_assign(vp, new, 1, false));
 	mutex_unlock(&env->lock);
 
 	KUNIT_EXPECT_EQ(test, 0, old->vblank_refs);
@@ -1059,7 +1061,7 @@ static struct kunit_case dflip_plane_tests[] = {
 	KUNIT_CASE(dflip_plane_test_geometry_change),
 	KUNIT_CASE(dflip_plane_test_guest_disable),
 	KUNIT_CASE(dflip_plane_test_no_mirroring),
-	KUNIT_CASE(dflip_plane_test_reassign),
+	KUNIT_CASE(dflip_plane_test_move_to_other_hw),
 	KUNIT_CASE(dflip_plane_test_unassign),
 	KUNIT_CASE(dflip_plane_test_reset),
 	KUNIT_CASE(dflip_plane_test_release),

@@ -92,6 +92,7 @@ static void dflip_stress_host_step(struct dflip_stress *s, unsigned int i)
 	struct dflip_vplane *vp = &vgpu->planes[i % 2];
 	struct dflip_fake_hw *a = &s->env->fake.hw[0][i % 2];
 	struct dflip_fake_hw *b = &s->env->fake.hw[1][i % 2];
+	struct dflip_fake_hw *to;
 	int ret = 0;
 
 	if (i % 6 >= 4) {
@@ -111,8 +112,10 @@ static void dflip_stress_host_step(struct dflip_stress *s, unsigned int i)
 	case 1:
 		ret = dflip_plane_assign(vp, vp->hw ? vp->hw : a, vp->fb.gen, false);
 		break;
-	case 2:
-		ret = dflip_plane_reassign(vp, vp->hw == a ? b : a, vp->fb.gen, false);
+	case 2:	/* a move, as i915 does it: off the old plane, onto the new */
+		to = vp->hw == a ? b : a;
+		dflip_plane_unassign(vp);
+		ret = dflip_plane_assign(vp, to, vp->fb.gen, false);
 		break;
 	default:
 		dflip_plane_unassign(vp);
