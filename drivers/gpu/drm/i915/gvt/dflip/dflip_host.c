@@ -1067,8 +1067,14 @@ static const struct dflip_backend_ops dflip_host_backend_ops = {
 	.flip_done = dflip_host_flip_done,
 };
 
+/*
+ * On while a GVT device with Gen9 display has direct flip registered
+ * (dflip_host_init()): the trap hook is a patched jump otherwise.
+ */
+DEFINE_STATIC_KEY_FALSE(dflip_host_trap_key);
+
 /**
- * dflip_host_guest_flip - a guest wrote a plane's arming register
+ * __dflip_host_guest_flip - a guest wrote a plane's arming register
  * @vgpu: the vGPU, its lock held
  * @pipe: the virtual pipe
  * @kind: the plane
@@ -1080,8 +1086,8 @@ static const struct dflip_backend_ops dflip_host_backend_ops = {
  * and its flip-done comes when the hardware latches it; false if GVT
  * emulates the flip and its flip-done as without direct flip.
  */
-bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
-			   enum dflip_plane_kind kind, u32 surf)
+bool __dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
+			     enum dflip_plane_kind kind, u32 surf)
 {
 	struct dflip_host_vgpu *hv = vgpu->dflip;
 	struct drm_i915_private *i915 = vgpu->gvt->gt->i915;
@@ -1505,6 +1511,8 @@ void dflip_host_init(struct intel_gvt *gvt)
 				ret);
 		else
 			dflip_host_gvt = gvt;
+		if (!ret && DISPLAY_VER(gvt->gt->i915) >= 9)
+			static_branch_enable(&dflip_host_trap_key);
 	}
 	mutex_unlock(&dflip_host_mutex);
 }
@@ -1520,6 +1528,7 @@ void dflip_host_fini(struct intel_gvt *gvt)
 {
 	mutex_lock(&dflip_host_mutex);
 	if (dflip_host_gvt == gvt) {
+		static_branch_disable(&dflip_host_trap_key);
 		intel_vgpu_fb_clear_ops(&dflip_host_fb_ops);
 		dflip_host_gvt = NULL;
 	}

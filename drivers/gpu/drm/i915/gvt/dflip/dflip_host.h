@@ -10,6 +10,7 @@
 #define _GVT_DFLIP_HOST_H_
 
 #include <linux/errno.h>
+#include <linux/jump_label.h>
 #include <linux/sysfs.h>
 #include <linux/types.h>
 
@@ -76,8 +77,32 @@ void dflip_host_vgpu_init(struct intel_vgpu *vgpu);
 void dflip_host_vgpu_fini(struct intel_vgpu *vgpu);
 void dflip_host_vgpu_reset(struct intel_vgpu *vgpu);
 void dflip_host_vgpu_release(struct intel_vgpu *vgpu);
-bool dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
-			   enum dflip_plane_kind kind, u32 surf);
+bool __dflip_host_guest_flip(struct intel_vgpu *vgpu, unsigned int pipe,
+			     enum dflip_plane_kind kind, u32 surf);
+
+DECLARE_STATIC_KEY_FALSE(dflip_host_trap_key);
+
+/**
+ * dflip_host_guest_flip - a guest wrote a plane's arming register
+ * @vgpu: the vGPU, its lock held
+ * @pipe: the virtual pipe
+ * @kind: the plane
+ * @surf: the surface register value the write leaves
+ *
+ * GVT's hook in its plane register handlers: a no-op (a patched jump)
+ * unless a GVT device with Gen9 display registered direct flip
+ * (&dflip_host_trap_key), else __dflip_host_guest_flip().
+ *
+ * Return: as __dflip_host_guest_flip(); false when direct flip is off.
+ */
+static inline bool dflip_host_guest_flip(struct intel_vgpu *vgpu,
+					 unsigned int pipe,
+					 enum dflip_plane_kind kind, u32 surf)
+{
+	if (!static_branch_unlikely(&dflip_host_trap_key))
+		return false;
+	return __dflip_host_guest_flip(vgpu, pipe, kind, surf);
+}
 
 #else
 

@@ -17,7 +17,7 @@
  * id on behalf of DRM files (a root non-lessee, a non-root one, lessees
  * bound and not bound to the vGPU through intel_vgpu/dflip_lessee, and
  * lessees of two masters with the same lessee id, as after a VT switch)
- * go through DRM's lookup filter, i915's filter and GVT's policy.
+ * go through DRM's lookup hook, i915's answer and GVT's policy.
  *
  * The fake CRTC has no vblank support on purpose, so dflip_plane_assign()
  * fails to take its vblank reference and the state machine records the
@@ -750,6 +750,21 @@ static void host_sysfs_unsupported(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_lessee_write(dev, "1"), -EOPNOTSUPP);
 }
 
+/*
+ * The trap hook is on only while a Gen9 GVT device has direct flip
+ * registered: without it, GVT's handlers take a patched jump past it.
+ */
+static void host_trap_hook_follows_registration(struct kunit *test)
+{
+	struct host_test *t = test->priv;
+
+	KUNIT_EXPECT_TRUE(test, static_key_enabled(&dflip_host_trap_key));
+	host_make_unsupported(t);
+	KUNIT_EXPECT_FALSE(test, static_key_enabled(&dflip_host_trap_key));
+	dflip_host_init(t->gvt);
+	KUNIT_EXPECT_TRUE(test, static_key_enabled(&dflip_host_trap_key));
+}
+
 /* VFIO: run the query on a copy of @in in user memory */
 static void host_vfio_drm_fb(struct kunit *test)
 {
@@ -902,6 +917,7 @@ static struct kunit_case host_cases[] = {
 	KUNIT_CASE(host_policy_lessee_binding),
 	KUNIT_CASE(host_policy_lessee_of_next_master),
 	KUNIT_CASE(host_sysfs_unsupported),
+	KUNIT_CASE(host_trap_hook_follows_registration),
 	KUNIT_CASE(host_vfio_drm_fb),
 	KUNIT_CASE(host_vfio_close),
 	KUNIT_CASE(host_debugfs_counts),
