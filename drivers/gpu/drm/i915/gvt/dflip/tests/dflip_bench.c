@@ -35,6 +35,13 @@
  * made by the benchmark task and the CRTCs' vblank workers. Then it is
  * timed with counting off, in batches of DFLIP_BENCH_BATCH iterations,
  * from which the same batches of an empty iteration are subtracted.
+ * Two more paths: the guest's write with direct flip's trap hook patched
+ * out (&dflip_host_trap_key off, as on a device without direct flip), to
+ * show what the hook adds to GVT's own handler, and a calibration loop of
+ * DFLIP_BENCH_CALIBRATION_INSNS instructions: under QEMU's -icount
+ * shift=0 (mk/bench.sh runs the suite a second time so) the guest clock
+ * advances one nanosecond per instruction, and the calibration path says
+ * how exactly.
  * Results are "dflip_bench:" lines, parsed by bench/report.py.
  */
 
@@ -71,6 +78,10 @@
 #define DFLIP_BENCH_WARMUP	1000
 /* iterations run with counting on */
 #define DFLIP_BENCH_COUNTED	1000
+
+/* instructions of one calibration iteration: 1000 x (dec, jnz) */
+#define DFLIP_BENCH_CALIBRATION_LOOPS	1000
+#define DFLIP_BENCH_CALIBRATION_INSNS	(2 * DFLIP_BENCH_CALIBRATION_LOOPS)
 
 #define DFLIP_BENCH_WIDTH	1920
 #define DFLIP_BENCH_HEIGHT	1080
@@ -722,6 +733,14 @@ static int dflip_bench_query(struct intel_vgpu *vgpu,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
+/* exactly DFLIP_BENCH_CALIBRATION_INSNS instructions in the loop */
+static void dflip_bench_calibration_run(struct dflip_bench *b)
+{
+	unsigned long n = DFLIP_BENCH_CALIBRATION_LOOPS;
+
+	asm volatile("1:\n\tdec %0\n\tjnz 1b" : "+r" (n) : : "cc");
+}
+
 /* the guest's write alone, the plane not assigned: what both paths share */
 static void dflip_bench_guest_write_run(struct dflip_bench *b)
 {
@@ -787,6 +806,14 @@ static void dflip_bench_paths(struct kunit *test)
 	b.direct = false;
 	b.run = dflip_bench_guest_write_run;
 	dflip_bench_time(&b, "guest_write");
+	/* the same write with the trap hook patched out: GVT's handler alone */
+	static_branch_disable(&dflip_host_trap_key);
+	dflip_bench_time(&b, "guest_write_bypassed");
+	static_branch_enable(&dflip_host_trap_key);
+	b.run = dflip_bench_calibration_run;
+	dflip_bench_time(&b, "calibration");
+	dflip_bench_report(&b, "calibration", "instructions",
+			   DFLIP_BENCH_CALIBRATION_INSNS);
 	b.iter = 0;
 	b.run = dflip_bench_dmabuf_run;
 	/* the first two frames: a dma-buf object per surface, the cursor's */
