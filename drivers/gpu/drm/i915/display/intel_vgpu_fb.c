@@ -75,7 +75,7 @@
 /**
  * struct intel_vgpu_fb - a vGPU plane as a host framebuffer
  * @base: the framebuffer (no GEM object, no frontbuffer)
- * @info: its geometry, as created
+ * @cursor: made for a cursor plane (the rest of its geometry is @base's)
  * @owner: GVT's opaque pointer, NULL once detached
  * @dying: intel_vgpu_fb_destroy() started: no new assignment
  * @hw: the hardware plane i915 last programmed with it (@hw.plane NULL if
@@ -85,7 +85,7 @@
  */
 struct intel_vgpu_fb {
 	struct intel_framebuffer base;
-	struct intel_vgpu_fb_geometry info;
+	bool cursor;
 	void *owner;
 	bool dying;
 	struct intel_vgpu_fb_plane hw;
@@ -390,7 +390,7 @@ struct drm_framebuffer *intel_vgpu_fb_create(struct drm_device *drm,
 		goto err_refused;
 	}
 
-	vfb->info = *info;
+	vfb->cursor = info->cursor;
 	vfb->owner = owner;
 	INIT_LIST_HEAD(&vfb->clear_link);
 	/* one view, the normal one: no remapping, no rotation */
@@ -682,7 +682,7 @@ int intel_vgpu_fb_plane_check(const struct intel_crtc_state *crtc_state,
 	i915 = to_i915(fb->dev);
 	cursor_plane = plane->id == PLANE_CURSOR;
 
-	if (DISPLAY_VER(i915) < 9 || vfb->info.cursor != cursor_plane ||
+	if (DISPLAY_VER(i915) < 9 || vfb->cursor != cursor_plane ||
 	    drm_rotation_90_or_270(plane_state->hw.rotation) ||
 	    (plane->max_stride &&
 	     fb->pitches[0] > plane->max_stride(plane, fb->format->format,
