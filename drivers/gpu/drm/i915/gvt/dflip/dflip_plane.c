@@ -289,34 +289,31 @@ static enum dflip_reject dflip_check(struct dflip_vplane *vp,
 	return dflip_validate(vp, &flip->desc, win);
 }
 
+/* Every register of @a but the surface is @b's (the fields, not padding). */
+static bool dflip_regs_same_but_surf(const struct dflip_plane_regs *a,
+				     const struct dflip_plane_regs *b)
+{
+	return !((a->ctl ^ b->ctl) | (a->stride ^ b->stride) |
+		 (a->pos ^ b->pos) | (a->size ^ b->size) |
+		 (a->offset ^ b->offset) | (a->keyval ^ b->keyval) |
+		 (a->keymsk ^ b->keymsk) | (a->keymax ^ b->keymax));
+}
+
 /*
  * A surface-only flip: every register but the surface is the current
  * state's, and the new surface lies in the current state's window. It
  * decodes to the current state with the new surface and passes validation
  * exactly as the full check would (dflip_validate_window()), so the full
  * check is skipped. The vGPU's lock, held, keeps @cur stable: it is only
- * written with that lock held.
+ * written with that lock held. On true, @surf is the new surface address.
  */
 static bool dflip_surface_only(struct dflip_vplane *vp,
-			       const struct dflip_plane_regs *regs,
-			       struct dflip_flip *flip)
+			       const struct dflip_plane_regs *regs, u64 *surf)
 {
-	struct dflip_plane_regs same;
-	u64 surf;
-
-	if (!vp->has_cur)
+	if (!vp->has_cur || !dflip_regs_same_but_surf(&vp->cur.regs, regs))
 		return false;
-	same = vp->cur.regs;
-	same.surf = regs->surf;
-	if (memcmp(&same, regs, sizeof(same)))
-		return false;
-	surf = dflip_decode_surf(vp->kind, regs->surf);
-	if (!dflip_window_holds(&vp->cur_win, surf))
-		return false;
-	flip->regs = *regs;
-	flip->desc = vp->cur.desc;
-	flip->desc.surf = surf;
-	return true;
+	*surf = dflip_decode_surf(vp->kind, regs->surf);
+	return dflip_window_holds(&vp->cur_win, *surf);
 }
 
 static enum dflip_flip_result dflip_reject_flip(struct dflip_vplane *vp,
@@ -377,6 +374,18 @@ static bool dflip_retry_vblank_locked(struct dflip_vplane *vp)
 	return true;
 }
 
+/* @cur changed, its geometry did not: show it if the plane is assigned */
+static enum dflip_flip_result dflip_flip_cur_locked(struct dflip_vplane *vp)
+{
+	if (!dflip_plane_assigned_locked(vp) || !dflip_retry_vblank_locked(vp))
+		return DFLIP_FLIP_NOT_ASSIGNED;
+	if (vp->hw_gen != vp->fb.gen || !vp->fb.enabled) {
+		vp->stats.flips_held++;
+		return DFLIP_FLIP_HELD;
+	}
+	return dflip_show_cur_locked(vp, true);
+}
+
 static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
 						       const struct dflip_flip *flip,
 						       const struct dflip_surf_window *win)
@@ -385,23 +394,45 @@ static enum dflip_flip_result dflip_same_geometry_flip(struct dflip_vplane *vp,
 	unsigned long flags;
 
 	spin_lock_irqsave(&vp->lock, flags);
-	if (win)
-		vp->cur_win = *win;
-	else
-		vp->stats.flips_surface_only++;
+	vp->cur_win = *win;
 	vp->cur = *flip;
 	vp->has_cur = flip->desc.enabled;
-	if (!dflip_plane_assigned_locked(vp) ||
-	    !dflip_retry_vblank_locked(vp)) {
-		res = DFLIP_FLIP_NOT_ASSIGNED;
-	} else if (vp->hw_gen != vp->fb.gen || !vp->fb.enabled) {
-		vp->stats.flips_held++;
-		res = DFLIP_FLIP_HELD;
-	} else {
-		res = dflip_show_cur_locked(vp, true);
-	}
+	res = dflip_flip_cur_locked(vp);
 	spin_unlock_irqrestore(&vp->lock, flags);
 	return res;
+}
+
+/* dflip_surface_only() passed: @cur gets the new surface, nothing else */
+static enum dflip_flip_result dflip_surface_flip(struct dflip_vplane *vp,
+						 u32 surf_reg, u64 surf)
+{
+	enum dflip_flip_result res;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vp->lock, flags);
+	vp->stats.flips_surface_only++;
+	vp->cur.regs.surf = surf_reg;
+	vp->cur.desc.surf = surf;
+	res = dflip_flip_cur_locked(vp);
+	spin_unlock_irqrestore(&vp->lock, flags);
+	return res;
+}
+
+/* Anything but a surface-only flip: decode and validate the whole state */
+static enum dflip_flip_result
+dflip_full_flip(struct dflip_vplane *vp, const struct dflip_plane_regs *regs)
+{
+	struct dflip_surf_window win = {};
+	struct dflip_flip flip;
+	enum dflip_reject why;
+
+	flip.regs = *regs;
+	why = dflip_check(vp, &flip, &win);
+	if (why != DFLIP_OK)
+		return dflip_reject_flip(vp, why);
+	if (!dflip_same_geometry(&vp->fb, &flip.desc))
+		return dflip_geometry_flip(vp, &flip, &win);
+	return dflip_same_geometry_flip(vp, &flip, &win);
 }
 
 /**
@@ -429,25 +460,14 @@ enum dflip_flip_result
 dflip_plane_guest_write(struct dflip_vplane *vp,
 			const struct dflip_plane_regs *regs)
 {
-	struct dflip_vgpu *vgpu = vp->vgpu;
-	struct dflip_surf_window win = {};
-	struct dflip_flip flip;
-	enum dflip_reject why;
+	u64 surf;
 
-	lockdep_assert_held(vgpu->lock);
-	if (!vgpu->supported)
+	lockdep_assert_held(vp->vgpu->lock);
+	if (!vp->vgpu->supported)
 		return DFLIP_FLIP_UNSUPPORTED;
-
-	if (dflip_surface_only(vp, regs, &flip))
-		return dflip_same_geometry_flip(vp, &flip, NULL);
-
-	flip.regs = *regs;
-	why = dflip_check(vp, &flip, &win);
-	if (why != DFLIP_OK)
-		return dflip_reject_flip(vp, why);
-	if (!dflip_same_geometry(&vp->fb, &flip.desc))
-		return dflip_geometry_flip(vp, &flip, &win);
-	return dflip_same_geometry_flip(vp, &flip, &win);
+	if (dflip_surface_only(vp, regs, &surf))
+		return dflip_surface_flip(vp, regs->surf, surf);
+	return dflip_full_flip(vp, regs);
 }
 
 /**
