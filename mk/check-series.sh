@@ -68,46 +68,38 @@ else
 fi
 am_head=$(git -C "$G" rev-parse HEAD)
 
-# checkpatch --strict on every patch
+# checkpatch --strict, run in the series tree: checkpatch NAME ARGS... passes
+# NAME when checkpatch finds nothing (input on stdin for ARGS ending in -)
 ignore=$(grep -v '^#' "$DFLIP_REPO/testing/checkpatch.ignore" | cut -d' ' -f1 | paste -sd, -)
-for p in "${patches[@]}"; do
-	name=$(basename "$p" .patch)
+checkpatch() {
+	local name=$1 out1 total
+	shift
 	out1=$(cd "$G" && scripts/checkpatch.pl --strict --no-tree --show-types \
-		${ignore:+--ignore "$ignore"} "$p" 2>&1)
+		${ignore:+--ignore "$ignore"} "$@" 2>&1)
 	total=$(echo "$out1" | grep -E '^total:')
 	if echo "$total" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
 		pass "checkpatch.$name"
 	else
 		fail "checkpatch.$name" "$total $(echo "$out1" | grep -m2 -E '^(ERROR|WARNING|CHECK)')"
 	fi
+}
+
+# on every patch
+for p in "${patches[@]}"; do
+	checkpatch "$(basename "$p" .patch)" "$p"
 done
 
-# checkpatch --strict on the diffs of the build-only adaptations too (not
-# exported, so there is no commit to check: the diff alone)
+# on the diffs of the build-only adaptations too (not exported, so there
+# is no commit to check: the diff alone)
 for p in "$DFLIP_REPO"/patches/dropin/[0-9][0-9][0-9][0-9]-*.patch; do
 	[ -e "$p" ] || continue
-	name=dropin-$(basename "$p" .patch | cut -c1-4)
-	out1=$(cd "$G" && sed -n '/^diff --git /,$p' "$p" |
-	       scripts/checkpatch.pl --strict --no-tree --no-signoff --show-types \
-		${ignore:+--ignore "$ignore"} - 2>&1)
-	total=$(echo "$out1" | grep -E '^total:')
-	if echo "$total" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
-		pass "checkpatch.$name"
-	else
-		fail "checkpatch.$name" "$total $(echo "$out1" | grep -m2 -E '^(ERROR|WARNING|CHECK)')"
-	fi
+	sed -n '/^diff --git /,$p' "$p" |
+		checkpatch "dropin-$(basename "$p" .patch | cut -c1-4)" --no-signoff -
 done
 
 # ... and on the new files they add, whole
 for f in $(python3 "$DFLIP_REPO/mk/series.py" files --adaptations); do
-	out1=$(cd "$G" && scripts/checkpatch.pl --strict --no-tree -f --show-types \
-		${ignore:+--ignore "$ignore"} "$DFLIP_REPO/$f" 2>&1)
-	total=$(echo "$out1" | grep -E '^total:')
-	if echo "$total" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
-		pass "checkpatch.$f"
-	else
-		fail "checkpatch.$f" "$total $(echo "$out1" | grep -m2 -E '^(ERROR|WARNING|CHECK)')"
-	fi
+	checkpatch "$f" -f "$DFLIP_REPO/$f"
 done
 
 # kernel-doc on every new C file and header (the series' and the
